@@ -1,0 +1,7 @@
+"""`python -m planner` is the same program as `planner`."""
+
+import sys
+
+from planner.cli import main
+
+sys.exit(main())

@@ -1,0 +1,214 @@
+"""The validated planning case: typed, frozen data the model stage consumes.
+
+Nothing here knows about Excel beyond `Source`, which lets any message, diagnosis or shadow
+price point back to the row it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class Source:
+    sheet: str
+    row: int
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.row}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    first_year: int
+    last_year: int
+    discount_rate: float = 0.08
+    terminal_years: int = 0
+    domestic_country: str = "US"
+    freight_cost_per_mile: float = 0.30
+    road_circuity: float = 1.2
+    solver: str = "highs"
+    time_limit_s: float = 600.0
+    mip_gap: float = 0.001
+    risk_weight: float = 0.0
+    cvar_alpha: float = 0.1
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.first_year, self.last_year + 1))
+
+
+@dataclass(frozen=True)
+class Plant:
+    plant_id: str
+    name: str
+    country: str
+    state: str
+    lat: float | None
+    lon: float | None
+    cost_index: float
+    freight_adder: float
+    source: Source
+
+
+@dataclass(frozen=True)
+class PlantLine:
+    plant_id: str
+    line_type: str
+    capacity: float
+    source: Source
+
+
+@dataclass(frozen=True)
+class Product:
+    product_id: str
+    segment: str
+    powertrain: str
+    price: float
+    variable_cost: float
+    mpg: float
+    launch_cost: float
+    source: Source
+
+    @property
+    def is_ev(self) -> bool:
+        return self.powertrain == "EV"
+
+
+@dataclass(frozen=True)
+class RetoolOption:
+    option_id: str
+    plant_id: str
+    from_line_type: str | None
+    to_line_type: str
+    capacity_added: float
+    capacity_removed: float
+    capex: float
+    lead_time_years: int
+    fixed_cost_per_year: float
+    earliest_start: int
+    latest_start: int
+    source: Source
+
+
+@dataclass(frozen=True)
+class Region:
+    region_id: str
+    name: str
+    country: str
+    lat: float | None
+    lon: float | None
+    group: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Demand:
+    region_id: str
+    product_id: str
+    year: int
+    units: float
+    price: float | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class Lane:
+    plant_id: str
+    region_id: str
+    cost_per_unit: float
+    source: Source
+
+
+@dataclass(frozen=True)
+class Tariff:
+    origin_country: str
+    market_country: str
+    products: frozenset[str]  # resolved selector
+    year_from: int | None
+    year_to: int | None
+    rate: float
+    source: Source
+
+    def covers(self, year: int) -> bool:
+        return (self.year_from is None or year >= self.year_from) and (
+            self.year_to is None or year <= self.year_to
+        )
+
+
+@dataclass(frozen=True)
+class Policy:
+    policy_id: str
+    kind: str
+    value: float
+    products: frozenset[str]  # resolved selectors
+    regions: frozenset[str]
+    origin: str
+    year_from: int  # clipped to the horizon
+    year_to: int
+    mode: str
+    penalty: float
+    source: Source
+
+    @property
+    def soft(self) -> bool:
+        return self.mode == "soft"
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.year_from, self.year_to + 1))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    scenario_id: str
+    description: str
+    probability: float | None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One scenario of one workbook, validated."""
+
+    name: str
+    input_file: str
+    input_sha256: str
+    scenario: Scenario
+    settings: Settings
+    plants: tuple[Plant, ...]
+    lines: tuple[PlantLine, ...]
+    products: tuple[Product, ...]
+    compatibility: frozenset[tuple[str, str]]  # (line_type, product_id)
+    options: tuple[RetoolOption, ...]
+    regions: tuple[Region, ...]
+    demand: tuple[Demand, ...]
+    lanes: tuple[Lane, ...]
+    tariffs: tuple[Tariff, ...]
+    policies: tuple[Policy, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def scenario_id(self) -> str:
+        return self.scenario.scenario_id
+
+    def plant(self, plant_id: str) -> Plant:
+        return self.plants_by_id[plant_id]
+
+    def product(self, product_id: str) -> Product:
+        return self.products_by_id[product_id]
+
+    def region(self, region_id: str) -> Region:
+        return self.regions_by_id[region_id]
+
+    @cached_property
+    def plants_by_id(self) -> dict[str, Plant]:
+        return {p.plant_id: p for p in self.plants}
+
+    @cached_property
+    def products_by_id(self) -> dict[str, Product]:
+        return {p.product_id: p for p in self.products}
+
+    @cached_property
+    def regions_by_id(self) -> dict[str, Region]:
+        return {r.region_id: r for r in self.regions}

@@ -1,0 +1,125 @@
+"""Command line: `planner validate`, `planner template`, `planner run` (SPEC §3).
+
+The one error boundary of the program: a `PlannerError` becomes a message and an exit code;
+a traceback is shown only with `--debug`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from planner import __version__
+from planner.errors import InputError, PlannerError, format_problems
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+EXIT_INFEASIBLE = 3
+EXIT_SOLVER = 4
+
+log = logging.getLogger("planner")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="planner", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"planner {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check a workbook; print every problem")
+    validate.add_argument("file", type=Path)
+    _add_verbosity(validate)
+
+    template = commands.add_parser("template", help="write an empty input workbook")
+    template.add_argument("file", type=Path)
+    _add_verbosity(template)
+
+    run = commands.add_parser("run", help="solve every scenario of a workbook")
+    run.add_argument("file", type=Path)
+    run.add_argument("--scenario", action="append", default=[], metavar="ID",
+                     help="run only this scenario (repeatable)")
+    run.add_argument("--solver", choices=("highs", "cbc", "scip", "cpsat"))
+    run.add_argument("--time-limit", type=float, metavar="S", help="seconds, wall time")
+    run.add_argument("--mip-gap", type=float, metavar="G", help="relative MIP gap")
+    run.add_argument("--out", type=Path, metavar="DIR", help="results go to DIR/NAME/")
+    _add_verbosity(run)
+    return parser
+
+
+def _add_verbosity(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", action="store_true", help="only warnings and errors")
+    parser.add_argument("--debug", action="store_true", help="debug logging and tracebacks")
+
+
+def _setup_logging(args: argparse.Namespace) -> None:
+    level = logging.DEBUG if args.debug else logging.WARNING if args.quiet else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(message)s", "%H:%M:%S"))
+    root = logging.getLogger("planner")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _setup_logging(args)
+    try:
+        if args.command == "validate":
+            return _validate(args.file)
+        if args.command == "template":
+            return _template(args.file)
+        return _run(args)
+    except InputError as exc:
+        print(f"Input problems in {getattr(args, 'file', '')}:", file=sys.stderr)
+        print(format_problems(exc.problems), file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); nothing was solved or written.", file=sys.stderr)
+        return EXIT_INPUT
+    except PlannerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last resort: never a traceback unless asked for
+        if args.debug:
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+              file=sys.stderr)
+        return EXIT_SOLVER
+
+
+def _validate(path: Path) -> int:
+    from planner.load import load_workbook_cases
+
+    loaded = load_workbook_cases(path)
+    if loaded.warnings:
+        print("Warnings:")
+        print(format_problems(loaded.warnings))
+    base = loaded.cases[0]
+    years = base.settings.years
+    print(f"OK {path}: {len(base.plants)} plants, {len(base.lines)} lines, "
+          f"{len(base.products)} products, {len(base.regions)} regions, "
+          f"{len(base.options)} options, {len(base.policies)} policies, "
+          f"{len(loaded.cases)} scenarios, years {years[0]}-{years[-1]}")
+    return EXIT_OK
+
+
+def _template(path: Path) -> int:
+    from planner.io.template import write_template
+
+    write_template(path)
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from planner.run import RunOptions, run_workbook
+
+    options = RunOptions(
+        scenarios=tuple(args.scenario), solver=args.solver, time_limit=args.time_limit,
+        mip_gap=args.mip_gap, out_dir=args.out,
+    )
+    return run_workbook(args.file, options)

@@ -1,0 +1,120 @@
+"""Unit economics of SPEC §2.4 and the discount weights of §2.6, computed once per case.
+
+- price P[r,k,t] = Demand.price if given, else Products.price
+- freight φ[p,r] = Freight.cost_per_unit if the lane is listed, else
+  haversine_miles(p, r) · road_circuity · freight_cost_per_mile + freight_adder_p
+- tariff τ[p,r,k,t] = rate · P[r,k,t] for the matching Tariffs row when country_p ≠ country_r
+- production cost c[p,k] = variable_cost_k · cost_index_p
+- credit κ[p,k,r,t] = Σ credit_per_unit values whose scope holds (p,k,r,t)
+- δ_t = (1+ρ)^−(t − first_year); W_t = δ_t, W_last = δ_last · (1 + Σ_{j=1..terminal} (1+ρ)^−j)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from planner.case import Case, Plant, Policy, Region
+
+EARTH_RADIUS_MILES = 3958.8
+
+
+def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi = phi2 - phi1
+    d_lambda = math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
+
+
+def discount_factors(case: Case) -> dict[int, float]:
+    """δ_t = (1+ρ)^−(t − first_year)."""
+    s = case.settings
+    return {t: (1 + s.discount_rate) ** -(t - s.first_year) for t in s.years}
+
+
+def operating_weights(case: Case) -> dict[int, float]:
+    """W_t = δ_t, and the last year also carries the terminal years' annuity."""
+    s = case.settings
+    delta = discount_factors(case)
+    weights = dict(delta)
+    annuity = sum((1 + s.discount_rate) ** -j for j in range(1, s.terminal_years + 1))
+    weights[s.last_year] = delta[s.last_year] * (1 + annuity)
+    return weights
+
+
+def is_domestic(case: Case, plant: Plant) -> bool:
+    return plant.country == case.settings.domestic_country
+
+
+def origin_matches(case: Case, policy: Policy, plant: Plant) -> bool:
+    if policy.origin == "any":
+        return True
+    return is_domestic(case, plant) == (policy.origin == "domestic")
+
+
+@dataclass(frozen=True)
+class Economics:
+    """Per-unit figures for every lane and product; built once, read by model and results."""
+
+    case: Case
+    price: dict[tuple[str, str, int], float]  # (region, product, year)
+    freight: dict[tuple[str, str], float]  # (plant, region)
+    cost: dict[tuple[str, str], float]  # (plant, product)
+    delta: dict[int, float]
+    weight: dict[int, float]
+
+    def tariff(self, plant_id: str, region_id: str, product_id: str, year: int) -> float:
+        """τ = rate · P for the one matching Tariffs row when countries differ; else 0."""
+        origin = self.case.plant(plant_id).country
+        market = self.case.region(region_id).country
+        if origin == market:
+            return 0.0
+        for row in self.case.tariffs:
+            if (row.origin_country == origin and row.market_country == market
+                    and product_id in row.products and row.covers(year)):
+                return row.rate * self.price[region_id, product_id, year]
+        return 0.0
+
+    def credit(self, plant_id: str, product_id: str, region_id: str, year: int) -> float:
+        total = 0.0
+        plant = self.case.plant(plant_id)
+        for policy in self.case.policies:
+            if (policy.kind == "credit_per_unit" and product_id in policy.products
+                    and region_id in policy.regions and policy.year_from <= year <= policy.year_to
+                    and origin_matches(self.case, policy, plant)):
+                total += policy.value
+        return total
+
+    def unit_margin(self, plant_id: str, product_id: str, region_id: str, year: int) -> float:
+        """P − φ − τ + κ − c: what one unit built at p and sold in r earns in year t."""
+        return (self.price[region_id, product_id, year] - self.freight[plant_id, region_id]
+                - self.tariff(plant_id, region_id, product_id, year)
+                + self.credit(plant_id, product_id, region_id, year)
+                - self.cost[plant_id, product_id])
+
+
+def build_economics(case: Case) -> Economics:
+    products = {p.product_id: p for p in case.products}
+    price = {(r.region_id, k, t): products[k].price
+             for r in case.regions for k in products for t in case.settings.years}
+    for row in case.demand:
+        if row.price is not None:
+            price[row.region_id, row.product_id, row.year] = row.price
+    lanes = {(lane.plant_id, lane.region_id): lane.cost_per_unit for lane in case.lanes}
+    freight = {}
+    for plant in case.plants:
+        for region in case.regions:
+            key = (plant.plant_id, region.region_id)
+            freight[key] = lanes[key] if key in lanes else distance_freight(case, plant, region)
+    cost = {(p.plant_id, k.product_id): k.variable_cost * p.cost_index
+            for p in case.plants for k in case.products}
+    return Economics(case, price, freight, cost, discount_factors(case), operating_weights(case))
+
+
+def distance_freight(case: Case, plant: Plant, region: Region) -> float:
+    assert plant.lat is not None and plant.lon is not None  # validated: lane else coordinates
+    assert region.lat is not None and region.lon is not None
+    miles = haversine_miles(plant.lat, plant.lon, region.lat, region.lon)
+    s = case.settings
+    return miles * s.road_circuity * s.freight_cost_per_mile + plant.freight_adder

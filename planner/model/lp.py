@@ -1,0 +1,133 @@
+"""A lean linear-program builder: columns, rows and coefficients as flat arrays.
+
+The model is built once here and handed to every solver from the same arrays (HiGHS directly,
+CBC through PuLP, SCIP and CP-SAT through OR-Tools' model builder), so there is one model,
+not one per solver. Rows are added from (column, coefficient) lists: no per-term expression
+objects. The sense is always maximisation (NPV).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+INF = math.inf
+
+
+@dataclass
+class LinearProgram:
+    col_names: list[str] = field(default_factory=list)
+    col_lower: list[float] = field(default_factory=list)
+    col_upper: list[float] = field(default_factory=list)
+    col_integer: list[bool] = field(default_factory=list)
+    objective: list[float] = field(default_factory=list)
+    row_names: list[str] = field(default_factory=list)
+    row_lower: list[float] = field(default_factory=list)
+    row_upper: list[float] = field(default_factory=list)
+    _entry_rows: list[int] = field(default_factory=list)
+    _entry_cols: list[int] = field(default_factory=list)
+    _entry_values: list[float] = field(default_factory=list)
+
+    @property
+    def num_cols(self) -> int:
+        return len(self.col_names)
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.row_names)
+
+    def add_column(self, name: str, lower: float = 0.0, upper: float = INF,
+                   integer: bool = False) -> int:
+        self.col_names.append(name)
+        self.col_lower.append(lower)
+        self.col_upper.append(upper)
+        self.col_integer.append(integer)
+        self.objective.append(0.0)
+        return len(self.col_names) - 1
+
+    def add_binary(self, name: str) -> int:
+        return self.add_column(name, 0.0, 1.0, integer=True)
+
+    def add_objective(self, column: int, coefficient: float) -> None:
+        """Objective terms accumulate: each family adds its own, set once at hand-off."""
+        self.objective[column] += coefficient
+
+    def add_row(self, name: str, columns: list[int], coefficients: list[float],
+                lower: float = -INF, upper: float = INF) -> int:
+        row = len(self.row_names)
+        self.row_names.append(name)
+        self.row_lower.append(lower)
+        self.row_upper.append(upper)
+        self._entry_rows.extend([row] * len(columns))
+        self._entry_cols.extend(columns)
+        self._entry_values.extend(coefficients)
+        return row
+
+    def freeze(self) -> LPArrays:
+        matrix = sparse.csr_matrix(
+            (np.asarray(self._entry_values, dtype=float),
+             (np.asarray(self._entry_rows, dtype=np.int64),
+              np.asarray(self._entry_cols, dtype=np.int64))),
+            shape=(self.num_rows, self.num_cols),
+        )
+        matrix.sum_duplicates()
+        return LPArrays(
+            col_names=tuple(self.col_names),
+            col_lower=np.asarray(self.col_lower, dtype=float),
+            col_upper=np.asarray(self.col_upper, dtype=float),
+            integer=np.asarray(self.col_integer, dtype=bool),
+            objective=np.asarray(self.objective, dtype=float),
+            row_names=tuple(self.row_names),
+            row_lower=np.asarray(self.row_lower, dtype=float),
+            row_upper=np.asarray(self.row_upper, dtype=float),
+            matrix=matrix,
+        )
+
+
+@dataclass(frozen=True)
+class LPArrays:
+    """The frozen model handed to solvers: maximise objective @ x s.t. bounds."""
+
+    col_names: tuple[str, ...]
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    integer: np.ndarray
+    objective: np.ndarray
+    row_names: tuple[str, ...]
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    matrix: sparse.csr_matrix
+
+    @property
+    def num_cols(self) -> int:
+        return len(self.col_names)
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.row_names)
+
+    @property
+    def num_integer(self) -> int:
+        return int(self.integer.sum())
+
+    @property
+    def num_nonzeros(self) -> int:
+        return int(self.matrix.nnz)
+
+    def with_fixed(self, columns: np.ndarray, values: np.ndarray) -> LPArrays:
+        """The same model with some columns fixed (e.g. the integer decisions) and relaxed."""
+        lower = self.col_lower.copy()
+        upper = self.col_upper.copy()
+        lower[columns] = values
+        upper[columns] = values
+        integer = self.integer.copy()
+        integer[columns] = False
+        return LPArrays(self.col_names, lower, upper, integer, self.objective,
+                        self.row_names, self.row_lower, self.row_upper, self.matrix)
+
+    def with_row_bounds(self, row_lower: np.ndarray, row_upper: np.ndarray) -> LPArrays:
+        return LPArrays(self.col_names, self.col_lower, self.col_upper, self.integer,
+                        self.objective, self.row_names, row_lower, row_upper, self.matrix)

@@ -1,0 +1,65 @@
+"""SCIP and CP-SAT through OR-Tools' model builder, fed the same model as an MPS file.
+
+HiGHS writes the MPS (as a minimisation of −NPV, with generic names), OR-Tools imports it:
+one model, no second formulation. OR-Tools' own HiGHS is never used (it crashes when PuLP
+has loaded highspy first: shared/domain/SOLVERS.md, pitfall 1).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from ortools.linear_solver.python import model_builder as mb
+
+from planner.model.lp import LPArrays
+from planner.solve.highs import new_highs, to_highs_lp
+from planner.solve.result import SolveResult, Status, relative_gap, status_from_gap
+
+_ENGINES = {"scip": "scip", "cpsat": "sat"}
+
+
+def write_mps(lp: LPArrays, path: Path) -> None:
+    highs = new_highs()
+    model = to_highs_lp(lp)
+    import highspy
+
+    model.sense_ = highspy.ObjSense.kMinimize
+    model.col_cost_ = -lp.objective
+    highs.passModel(model)
+    highs.writeModel(str(path))
+
+
+def solve_ortools(lp: LPArrays, solver: str, time_limit: float, mip_gap: float) -> SolveResult:
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="planner-ort-") as folder:
+        path = Path(folder) / "model.mps"
+        write_mps(lp, path)
+        model = mb.Model()
+        if not model.import_from_mps_file(str(path)):
+            return SolveResult(Status.ERROR, solver, None, None, None,
+                               time.perf_counter() - started, message="MPS import failed")
+    engine = mb.Solver(_ENGINES[solver])
+    engine.set_time_limit_in_seconds(max(time_limit, 0.01))
+    if solver == "scip":
+        engine.set_solver_specific_parameters(f"limits/gap = {mip_gap}")
+    else:
+        engine.set_solver_specific_parameters(f"relative_gap_limit:{mip_gap},num_workers:2")
+    status = engine.solve(model)
+    seconds = time.perf_counter() - started
+    if status in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
+        values = np.asarray(engine.values(model.get_variables()), dtype=float)
+        objective = float(lp.objective @ values)
+        bound = -float(engine.best_objective_bound) if lp.integer.any() else objective
+        gap = relative_gap(objective, bound)
+        ours = Status.OPTIMAL if status == mb.SolveStatus.OPTIMAL else Status.FEASIBLE
+        return SolveResult(status_from_gap(ours, gap, mip_gap), solver, objective, bound, gap,
+                           seconds, values)
+    if status == mb.SolveStatus.INFEASIBLE:
+        return SolveResult(Status.INFEASIBLE, solver, None, None, None, seconds)
+    if status == mb.SolveStatus.UNBOUNDED:
+        return SolveResult(Status.UNBOUNDED, solver, None, None, None, seconds)
+    return SolveResult(Status.ERROR, solver, None, None, None, seconds,
+                       message=f"{solver}: {engine.status_string or status}")
