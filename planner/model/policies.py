@@ -40,6 +40,8 @@ class PolicyRow:
     rhs: float
     violation_column: int | None
     penalty: float  # $ per unit of violation, as used in the objective
+    scope_columns: tuple[int, ...] = ()  # s (or z) columns in scope
+    scope_attributes: tuple[float, ...] = ()  # per column: domestic/EV flag, mpg, capex or 1
 
     @property
     def label(self) -> str:
@@ -69,22 +71,29 @@ def add_policies(
             terms = _plan_terms(case, v, policy)
         else:
             terms = _sales_terms(case, policy, sales_by_product_region)
-        for year, (columns, coefficients) in terms.items():
-            rows.append(_add_row(lp, economics, policy, year, columns, coefficients, penalty))
+        for year, (columns, attributes) in terms.items():
+            rows.append(_add_row(lp, economics, policy, year, columns, attributes, penalty))
     return rows
 
 
 def _add_row(
     lp: LinearProgram, economics: Economics, policy: Policy, year: int | None,
-    columns: list[int], coefficients: list[float], penalty: float | None,
+    scope: list[int], attributes: list[float], penalty: float | None,
 ) -> PolicyRow:
     sense = ">=" if policy.kind in GREATER else "<="
+    columns, coefficients = [], []
+    for column, attribute in zip(scope, attributes, strict=True):
+        coefficient = row_coefficient(policy, attribute)
+        if coefficient != 0:
+            columns.append(column)
+            coefficients.append(coefficient)
+    kept = (tuple(scope), tuple(attributes))
     rhs = policy.value if policy.kind in (
         "min_units", "max_units", "capex_budget", "capex_budget_total", "max_retools") else 0.0
     label = policy_label(policy.policy_id, year)
     holds_empty = rhs <= 0 if sense == ">=" else rhs >= 0
     if not columns and holds_empty:
-        return PolicyRow(policy, year, None, sense, rhs, None, penalty or 0.0)
+        return PolicyRow(policy, year, None, sense, rhs, None, penalty or 0.0, *kept)
     violation = None
     if penalty is not None:
         violation = lp.add_column(f"violation[{label[7:-1]}]")
@@ -94,7 +103,7 @@ def _add_row(
         coefficients = [*coefficients, 1.0 if sense == ">=" else -1.0]
     lower, upper = (rhs, INF) if sense == ">=" else (-INF, rhs)
     row = lp.add_row(label, columns, coefficients, lower, upper)
-    return PolicyRow(policy, year, row, sense, rhs, violation, penalty or 0.0)
+    return PolicyRow(policy, year, row, sense, rhs, violation, penalty or 0.0, *kept)
 
 
 def _plan_terms(
@@ -111,12 +120,9 @@ def _plan_terms(
     for (option_id, t), column in sorted(v.z.items()):
         if not policy.year_from <= t <= policy.year_to:
             continue
-        coefficient = 1.0 if policy.kind == "max_retools" else capex[option_id]
-        if coefficient == 0:
-            continue
-        columns, coefficients = terms[t if per_year else None]
+        columns, attributes = terms[t if per_year else None]
         columns.append(column)
-        coefficients.append(coefficient)
+        attributes.append(1.0 if policy.kind == "max_retools" else capex[option_id])
     return terms
 
 
@@ -135,23 +141,31 @@ def _sales_terms(
                 plant = case.plant(plant_id)
                 if not origin_matches(case, policy, plant):
                     continue
-                coefficient = _sales_coefficient(case, policy, product.is_ev, product.mpg,
-                                                 is_domestic(case, plant))
-                if coefficient != 0:
-                    columns, coefficients = terms[t]
-                    columns.append(column)
-                    coefficients.append(coefficient)
+                columns, attributes = terms[t]
+                columns.append(column)
+                attributes.append(_sales_attribute(case, policy, product.is_ev, product.mpg,
+                                                   is_domestic(case, plant)))
     return terms
 
 
-def _sales_coefficient(
+def _sales_attribute(
     case: Case, policy: Policy, is_ev: bool, mpg: float, domestic: bool
 ) -> float:
-    value = policy.value
+    """What a unit in scope brings to the rule: a 0/1 flag, its mpg, or 1 (a unit)."""
     if policy.kind == "domestic_share_min":
-        return (1.0 if domestic else 0.0) - value
+        return 1.0 if domestic else 0.0
     if policy.kind in ("ev_share_min", "ev_share_max"):
-        return (1.0 if is_ev else 0.0) - value
+        return 1.0 if is_ev else 0.0
     if policy.kind == "fleet_mpg_min":
-        return value * value / mpg - value
-    return 1.0  # min_units, max_units
+        return mpg
+    return 1.0
+
+
+def row_coefficient(policy: Policy, attribute: float) -> float:
+    """The row coefficient of one scope column, from its attribute (see the module docstring)."""
+    value = policy.value
+    if policy.kind in ("domestic_share_min", "ev_share_min", "ev_share_max"):
+        return attribute - value
+    if policy.kind == "fleet_mpg_min":
+        return value * value / attribute - value
+    return attribute  # units (1), capex ($) or retools (1)

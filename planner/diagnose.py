@@ -1,0 +1,106 @@
+"""Infeasibility diagnosis, SPEC §2.7: which hard policies must give way, when, by how much.
+
+The model is solved again with every hard policy soft. The penalty per unit of violation is
+derived from the data so that it exceeds anything one unit of relaxation can earn, yet stays
+numerically safe (no 1e20 big-M): with U = 10 · (largest price + Σ|credits| + largest unit cost
++ largest capex, fixed and launch cost per unit of capacity) · max W_t, a vehicle of violation
+costs U; a vehicle-mpg costs U / (smallest |value²/mpg − value| of the products in scope,
+floored at 0.01); $1 of capex budget costs 10 · (most any option can earn per $ of capex);
+one retool beyond max_retools costs 10 · (most any option can earn).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from planner.case import Case, Policy
+from planner.model.economics import Economics, build_economics
+
+SAFETY = 10.0
+UNITS = {
+    "domestic_share_min": "vehicles", "ev_share_min": "vehicles", "ev_share_max": "vehicles",
+    "min_units": "vehicles", "max_units": "vehicles", "fleet_mpg_min": "vehicle-mpg",
+    "capex_budget": "$", "capex_budget_total": "$", "max_retools": "options",
+}
+
+
+@dataclass(frozen=True)
+class GiveWay:
+    policy_id: str
+    kind: str
+    year: int | None
+    amount: float
+    direction: str  # "short" (≥ rows) or "over" (≤ rows)
+
+    @property
+    def unit(self) -> str:
+        return UNITS.get(self.kind, "units")
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    penalties: dict[str, float]
+    give_way: tuple[GiveWay, ...]
+    message: str
+
+    def sentences(self) -> list[str]:
+        grouped: dict[str, list[GiveWay]] = defaultdict(list)
+        for item in self.give_way:
+            grouped[item.policy_id].append(item)
+        lines = []
+        for policy_id, items in grouped.items():
+            first = items[0]
+            total = sum(i.amount for i in items)
+            years = [i.year for i in items if i.year is not None]
+            when = f" in {_years_text(years)}" if years else " over its window"
+            lines.append(f"{policy_id} ({first.kind}) {first.direction} by {_amount(total)} "
+                         f"{first.unit}{when}")
+        return lines
+
+
+def _amount(value: float) -> str:
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def _years_text(years: list[int]) -> str:
+    if len(years) == 1:
+        return str(years[0])
+    return ", ".join(str(y) for y in years[:-1]) + f" and {years[-1]}"
+
+
+def diagnosis_penalties(case: Case, economics: Economics | None = None) -> dict[str, float]:
+    """Penalty per unit of violation for each hard policy (see the module docstring)."""
+    economics = economics or build_economics(case)
+    horizon_weight = sum(economics.weight.values())
+    per_unit_plan = max(
+        ((o.capex + o.fixed_cost_per_year * horizon_weight) / o.capacity_added
+         for o in case.options if o.capacity_added > 0), default=0.0)
+    unit = (max(economics.price.values(), default=0.0)
+            + sum(abs(p.value) for p in case.policies if p.kind == "credit_per_unit")
+            + max(economics.cost.values(), default=0.0)
+            + per_unit_plan + max((p.launch_cost for p in case.products), default=0.0))
+    vehicle = SAFETY * unit * max(economics.weight.values())
+    option_value = max((o.capacity_added * unit * horizon_weight for o in case.options),
+                       default=0.0)
+    per_capex_dollar = max((o.capacity_added * unit * horizon_weight / o.capex
+                            for o in case.options if o.capex > 0), default=1.0)
+    return {p.policy_id: _penalty(case, p, vehicle, SAFETY * option_value,
+                                  SAFETY * per_capex_dollar)
+            for p in case.policies if not p.soft}
+
+
+def _penalty(case: Case, policy: Policy, vehicle: float, option: float, dollar: float) -> float:
+    if policy.kind == "fleet_mpg_min":
+        coefficients = [abs(policy.value ** 2 / case.product(k).mpg - policy.value)
+                        for k in policy.products]
+        smallest = min((c for c in coefficients if c > 0), default=1.0)
+        return vehicle / max(smallest, 0.01)
+    if policy.kind in ("capex_budget", "capex_budget_total"):
+        return max(dollar, 1.0)
+    if policy.kind == "max_retools":
+        return max(option, vehicle)
+    return vehicle

@@ -1,0 +1,57 @@
+"""The JSON summary of SPEC §3 (its keys are part of the contract)."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from planner import __version__
+from planner.pipeline import ScenarioOutcome
+
+
+def summary(outcome: ScenarioOutcome) -> dict[str, Any]:
+    results = outcome.results
+    case = results.case
+    violations = results.violations
+    if outcome.diagnosis_results is not None:
+        violations = outcome.diagnosis_results.violations
+    return {
+        "planner_version": __version__,
+        "input_file": case.input_file,
+        "input_sha256": case.input_sha256,
+        "scenario": case.scenario_id,
+        "status": results.status.value,
+        "solver": results.solver,
+        "objective": _number(results.objective),
+        "npv": _number(results.npv),
+        "mip_gap": _number(results.gap),
+        "solve_seconds": round(results.solve_seconds, 3),
+        "retools": [
+            {"option_id": r.option_id, "plant_id": r.plant_id,
+             "from_line_type": r.from_line_type, "to_line_type": r.to_line_type,
+             "start_year": r.start_year, "online_year": r.online_year, "capex": r.capex}
+            for r in results.retools if r.taken
+        ],
+        "launched_products": list(results.launched_products),
+        "units_by_year": _by_year(results.units_by_year),
+        "domestic_share_by_year": _by_year(results.domestic_share_by_year),
+        "ev_share_by_year": _by_year(results.ev_share_by_year),
+        "policy_violations": [
+            {"policy_id": v.policy_id, "year": v.year, "violation": v.violation}
+            for v in violations
+        ],
+    }
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def _by_year(values: dict[int, float] | dict[int, float | None]) -> dict[str, float | None]:
+    return {str(year): _number(value) for year, value in sorted(values.items())}
+
+
+def summary_json(outcome: ScenarioOutcome) -> str:
+    return json.dumps(summary(outcome), indent=2) + "\n"
+

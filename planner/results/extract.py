@@ -1,0 +1,222 @@
+"""Read a solved model's values into result tables and the key figures of SPEC §3."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from planner.case import Case
+from planner.model.build import Model
+from planner.model.economics import is_domestic
+from planner.model.policies import PolicyRow
+from planner.results.cashflow import cash_flow
+from planner.results.tables import (
+    CapacityRow,
+    CashFlowYear,
+    PolicyOutcome,
+    ProductionRow,
+    RetoolDecision,
+    SalesRow,
+    UnmetRow,
+    Violation,
+)
+from planner.solve.result import SolveResult, Status
+
+VIOLATION_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Results:
+    case: Case
+    status: Status
+    solver: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    solve_seconds: float
+    build_seconds: float
+    model_size: dict[str, int]
+    message: str = ""
+    retools: tuple[RetoolDecision, ...] = ()
+    launched_products: tuple[str, ...] = ()
+    production: tuple[ProductionRow, ...] = ()
+    sales: tuple[SalesRow, ...] = ()
+    unmet: tuple[UnmetRow, ...] = ()
+    capacity: tuple[CapacityRow, ...] = ()
+    policies: tuple[PolicyOutcome, ...] = ()
+    cashflow: tuple[CashFlowYear, ...] = ()
+    violations: tuple[Violation, ...] = ()
+    units_by_year: dict[int, float] = field(default_factory=dict)
+    domestic_share_by_year: dict[int, float | None] = field(default_factory=dict)
+    ev_share_by_year: dict[int, float | None] = field(default_factory=dict)
+
+    @property
+    def npv(self) -> float | None:
+        if not self.cashflow:
+            return None
+        return float(sum(year.discounted for year in self.cashflow))
+
+
+def extract_results(model: Model, result: SolveResult,
+                    shadow_prices: dict[int, float] | None = None) -> Results:
+    """Result tables from a solved model; without a solution only the header is filled."""
+    lp = model.lp
+    header = dict(
+        case=model.case, status=result.status, solver=result.solver,
+        objective=result.objective, bound=result.bound, gap=result.gap,
+        solve_seconds=result.seconds, build_seconds=model.build_seconds,
+        model_size={"variables": lp.num_cols, "binaries": lp.num_integer, "rows": lp.num_rows,
+                    "nonzeros": lp.num_nonzeros},
+        message=result.message,
+    )
+    if result.values is None or not result.status.has_solution:
+        return Results(**header)  # type: ignore[arg-type]
+    values = result.values
+    sales = _sales(model, values)
+    activities = model.lp.matrix @ values
+    return Results(
+        **header,  # type: ignore[arg-type]
+        retools=_retools(model, values),
+        launched_products=tuple(sorted(k for k, c in model.variables.y.items()
+                                       if values[c] > 0.5)),
+        production=_production(model, values),
+        sales=sales,
+        unmet=_unmet(model.case, sales),
+        capacity=_capacity(model, values),
+        policies=tuple(_policy_outcome(row, values, activities, shadow_prices)
+                       for row in model.policy_rows),
+        cashflow=cash_flow(model, values),
+        violations=tuple(
+            Violation(r.policy.policy_id, r.policy.kind, r.year, float(values[r.violation_column]))
+            for r in model.policy_rows
+            if r.violation_column is not None and values[r.violation_column] > VIOLATION_TOLERANCE
+        ),
+        **_shares(model.case, sales),
+    )
+
+
+def _retools(model: Model, values: np.ndarray) -> tuple[RetoolDecision, ...]:
+    decisions = []
+    for option in model.case.options:
+        start = next((t for t, c in model.variables.starts(option.option_id) if values[c] > 0.5),
+                     None)
+        decisions.append(RetoolDecision(
+            option.option_id, option.plant_id, option.from_line_type, option.to_line_type,
+            option.capacity_added, option.capacity_removed, start,
+            None if start is None else start + option.lead_time_years, option.capex,
+            option.fixed_cost_per_year))
+    return tuple(decisions)
+
+
+def _production(model: Model, values: np.ndarray) -> tuple[ProductionRow, ...]:
+    return tuple(ProductionRow(p, line, k, t, float(values[c]))
+                 for (p, line, k, t), c in model.variables.x.items() if values[c] > 1e-9)
+
+
+def _sales(model: Model, values: np.ndarray) -> tuple[SalesRow, ...]:
+    economics = model.economics
+    rows = []
+    for (p, k, r, t), column in model.variables.s.items():
+        units = float(values[column])
+        if units <= 1e-9:
+            continue
+        rows.append(SalesRow(p, k, r, t, units, economics.price[r, k, t], economics.freight[p, r],
+                             economics.tariff(p, r, k, t), economics.credit(p, k, r, t),
+                             economics.cost[p, k]))
+    return tuple(rows)
+
+
+def _unmet(case: Case, sales: tuple[SalesRow, ...]) -> tuple[UnmetRow, ...]:
+    sold: dict[tuple[str, str, int], float] = defaultdict(float)
+    for row in sales:
+        sold[row.region_id, row.product_id, row.year] += row.units
+    return tuple(UnmetRow(d.region_id, d.product_id, d.year, d.units,
+                          sold.get((d.region_id, d.product_id, d.year), 0.0))
+                 for d in case.demand if d.units > 0)
+
+
+def _capacity(model: Model, values: np.ndarray) -> tuple[CapacityRow, ...]:
+    case = model.case
+    used: dict[tuple[str, str, int], float] = defaultdict(float)
+    for (p, line, _, t), column in model.variables.x.items():
+        used[p, line, t] += float(values[column])
+    existing = {(line.plant_id, line.line_type): line.capacity for line in case.lines}
+    removed: dict[tuple[str, str, int], float] = defaultdict(float)
+    added: dict[tuple[str, str, int], float] = defaultdict(float)
+    for option in case.options:
+        for start, column in model.variables.starts(option.option_id):
+            if values[column] < 0.5:
+                continue
+            for t in case.settings.years:
+                if option.from_line_type is not None and t >= start:
+                    removed[option.plant_id, option.from_line_type, t] += option.capacity_removed
+                if t >= start + option.lead_time_years:
+                    added[option.plant_id, option.to_line_type, t] += option.capacity_added
+    keys = {(p, line) for p, line in existing} | {(p, line) for p, line, _ in added}
+    return tuple(
+        CapacityRow(p, line, t, existing.get((p, line), 0.0), removed[p, line, t],
+                    added[p, line, t], used[p, line, t])
+        for p, line in sorted(keys) for t in case.settings.years)
+
+
+def _policy_outcome(row: PolicyRow, values: np.ndarray, activities: np.ndarray,
+                    shadow_prices: dict[int, float] | None) -> PolicyOutcome:
+    policy = row.policy
+    scope_values = values[list(row.scope_columns)] if row.scope_columns else np.zeros(0)
+    attributes = np.asarray(row.scope_attributes, dtype=float)
+    violation = float(values[row.violation_column]) if row.violation_column is not None else 0.0
+    activity = None
+    if row.row is not None:
+        activity = float(activities[row.row])
+        if row.violation_column is not None:
+            activity -= violation if row.sense == ">=" else -violation
+    slack = None if activity is None else (
+        activity - row.rhs if row.sense == ">=" else row.rhs - activity)
+    if row.row is None:
+        slack = -row.rhs if row.sense == ">=" else row.rhs
+    shadow = None
+    if shadow_prices is not None and row.row is not None:
+        shadow = shadow_prices.get(row.row)
+    return PolicyOutcome(
+        policy.policy_id, policy.kind, policy.mode, row.year, row.sense, policy.value,
+        _achieved(policy.kind, scope_values, attributes), slack, violation,
+        violation * row.penalty, shadow)
+
+
+def _achieved(kind: str, units: np.ndarray, attributes: np.ndarray) -> float | None:
+    total = float(units.sum())
+    if kind in ("domestic_share_min", "ev_share_min", "ev_share_max"):
+        return float(units @ attributes) / total if total > 1e-9 else None
+    if kind == "fleet_mpg_min":
+        gallons = float(units @ (1.0 / attributes)) if units.size else 0.0
+        return total / gallons if gallons > 0 else None
+    if kind == "capex_budget" or kind == "capex_budget_total":
+        return float(units @ attributes)
+    return total
+
+
+def _shares(case: Case, sales: tuple[SalesRow, ...]) -> dict[str, dict[int, float | None]]:
+    """SPEC §3: totals over all regions; shares over sales in domestic-country regions."""
+    units: dict[int, float] = dict.fromkeys(case.settings.years, 0.0)
+    home: dict[int, float] = defaultdict(float)
+    domestic: dict[int, float] = defaultdict(float)
+    electric: dict[int, float] = defaultdict(float)
+    country = case.settings.domestic_country
+    for row in sales:
+        units[row.year] += row.units
+        if case.region(row.region_id).country != country:
+            continue
+        home[row.year] += row.units
+        if is_domestic(case, case.plant(row.plant_id)):
+            domestic[row.year] += row.units
+        if case.product(row.product_id).is_ev:
+            electric[row.year] += row.units
+    years = case.settings.years
+    return {
+        "units_by_year": units,
+        "domestic_share_by_year": {t: domestic[t] / home[t] if home[t] > 0 else None
+                                   for t in years},
+        "ev_share_by_year": {t: electric[t] / home[t] if home[t] > 0 else None for t in years},
+    }
