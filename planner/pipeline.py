@@ -49,9 +49,12 @@ class ScenarioOutcome:
 
 def with_overrides(case: Case, choice: SolverChoice) -> Case:
     """The case with command-line overrides of Settings applied."""
-    changes = {k: v for k, v in (("solver", choice.solver), ("time_limit_s", choice.time_limit),
-                                  ("mip_gap", choice.mip_gap)) if v is not None}
-    return replace(case, settings=replace(case.settings, **changes)) if changes else case
+    s = case.settings
+    settings = replace(
+        s, solver=choice.solver or s.solver,
+        time_limit_s=s.time_limit_s if choice.time_limit is None else choice.time_limit,
+        mip_gap=s.mip_gap if choice.mip_gap is None else choice.mip_gap)
+    return replace(case, settings=settings)
 
 
 def solve_case(case: Case) -> ScenarioOutcome:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -63,7 +63,7 @@ def extract_results(model: Model, result: SolveResult,
                     shadow_prices: dict[int, float] | None = None) -> Results:
     """Result tables from a solved model; without a solution only the header is filled."""
     lp = model.lp
-    header = dict(
+    header = Results(
         case=model.case, status=result.status, solver=result.solver,
         objective=result.objective, bound=result.bound, gap=result.gap,
         solve_seconds=result.seconds, build_seconds=model.build_seconds,
@@ -72,12 +72,13 @@ def extract_results(model: Model, result: SolveResult,
         message=result.message,
     )
     if result.values is None or not result.status.has_solution:
-        return Results(**header)  # type: ignore[arg-type]
+        return header
     values = result.values
     sales = _sales(model, values)
-    activities = model.lp.matrix @ values
-    return Results(
-        **header,  # type: ignore[arg-type]
+    activities = lp.matrix @ values
+    units, domestic, electric = _shares(model.case, sales)
+    return replace(
+        header,
         retools=_retools(model, values),
         launched_products=tuple(sorted(k for k, c in model.variables.y.items()
                                        if values[c] > 0.5)),
@@ -93,7 +94,7 @@ def extract_results(model: Model, result: SolveResult,
             for r in model.policy_rows
             if r.violation_column is not None and values[r.violation_column] > VIOLATION_TOLERANCE
         ),
-        **_shares(model.case, sales),
+        units_by_year=units, domestic_share_by_year=domestic, ev_share_by_year=electric,
     )
 
 
@@ -197,7 +198,12 @@ def _achieved(kind: str, units: np.ndarray, attributes: np.ndarray) -> float | N
     return total
 
 
-def _shares(case: Case, sales: tuple[SalesRow, ...]) -> dict[str, dict[int, float | None]]:
+YearValues = dict[int, float | None]
+
+
+def _shares(
+    case: Case, sales: tuple[SalesRow, ...]
+) -> tuple[dict[int, float], YearValues, YearValues]:
     """SPEC §3: totals over all regions; shares over sales in domestic-country regions."""
     units: dict[int, float] = dict.fromkeys(case.settings.years, 0.0)
     home: dict[int, float] = defaultdict(float)
@@ -214,9 +220,8 @@ def _shares(case: Case, sales: tuple[SalesRow, ...]) -> dict[str, dict[int, floa
         if case.product(row.product_id).is_ev:
             electric[row.year] += row.units
     years = case.settings.years
-    return {
-        "units_by_year": units,
-        "domestic_share_by_year": {t: domestic[t] / home[t] if home[t] > 0 else None
-                                   for t in years},
-        "ev_share_by_year": {t: electric[t] / home[t] if home[t] > 0 else None for t in years},
-    }
+    return (
+        units,
+        {t: domestic[t] / home[t] if home[t] > 0 else None for t in years},
+        {t: electric[t] / home[t] if home[t] > 0 else None for t in years},
+    )
