@@ -8,7 +8,7 @@ problem of every scenario is collected before anything is raised.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +70,10 @@ def load_workbook_cases(path: Path, scenario_ids: Sequence[str] = ()) -> LoadedW
             cases.append(case)
     if problems:
         raise InputError(problems)
-    return LoadedWorkbook(path, raw.sha256, tuple(cases), tuple(rows),
-                          tuple(sorted(set(warnings))))
+    found = tuple(sorted(set(warnings)))
+    notes = tuple(str(w) for w in found)
+    cases = [replace(case, warnings=notes) for case in cases]
+    return LoadedWorkbook(path, raw.sha256, tuple(cases), tuple(rows), found)
 
 
 def _chosen_scenarios(
