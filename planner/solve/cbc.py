@@ -86,10 +86,14 @@ def solve_cbc(lp: LPArrays, time_limit: float, mip_gap: float) -> SolveResult:
 
 
 def _bound_from_log(log_text: str, objective: float, sol_status: int) -> float | None:
-    """CBC minimises −NPV internally; its 'Lower bound' is the negated NPV bound."""
-    match = re.search(r"Lower bound:\s+(-?[\d.eE+-]+)", log_text)
-    if match:
-        return -float(match.group(1))
+    """CBC's 'Upper bound' (or 'Lower bound') line, in the sense of its 'Objective value'."""
+    bound = re.search(r"(?:Upper|Lower) bound:\s+(-?[\d.eE+-]+)", log_text)
+    if bound:
+        value = float(bound.group(1))
+        reported = re.search(r"Objective value:\s+(-?[\d.eE+-]+)", log_text)
+        if reported and objective != 0 and float(reported.group(1)) * objective < 0:
+            value = -value  # the log is in the minimisation sense
+        return value
     if sol_status == pulp.LpSolutionOptimal:
         return objective
     return None

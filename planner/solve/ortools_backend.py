@@ -3,6 +3,10 @@
 HiGHS writes the MPS (as a minimisation of −NPV, with generic names), OR-Tools imports it:
 one model, no second formulation. OR-Tools' own HiGHS is never used (it crashes when PuLP
 has loaded highspy first: shared/domain/SOLVERS.md, pitfall 1).
+
+CP-SAT has no continuous variables: it solves quantities on a grid of 1/CPSAT_SCALING units.
+Its "optimal" is proven on that grid only, so with continuous variables we report `feasible`
+(the NPV is within about 1e-5 of the continuous optimum on our test cases).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from planner.solve.highs import new_highs, to_highs_lp
 from planner.solve.result import SolveResult, Status, relative_gap, status_from_gap
 
 _ENGINES = {"scip": "scip", "cpsat": "sat"}
+CPSAT_SCALING = 1000
 
 
 def write_mps(lp: LPArrays, path: Path) -> None:
@@ -46,7 +51,8 @@ def solve_ortools(lp: LPArrays, solver: str, time_limit: float, mip_gap: float) 
     if solver == "scip":
         engine.set_solver_specific_parameters(f"limits/gap = {mip_gap}")
     else:
-        engine.set_solver_specific_parameters(f"relative_gap_limit:{mip_gap},num_workers:2")
+        engine.set_solver_specific_parameters(
+            f"relative_gap_limit:{mip_gap},num_workers:2,mip_var_scaling:{CPSAT_SCALING}")
     status = engine.solve(model)
     seconds = time.perf_counter() - started
     if status in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
@@ -54,7 +60,12 @@ def solve_ortools(lp: LPArrays, solver: str, time_limit: float, mip_gap: float) 
         objective = float(lp.objective @ values)
         bound = -float(engine.best_objective_bound) if lp.integer.any() else objective
         gap = relative_gap(objective, bound)
-        ours = Status.OPTIMAL if status == mb.SolveStatus.OPTIMAL else Status.FEASIBLE
+        proven = status == mb.SolveStatus.OPTIMAL
+        if solver == "cpsat" and not lp.integer.all():
+            return SolveResult(Status.FEASIBLE, solver, objective, None, None, seconds, values,
+                               message="CP-SAT solved continuous quantities on a "
+                                       f"1/{CPSAT_SCALING} grid: optimality not proven")
+        ours = Status.OPTIMAL if proven else Status.FEASIBLE
         return SolveResult(status_from_gap(ours, gap, mip_gap), solver, objective, bound, gap,
                            seconds, values)
     if status == mb.SolveStatus.INFEASIBLE:
