@@ -44,6 +44,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--time-limit", type=float, metavar="S", help="seconds, wall time")
     run.add_argument("--mip-gap", type=float, metavar="G", help="relative MIP gap")
     run.add_argument("--out", type=Path, metavar="DIR", help="results go to DIR/NAME/")
+    run.add_argument("--jobs", type=int, metavar="N",
+                     help="scenarios in parallel worker processes (default: one per core; "
+                          "1 = serial, in-process)")
+    run.add_argument("--dask", metavar="ADDRESS",
+                     help="run scenarios on a Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    again = run.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true",
+                       help="skip scenarios whose outputs are current")
+    again.add_argument("--force", action="store_true", help="re-run every scenario (default)")
     _add_verbosity(run)
     return parser
 
@@ -120,6 +129,7 @@ def _run(args: argparse.Namespace) -> int:
 
     options = RunOptions(
         scenarios=tuple(args.scenario), solver=args.solver, time_limit=args.time_limit,
-        mip_gap=args.mip_gap, out_dir=args.out,
+        mip_gap=args.mip_gap, out_dir=args.out, jobs=args.jobs, dask=args.dask,
+        resume=args.resume and not args.force,
     )
     return run_workbook(args.file, options)

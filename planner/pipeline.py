@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -57,16 +58,31 @@ def with_overrides(case: Case, choice: SolverChoice) -> Case:
     return replace(case, settings=settings)
 
 
-def solve_case(case: Case) -> ScenarioOutcome:
+ProgressHook = Callable[[str, str, str], None]  # (scenario, stage, detail)
+
+
+def _quiet(scenario: str, stage: str, detail: str) -> None:
+    return None
+
+
+def solve_case(case: Case, progress: ProgressHook = _quiet) -> ScenarioOutcome:
     started = _now()
     clock = time.perf_counter()
     settings = case.settings
-    log.info("[%s] building", case.scenario_id)
+    scenario = case.scenario_id
+    log.info("[%s] building", scenario)
+    progress(scenario, "building", "")
     model = build_model(case)
     remaining = settings.time_limit_s - (time.perf_counter() - clock)
-    log.info("[%s] solving with %s (gap %g, %.0f s left)", case.scenario_id, settings.solver,
+    log.info("[%s] solving with %s (gap %g, %.0f s left)", scenario, settings.solver,
              settings.mip_gap, remaining)
-    result = solve(model.lp, settings.solver, remaining, settings.mip_gap)
+    progress(scenario, "solving", model.describe())
+
+    def incumbent(objective: float, gap: float | None) -> None:
+        gap_text = "" if gap is None else f", gap {100 * gap:.2f}%"
+        progress(scenario, "solving", f"incumbent {objective:,.0f}{gap_text}")
+
+    result = solve(model.lp, settings.solver, remaining, settings.mip_gap, incumbent)
     log.info("[%s] %s%s in %.2f s", case.scenario_id, result.status.value,
              f", NPV {result.objective:,.0f}" if result.objective is not None else "",
              result.seconds)

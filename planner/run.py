@@ -1,21 +1,35 @@
 """`planner run`: every scenario of a workbook, solved and written (SPEC §3).
 
-Reads and validates everything first (an input error writes nothing), then solves each
-scenario and writes `<scenario>.json` and `<scenario>.xlsx` atomically. The exit code is the
-worst scenario's: 0 solved, 3 infeasible (diagnosis written), 4 solver error or no solution.
+Reads and validates everything first (an input error writes nothing), then solves the
+scenarios (serially, in worker processes, or on a Dask cluster) and writes `<scenario>.json`
+and `<scenario>.xlsx` atomically as each finishes, then `comparison.xlsx`. The exit code is
+the worst scenario's: 0 solved, 3 infeasible (diagnosis written), 4 solver error or no
+solution. `--resume` skips scenarios whose outputs came from the same input, scenario
+definition and solver settings (a fingerprint file beside them says so).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import pickle
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.io.atomic import write_text_atomically
+from rich.console import Console
+from rich.table import Table
+
+from planner import __version__
+from planner.batch import Finished, ScenarioFailure, run_batch
+from planner.case import Case
+from planner.io.atomic import write_atomically, write_text_atomically
 from planner.io.write_json import summary_json
 from planner.io.write_workbook import write_scenario_workbook
 from planner.load import load_workbook_cases
-from planner.pipeline import ScenarioOutcome, SolverChoice, solve_case, with_overrides
+from planner.pipeline import ScenarioOutcome, SolverChoice, with_overrides
+from planner.progress import BatchDisplay
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +41,54 @@ class RunOptions:
     time_limit: float | None = None
     mip_gap: float | None = None
     out_dir: Path | None = None
+    jobs: int | None = None  # None: one per core
+    dask: str | None = None
+    resume: bool = False
 
     @property
     def choice(self) -> SolverChoice:
         return SolverChoice(self.solver, self.time_limit, self.mip_gap)
 
+    @property
+    def workers(self) -> int:
+        return self.jobs if self.jobs is not None else max(1, os.cpu_count() or 1)
+
 
 def output_folder(path: Path, options: RunOptions) -> Path:
     return (options.out_dir or Path("outputs")) / path.stem
+
+
+def fingerprint(case: Case) -> str:
+    """Input file, scenario definition (the whole validated case) and solver settings."""
+    text = repr((__version__, case.input_sha256, case))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _fingerprint_path(folder: Path, scenario: str) -> Path:
+    return folder / f".{scenario}.fingerprint"
+
+
+def _outcome_path(folder: Path, scenario: str) -> Path:
+    """The outcome kept for `--resume`, so a resumed batch's comparison is complete."""
+    return folder / f".{scenario}.outcome.pickle"
+
+
+def is_current(folder: Path, case: Case) -> bool:
+    scenario = case.scenario_id
+    files = [folder / f"{scenario}.json", folder / f"{scenario}.xlsx",
+             _outcome_path(folder, scenario), _fingerprint_path(folder, scenario)]
+    if not all(f.exists() for f in files):
+        return False
+    return files[3].read_text().strip() == fingerprint(case)
+
+
+def _load_outcome(folder: Path, scenario: str) -> ScenarioOutcome | None:
+    try:
+        with _outcome_path(folder, scenario).open("rb") as handle:
+            outcome = pickle.load(handle)  # our own file, written by write_outcome
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+    return outcome if isinstance(outcome, ScenarioOutcome) else None
 
 
 def run_workbook(path: Path, options: RunOptions) -> int:
@@ -43,16 +97,72 @@ def run_workbook(path: Path, options: RunOptions) -> int:
     for warning in loaded.warnings:
         log.warning("%s", warning)
     folder = output_folder(path, options)
-    outcomes = []
-    for case in loaded.cases:
-        outcome = solve_case(with_overrides(case, options.choice))
-        write_outcome(folder, outcome)
-        outcomes.append(outcome)
-    return max(o.exit_code for o in outcomes)
+    cases = [with_overrides(case, options.choice) for case in loaded.cases]
+    kept = {c.scenario_id: _load_outcome(folder, c.scenario_id) for c in cases
+            if options.resume and is_current(folder, c)}
+    resumed = {k: v for k, v in kept.items() if v is not None}
+    todo = [c for c in cases if c.scenario_id not in resumed]
+    skipped = list(resumed)
+    parallel = options.dask is not None or (options.workers > 1 and len(todo) > 1)
+    display = BatchDisplay([c.scenario_id for c in cases], echo=parallel)
+    for scenario in skipped:
+        display.update(scenario, "skipped", "outputs are current (--resume)")
+
+    def on_done(finished: Finished) -> None:
+        if isinstance(finished, ScenarioFailure):
+            display.update(finished.scenario_id, "failed", finished.message)
+            log.error("[%s] failed: %s", finished.scenario_id, finished.message)
+            return
+        write_outcome(folder, finished)
+        display.update(finished.results.case.scenario_id, "written", finished.results.status)
+
+    with display:
+        finished = run_batch(todo, options.workers, display.update, on_done, options.dask)
+    order = {c.scenario_id: i for i, c in enumerate(cases)}
+    outcomes = sorted([f for f in finished if isinstance(f, ScenarioOutcome)]
+                      + list(resumed.values()), key=lambda o: order[o.results.case.scenario_id])
+    if len(cases) > 1 and outcomes:
+        _write_comparison(folder, outcomes)
+    _print_final_table(folder, finished, skipped)
+    return max([f.exit_code for f in finished] + [o.exit_code for o in resumed.values()] + [0])
 
 
 def write_outcome(folder: Path, outcome: ScenarioOutcome) -> None:
-    scenario = outcome.results.case.scenario_id
+    case = outcome.results.case
+    scenario = case.scenario_id
     write_text_atomically(folder / f"{scenario}.json", summary_json(outcome))
     write_scenario_workbook(folder / f"{scenario}.xlsx", outcome)
+    write_atomically(_outcome_path(folder, scenario),
+                     lambda path: path.write_bytes(pickle.dumps(outcome)))
+    write_text_atomically(_fingerprint_path(folder, scenario), fingerprint(case) + "\n")
     log.info("[%s] wrote %s", scenario, folder / f"{scenario}.json")
+
+
+def _write_comparison(folder: Path, outcomes: Sequence[ScenarioOutcome]) -> None:
+    """Comparison of every scenario of the run, the resumed ones included."""
+    try:
+        from planner.io.write_comparison import write_comparison_workbook
+    except ImportError:  # the comparison writer arrives with the result-workbook issue
+        return
+    write_comparison_workbook(folder / "comparison.xlsx", outcomes)
+
+
+def _print_final_table(folder: Path, finished: Sequence[Finished], skipped: list[str]) -> None:
+    table = Table(title=f"results in {folder}")
+    for column in ("scenario", "status", "NPV", "gap", "seconds", "output"):
+        table.add_column(column, justify="right" if column in ("NPV", "gap", "seconds")
+                         else "left")
+    for item in finished:
+        if isinstance(item, ScenarioFailure):
+            table.add_row(item.scenario_id, "failed", "", "", "", item.message)
+            continue
+        results = item.results
+        npv = "" if results.npv is None else f"{results.npv:,.0f}"
+        gap = "" if results.gap is None else f"{100 * results.gap:.3f}%"
+        table.add_row(results.case.scenario_id, results.status.value, npv, gap,
+                      f"{results.solve_seconds:.1f}",
+                      str(folder / f"{results.case.scenario_id}.xlsx"))
+    for scenario in skipped:
+        table.add_row(scenario, "skipped", "", "", "", "outputs are current")
+    Console(stderr=True, width=140).print(table)
+

@@ -19,7 +19,7 @@ class OutputLockedError(PlannerError):
     pass
 
 
-def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+def write_atomically(target: Path, write: Callable[[Path], object]) -> None:
     """Call `write(temp_path)`, then move the temporary file onto `target`."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix,

@@ -7,6 +7,7 @@ recomputed from the cleaned values, so every solver reports NPV the same way.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 
 from planner.model.lp import LPArrays
@@ -18,11 +19,16 @@ log = logging.getLogger(__name__)
 SOLVER_NAMES = ("highs", "cbc", "scip", "cpsat")
 
 
-def solve(lp: LPArrays, solver: str, time_limit: float, mip_gap: float) -> SolveResult:
+IncumbentHook = Callable[[float, float | None], None]  # (objective, gap) as found
+
+
+def solve(lp: LPArrays, solver: str, time_limit: float, mip_gap: float,
+          on_incumbent: IncumbentHook | None = None) -> SolveResult:
+    """Solve with `solver`; `on_incumbent` hears of each improving solution (HiGHS only)."""
     if solver == "highs":
         from planner.solve.highs import solve_highs
 
-        result = solve_highs(lp, time_limit, mip_gap)
+        result = solve_highs(lp, time_limit, mip_gap, on_incumbent=on_incumbent)
     elif solver == "cbc":
         from planner.solve.cbc import solve_cbc
 

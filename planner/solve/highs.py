@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -76,8 +76,9 @@ def new_highs() -> highspy.Highs:
     return highs
 
 
-def solve_highs(lp: LPArrays, time_limit: float, mip_gap: float,
-                threads: int | None = None) -> SolveResult:
+def solve_highs(lp: LPArrays, time_limit: float, mip_gap: float, threads: int | None = None,
+                on_incumbent: Callable[[float, float | None], None] | None = None
+                ) -> SolveResult:
     started = time.perf_counter()
     highs = new_highs()
     highs.setOptionValue("time_limit", max(time_limit, 0.01))
@@ -86,6 +87,10 @@ def solve_highs(lp: LPArrays, time_limit: float, mip_gap: float,
     if threads:
         highs.setOptionValue("threads", threads)
     highs.cbMipImprovingSolution.subscribe(_log_incumbent)
+    if on_incumbent is not None:
+        highs.cbMipImprovingSolution.subscribe(
+            lambda event: on_incumbent(event.data_out.objective_function_value,
+                                       event.data_out.mip_gap))
     highs.passModel(to_highs_lp(lp))
     highs.run()
     status = highs.getModelStatus()
