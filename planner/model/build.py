@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from planner.case import Case
@@ -19,7 +19,7 @@ from planner.model.launch import add_launch
 from planner.model.lp import LinearProgram, LPArrays
 from planner.model.objective import add_objective
 from planner.model.policies import PolicyRow, add_policies
-from planner.model.variables import Variables, add_variables
+from planner.model.variables import PlanColumns, Variables, add_plan_columns, add_variables
 
 log = logging.getLogger(__name__)
 
@@ -40,19 +40,55 @@ class Model:
                 f"{self.lp.num_rows:,} rows, {self.lp.num_nonzeros:,} nonzeros")
 
 
-def build_model(case: Case, forced_penalties: Mapping[str, float] | None = None) -> Model:
-    """Build the SPEC §2 model; `forced_penalties` (policy -> $/unit) softens hard policies."""
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class Block:
+    """One case's part of a model: its variables, named rows and NPV terms."""
+
+    case: Case
+    economics: Economics
+    variables: Variables
+    capacity_rows: dict[tuple[str, str, int], int]
+    demand_rows: dict[tuple[str, str, int], int]
+    policy_rows: tuple[PolicyRow, ...]
+    npv_terms: dict[int, float]  # column -> coefficient: this case's NPV (§2.6)
+
+
+def add_block(case: Case, lp: LinearProgram, plan: PlanColumns | None = None,
+              forced_penalties: Mapping[str, float] | None = None) -> Block:
+    """Every constraint family of SPEC §2 for one case, in order; the NPV terms taken apart."""
     economics = build_economics(case)
-    lp = LinearProgram()
-    variables = add_variables(case, lp)
+    variables = add_variables(case, lp, plan)
     capacity_rows = add_capacity(case, lp, variables)
     add_flow(case, lp, variables)
     demand_rows = add_demand(case, lp, variables)
     add_launch(case, lp, variables)
     policy_rows = add_policies(case, lp, variables, economics, forced_penalties)
     add_objective(case, lp, variables, economics)
-    model = Model(case, economics, variables, lp.freeze(), capacity_rows, demand_rows,
-                  tuple(policy_rows), time.perf_counter() - started)
+    return Block(case, economics, variables, capacity_rows, demand_rows, tuple(policy_rows),
+                 lp.take_objective())
+
+
+def build_model(case: Case, forced_penalties: Mapping[str, float] | None = None) -> Model:
+    """Build the SPEC §2 model; `forced_penalties` (policy -> $/unit) softens hard policies."""
+    started = time.perf_counter()
+    lp = LinearProgram()
+    block = add_block(case, lp, forced_penalties=forced_penalties)
+    for column, coefficient in block.npv_terms.items():
+        lp.add_objective(column, coefficient)
+    model = Model(case, block.economics, block.variables, lp.freeze(), block.capacity_rows,
+                  block.demand_rows, block.policy_rows, time.perf_counter() - started)
     log.info("built %s in %.2f s", model.describe(), model.build_seconds)
     return model
+
+
+def build_blocks(cases: Sequence[Case]) -> tuple[LinearProgram, PlanColumns, list[Block]]:
+    """Robust mode (SPEC §4): one shared plan (z, y) and one block per case, names prefixed
+    by the scenario. The caller sets the objective from the blocks' NPV terms."""
+    lp = LinearProgram()
+    plan = add_plan_columns(cases, lp)
+    blocks = []
+    for case in cases:
+        lp.prefix = f"{case.scenario_id}."
+        blocks.append(add_block(case, lp, plan))
+    lp.prefix = ""
+    return lp, plan, blocks

@@ -19,6 +19,7 @@ INF = math.inf
 
 @dataclass
 class LinearProgram:
+    prefix: str = ""  # prepended to names, e.g. the scenario of a robust-mode block
     col_names: list[str] = field(default_factory=list)
     col_lower: list[float] = field(default_factory=list)
     col_upper: list[float] = field(default_factory=list)
@@ -41,7 +42,7 @@ class LinearProgram:
 
     def add_column(self, name: str, lower: float = 0.0, upper: float = INF,
                    integer: bool = False) -> int:
-        self.col_names.append(name)
+        self.col_names.append(self.prefix + name)
         self.col_lower.append(lower)
         self.col_upper.append(upper)
         self.col_integer.append(integer)
@@ -55,10 +56,16 @@ class LinearProgram:
         """Objective terms accumulate: each family adds its own, set once at hand-off."""
         self.objective[column] += coefficient
 
+    def take_objective(self) -> dict[int, float]:
+        """The objective terms added so far, as {column: coefficient}; the sink is emptied."""
+        terms = {j: c for j, c in enumerate(self.objective) if c != 0}
+        self.objective = [0.0] * len(self.objective)
+        return terms
+
     def add_row(self, name: str, columns: list[int], coefficients: list[float],
                 lower: float = -INF, upper: float = INF) -> int:
         row = len(self.row_names)
-        self.row_names.append(name)
+        self.row_names.append(self.prefix + name)
         self.row_lower.append(lower)
         self.row_upper.append(upper)
         self._entry_rows.extend([row] * len(columns))

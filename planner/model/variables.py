@@ -6,11 +6,15 @@
 - s[p,k,r,t] ≥ 0 where D[r,k,t] > 0 and p can build k in t.
 - y[k] ∈ {0,1} for products with launch_cost > 0 that can be built at all.
 (Violation variables v belong to the policy family.)
+
+z and y are the plan: in robust mode (SPEC §4) one set of plan columns is shared by the
+blocks of every scenario, so they are created apart (`add_plan_columns`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from planner.case import Case, RetoolOption
@@ -29,6 +33,15 @@ class Variables:
     def starts(self, option_id: str) -> list[tuple[int, int]]:
         """(start year, column) of each z of the option, in year order."""
         return self.z_by_option.get(option_id, [])
+
+
+@dataclass(frozen=True)
+class PlanColumns:
+    """The retool (z) and launch (y) columns, shared by every block that uses them."""
+
+    z: dict[tuple[str, int], int]
+    z_by_option: dict[str, list[tuple[int, int]]]
+    y: dict[str, int]
 
 
 def start_years(case: Case, option: RetoolOption) -> range:
@@ -65,22 +78,50 @@ def demand_by_product_year(case: Case) -> dict[tuple[str, int], float]:
     return dict(total)
 
 
-def add_variables(case: Case, lp: LinearProgram) -> Variables:
-    years = case.settings.years
-    z = {}
+def products_by_line(case: Case) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for line_type, product_id in sorted(case.compatibility):
+        found[line_type].append(product_id)
+    return found
+
+
+def buildable_products(case: Case) -> set[str]:
+    """Products some line can build in a year with demand for them."""
+    demand = demand_by_product_year(case)
+    by_line = products_by_line(case)
+    return {k for (_, line_type), online in first_online_year(case).items()
+            for k in by_line.get(line_type, ()) for t in case.settings.years
+            if t >= online and demand.get((k, t), 0.0) > 0}
+
+
+def add_plan_columns(cases: Sequence[Case], lp: LinearProgram) -> PlanColumns:
+    """z for every option start year, y for products with a launch cost in any case."""
+    first = cases[0]
+    z: dict[tuple[str, int], int] = {}
     z_by_option: dict[str, list[tuple[int, int]]] = {}
-    for option in case.options:
+    for option in first.options:
         starts = z_by_option.setdefault(option.option_id, [])
-        for t in start_years(case, option):
+        for t in start_years(first, option):
             z[option.option_id, t] = lp.add_binary(f"z[{option.option_id},{t}]")
             starts.append((t, z[option.option_id, t]))
-    products_by_line: dict[str, list[str]] = defaultdict(list)
-    for line_type, product_id in sorted(case.compatibility):
-        products_by_line[line_type].append(product_id)
+    launched = set()
+    for case in cases:
+        built = buildable_products(case)
+        launched |= {p.product_id for p in case.products if p.launch_cost > 0
+                     and p.product_id in built}
+    y = {k: lp.add_binary(f"y[{k}]") for k in sorted(launched)}
+    return PlanColumns(z, z_by_option, y)
+
+
+def add_variables(case: Case, lp: LinearProgram, plan: PlanColumns | None = None) -> Variables:
+    """x and s of this case; z and y from `plan` (created here when not shared)."""
+    plan = plan or add_plan_columns([case], lp)
+    years = case.settings.years
+    by_line = products_by_line(case)
     product_demand = demand_by_product_year(case)
     x = {}
     for (plant_id, line_type), online in sorted(first_online_year(case).items()):
-        for product_id in products_by_line.get(line_type, ()):
+        for product_id in by_line.get(line_type, ()):
             for t in years:
                 if t >= online and product_demand.get((product_id, t), 0.0) > 0:
                     x[plant_id, line_type, product_id, t] = lp.add_column(
@@ -96,6 +137,6 @@ def add_variables(case: Case, lp: LinearProgram) -> Variables:
             s[plant_id, product_id, region_id, t] = lp.add_column(
                 f"s[{plant_id},{product_id},{region_id},{t}]")
     built = {k for (_, _, k, _) in x}
-    y = {p.product_id: lp.add_binary(f"y[{p.product_id}]")
-         for p in case.products if p.launch_cost > 0 and p.product_id in built}
-    return Variables(z, x, s, y, z_by_option)
+    y = {k: column for k, column in plan.y.items()
+         if k in built and case.product(k).launch_cost > 0}
+    return Variables(plan.z, x, s, y, plan.z_by_option)
