@@ -25,6 +25,7 @@ from planner import __version__
 from planner.batch import Finished, ScenarioFailure, run_batch
 from planner.case import Case
 from planner.io.atomic import write_atomically, write_text_atomically
+from planner.io.write_comparison import write_comparison_workbook
 from planner.io.write_json import summary_json
 from planner.io.write_workbook import write_scenario_workbook
 from planner.load import load_workbook_cases
@@ -140,10 +141,6 @@ def write_outcome(folder: Path, outcome: ScenarioOutcome) -> None:
 
 def _write_comparison(folder: Path, outcomes: Sequence[ScenarioOutcome]) -> None:
     """Comparison of every scenario of the run, the resumed ones included."""
-    try:
-        from planner.io.write_comparison import write_comparison_workbook
-    except ImportError:  # the comparison writer arrives with the result-workbook issue
-        return
     write_comparison_workbook(folder / "comparison.xlsx", outcomes)
 
 

@@ -28,6 +28,7 @@ def write_atomically(target: Path, write: Callable[[Path], object]) -> None:
     temp = Path(temp_name)
     try:
         write(temp)
+        os.chmod(temp, 0o644)  # mkstemp makes it private; results are for sharing
         try:
             os.replace(temp, target)
         except PermissionError:

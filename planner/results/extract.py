@@ -183,7 +183,7 @@ def _policy_outcome(row: PolicyRow, values: np.ndarray, activities: np.ndarray,
     return PolicyOutcome(
         policy.policy_id, policy.kind, policy.mode, row.year, row.sense, policy.value,
         _achieved(policy.kind, scope_values, attributes), slack, violation,
-        violation * row.penalty, shadow)
+        violation * row.penalty, shadow, in_model=row.row is not None)
 
 
 def _achieved(kind: str, units: np.ndarray, attributes: np.ndarray) -> float | None:

@@ -95,10 +95,11 @@ class PolicyOutcome:
     violation: float
     penalty_cost: float  # undiscounted $ (penalty × violation)
     shadow_price: float | None  # NPV lost per unit the requirement is tightened
+    in_model: bool = True  # False: nothing in scope that year, the rule holds trivially
 
     @property
     def binding(self) -> bool:
-        return self.row_slack is not None and abs(self.row_slack) <= 1e-6 * max(
+        return self.in_model and self.row_slack is not None and abs(self.row_slack) <= 1e-6 * max(
             1.0, abs(self.required))
 
 

@@ -1,0 +1,179 @@
+"""The Summary sheet: its first screen says what to retool, when, what it earns and what each
+policy costs; the metric/value rows carry the figures of the JSON summary (SPEC §3)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from xlsxwriter.chart import Chart
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from planner.io.xlsx_format import (
+    Column,
+    Formats,
+    Kind,
+    Pair,
+    R,
+    setup_print,
+    write_pairs,
+    write_table,
+)
+from planner.pipeline import ScenarioOutcome
+from planner.results import Results
+from planner.results.narrative import (
+    PolicyCost,
+    horizon_shares,
+    kei_units_by_year,
+    policy_costs,
+    reading,
+    retool_capex,
+    taken_retools,
+    year_span,
+)
+from planner.results.tables import RetoolDecision
+
+WIDTHS = (30, 24, 16, 22, 16, 17, 16, 17)  # columns A:H
+READING_CHARS_PER_LINE = 150
+CHART_COLUMN = 9  # J
+CHART_ROWS = 16
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    year: int
+    units: float
+    kei_units: float
+    domestic_share: float | None
+    ev_share: float | None
+
+
+def write_summary(book: Workbook, formats: Formats, outcome: ScenarioOutcome) -> Worksheet:
+    sheet = book.add_worksheet("Summary")
+    results = outcome.results
+    for index, width in enumerate(WIDTHS):
+        sheet.set_column(index, index, width)
+    scenario = results.case.scenario
+    title = f"Scenario {scenario.scenario_id}"
+    if scenario.description:
+        title += f": {scenario.description}"
+    sheet.write_string(0, 0, title, formats.title)
+    _write_reading(sheet, formats, outcome)
+    row = write_pairs(sheet, formats, 3, 0, _metrics(outcome), ("metric", "value", "note"))
+    if results.status.has_solution:
+        row = _section(sheet, formats, row + 1, "What we retool, and when",
+                       _retool_columns(results), taken_retools(results))
+        row = _section(sheet, formats, row + 1, "What each policy costs",
+                       _policy_columns(), policy_costs(results))
+        _section(sheet, formats, row + 1, "Key figures by year", _year_columns(results),
+                 year_figures(results))
+    sheet.freeze_panes(1, 0)
+    setup_print(sheet)
+    return sheet
+
+
+def place_charts(sheet: Worksheet, charts: Sequence[Chart]) -> None:
+    """A 2 × 2 grid to the right of the tables, from the first metric row down."""
+    for index, chart in enumerate(charts):
+        row = 3 + (index // 2) * CHART_ROWS
+        sheet.insert_chart(row, CHART_COLUMN, chart, {"x_offset": (index % 2) * 575})
+
+
+def _write_reading(sheet: Worksheet, formats: Formats, outcome: ScenarioOutcome) -> None:
+    sentences = outcome.diagnosis.sentences() if outcome.diagnosis else []
+    text = reading(outcome.results, sentences)
+    lines = sum(math.ceil(max(len(p), 1) / READING_CHARS_PER_LINE) for p in text.split("\n"))
+    sheet.set_row(1, 15 * lines + 6)
+    sheet.merge_range(1, 0, 1, len(WIDTHS) - 1, "", formats.paragraph)
+    sheet.write_string(1, 0, text, formats.paragraph)
+
+
+def _metrics(outcome: ScenarioOutcome) -> list[Pair]:
+    results = outcome.results
+    case = results.case
+    taken = taken_retools(results)
+    kei = kei_units_by_year(results)
+    domestic, electric = horizon_shares(results)
+    violations = (outcome.diagnosis_results or results).violations
+    solved = results.status.has_solution
+    return [
+        Pair("scenario", case.scenario_id),
+        Pair("status", results.status.value, note=results.message),
+        Pair("NPV ($)", results.npv, Kind.MONEY, "the total of CashFlow 'discounted'"),
+        Pair("solver", results.solver),
+        Pair("MIP gap", results.gap, Kind.GAP, "proven distance to the best bound"),
+        Pair("solve time (s)", results.solve_seconds, Kind.SECONDS),
+        Pair("input file", case.input_file),
+        Pair("input sha256", case.input_sha256),
+        Pair("retools", len(taken) if solved else None, Kind.COUNT, "lines converted or built"),
+        Pair("retool capex ($)", retool_capex(results) if solved else None, Kind.MONEY,
+             "undiscounted"),
+        Pair("plants retooled", len({r.plant_id for r in taken}) if solved else None,
+             Kind.COUNT),
+        Pair("launched products", ", ".join(results.launched_products)),
+        Pair("kei units (all years)", sum(kei.values()) if solved else None, Kind.UNITS),
+        Pair(f"domestic share of {case.settings.domestic_country} sales", domestic,
+             Kind.PERCENT, "all years; by year below"),
+        Pair(f"EV share of {case.settings.domestic_country} sales", electric, Kind.PERCENT,
+             "all years; by year below"),
+        Pair("policy violations", len(violations), Kind.COUNT,
+             "soft policies missed (or, when infeasible, what had to give way)"),
+    ]
+
+
+def _section(sheet: Worksheet, formats: Formats, row: int, title: str,
+             columns: Sequence[Column[R]], items: Sequence[R]) -> int:
+    sheet.write_string(row, 0, title, formats.section)
+    if not items:
+        sheet.write_string(row + 1, 0, "(none)", formats.note)
+        return row + 3
+    placed = write_table(sheet, formats, row + 1, 0, columns, items, None, set_widths=False)
+    return placed.last_row + 2
+
+
+def _retool_columns(results: Results) -> list[Column[RetoolDecision]]:
+    case = results.case
+    return [
+        Column("plant", Kind.TEXT, lambda r: case.plant(r.plant_id).name),
+        Column("option", Kind.TEXT, lambda r: r.option_id),
+        Column("state", Kind.TEXT, lambda r: case.plant(r.plant_id).state),
+        Column("from → to", Kind.TEXT,
+               lambda r: f"{r.from_line_type or '(new)'} → {r.to_line_type}"),
+        Column("start year", Kind.YEAR, lambda r: r.start_year),
+        Column("online year", Kind.YEAR, lambda r: r.online_year),
+        Column("units/yr added", Kind.UNITS, lambda r: r.capacity_added),
+        Column("capex ($)", Kind.MONEY, lambda r: r.capex),
+    ]
+
+
+def _policy_columns() -> list[Column[PolicyCost]]:
+    return [
+        Column("policy", Kind.TEXT, lambda c: c.policy_id),
+        Column("kind", Kind.TEXT, lambda c: c.kind),
+        Column("mode", Kind.TEXT, lambda c: c.mode),
+        Column("binds in", Kind.TEXT, lambda c: year_span(c.binding_years)),
+        Column("$ per unit, low", Kind.CENTS, lambda c: c.shadow_low),
+        Column("$ per unit, high", Kind.CENTS, lambda c: c.shadow_high),
+        Column("unit", Kind.TEXT, lambda c: c.unit),
+        Column("penalty paid ($)", Kind.MONEY, lambda c: c.penalty_cost),
+    ]
+
+
+def year_figures(results: Results) -> list[YearFigures]:
+    kei = kei_units_by_year(results)
+    return [YearFigures(t, results.units_by_year.get(t, 0.0), kei.get(t, 0.0),
+                        results.domestic_share_by_year.get(t), results.ev_share_by_year.get(t))
+            for t in results.case.settings.years]
+
+
+def _year_columns(results: Results) -> list[Column[YearFigures]]:
+    country = results.case.settings.domestic_country
+    return [
+        Column("year", Kind.YEAR, lambda y: y.year),
+        Column("units sold", Kind.UNITS, lambda y: y.units),
+        Column("kei units", Kind.UNITS, lambda y: y.kei_units),
+        Column(f"domestic share ({country})", Kind.PERCENT, lambda y: y.domestic_share),
+        Column(f"EV share ({country})", Kind.PERCENT, lambda y: y.ev_share),
+    ]

@@ -1,0 +1,274 @@
+"""The plain-language reading of a plan and the key figures it is built from.
+
+Everything here is derived from `Results` (no Excel): the result workbook, the comparison
+workbook and the log can all say the same thing in the same words.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from planner.diagnose import UNITS
+from planner.results.extract import VIOLATION_TOLERANCE, Results
+from planner.results.tables import PolicyOutcome, RetoolDecision
+from planner.solve.result import Status
+
+KEI_SEGMENT = "kei"
+MAX_LISTED_RETOOLS = 5
+SHARE_KINDS = ("domestic_share_min", "ev_share_min", "ev_share_max")
+PLAN_KINDS = ("capex_budget", "capex_budget_total", "max_retools")  # rows of fixed decisions
+
+
+@dataclass(frozen=True)
+class PolicyCost:
+    """One policy over its years (or window): where it binds and what tightening it costs."""
+
+    policy_id: str
+    kind: str
+    mode: str
+    unit: str  # the unit of its rows: vehicles, vehicle-mpg, $ or options
+    binding_years: tuple[int | None, ...]  # None: the window-total row
+    shadow_low: float | None  # smallest shadow price over the binding years ($ per unit)
+    shadow_high: float | None  # largest
+    violation: float  # soft policies: total shortfall/excess in row units
+    penalty_cost: float  # undiscounted $
+
+    @property
+    def binds(self) -> bool:
+        return bool(self.binding_years)
+
+
+def is_kei(results: Results, product_id: str) -> bool:
+    return results.case.product(product_id).segment.strip().lower() == KEI_SEGMENT
+
+
+def kei_units_by_year(results: Results) -> dict[int, float]:
+    units = dict.fromkeys(results.case.settings.years, 0.0)
+    for row in results.sales:
+        if is_kei(results, row.product_id):
+            units[row.year] += row.units
+    return units
+
+
+def horizon_shares(results: Results) -> tuple[float | None, float | None]:
+    """(domestic, EV) share of all home-country sales over the whole horizon."""
+    case = results.case
+    home = domestic = electric = 0.0
+    for row in results.sales:
+        if case.region(row.region_id).country != case.settings.domestic_country:
+            continue
+        home += row.units
+        if case.plant(row.plant_id).country == case.settings.domestic_country:
+            domestic += row.units
+        if case.product(row.product_id).is_ev:
+            electric += row.units
+    if home <= 0:
+        return None, None
+    return domestic / home, electric / home
+
+
+def taken_retools(results: Results) -> tuple[RetoolDecision, ...]:
+    taken = [r for r in results.retools if r.taken]
+    return tuple(sorted(taken, key=lambda r: (r.start_year or 0, r.plant_id, r.option_id)))
+
+
+def retool_capex(results: Results) -> float:
+    return sum(r.capex for r in results.retools if r.taken)
+
+
+def binds(results: Results, outcome: PolicyOutcome) -> bool:
+    """Binding, or violated (a row with nothing in scope holds trivially: not binding)."""
+    return outcome.violation > VIOLATION_TOLERANCE or outcome.binding
+
+
+def policy_costs(results: Results) -> tuple[PolicyCost, ...]:
+    grouped: dict[str, list[PolicyOutcome]] = defaultdict(list)
+    for outcome in results.policies:
+        grouped[outcome.policy_id].append(outcome)
+    return tuple(_policy_cost(results, rows) for rows in grouped.values())
+
+
+def _policy_cost(results: Results, rows: list[PolicyOutcome]) -> PolicyCost:
+    first = rows[0]
+    binding = [r for r in rows if binds(results, r)]
+    prices = [r.shadow_price for r in binding
+              if r.shadow_price is not None and first.kind not in PLAN_KINDS]
+    return PolicyCost(
+        first.policy_id, first.kind, first.mode, UNITS.get(first.kind, "units"),
+        tuple(r.year for r in binding), min(prices) if prices else None,
+        max(prices) if prices else None,
+        sum(r.violation for r in rows), sum(r.penalty_cost for r in rows))
+
+
+def reading(results: Results, diagnosis: Sequence[str] = ()) -> str:
+    """One paragraph: what to retool, when, what it earns, what each policy costs."""
+    status = results.status
+    if status is Status.INFEASIBLE:
+        return _infeasible_reading(diagnosis)
+    if not status.has_solution:
+        detail = f": {results.message}" if results.message else ""
+        return f"The solver stopped without a plan ({status.value}{detail}); nothing to read."
+    parts = [_retool_sentence(results), _launch_sentence(results), _kei_sentence(results),
+             _earnings_sentence(results), _shares_sentence(results),
+             *_policy_sentences(results)]
+    return " ".join(p for p in parts if p)
+
+
+def _infeasible_reading(diagnosis: Sequence[str]) -> str:
+    text = "No plan meets every hard policy."
+    if diagnosis:
+        text += (" The nearest plan needs these policies to give way: "
+                 + "; ".join(diagnosis) + ". See the Diagnosis sheet.")
+    return text
+
+
+def _retool_sentence(results: Results) -> str:
+    taken = taken_retools(results)
+    if not taken:
+        return "Retool nothing: the existing lines carry the plan."
+    plants = {r.plant_id for r in taken}
+    listed = [_retool_phrase(results, r) for r in taken[:MAX_LISTED_RETOOLS]]
+    more = len(taken) - len(listed)
+    tail = f"; and {more} more (see Retooling)" if more > 0 else ""
+    return (f"Retool {_count(len(taken), 'line')} at {_count(len(plants), 'plant')} for "
+            f"{money(retool_capex(results))} of capex: {'; '.join(listed)}{tail}.")
+
+
+def _retool_phrase(results: Results, r: RetoolDecision) -> str:
+    plant = results.case.plant(r.plant_id)
+    where = f"{plant.name} ({plant.state})" if plant.state else plant.name
+    change = f"{r.from_line_type} → {r.to_line_type}" if r.from_line_type else (
+        f"new {r.to_line_type} line")
+    return (f"{where} {change}, +{number(r.capacity_added)} a year, start {r.start_year}, "
+            f"online {r.online_year}")
+
+
+def _launch_sentence(results: Results) -> str:
+    if not results.launched_products:
+        return ""
+    return f"Launch {', '.join(results.launched_products)}."
+
+
+def _kei_sentence(results: Results) -> str:
+    kei = kei_units_by_year(results)
+    total = sum(kei.values())
+    if total <= 0:
+        return "No kei cars are sold."
+    first_year = next(t for t, u in kei.items() if u > 0)
+    last = max(kei)
+    if first_year == last:
+        return f"Kei sales are {number(kei[last])} in {last}."
+    return (f"Kei sales start in {first_year} and reach {number(kei[last])} in {last} "
+            f"({number(total)} over {min(kei)}–{last}).")
+
+
+def _earnings_sentence(results: Results) -> str:
+    s = results.case.settings
+    terms = f"{s.discount_rate:.1%} discount rate"
+    if s.terminal_years:
+        terms += f", {s.terminal_years} terminal years"
+    quality = "proven optimal" if results.status is Status.OPTIMAL else "best found"
+    if results.gap is not None and results.gap > 0:
+        quality += f", within {results.gap:.3%} of the bound"
+    return f"The plan earns an NPV of {money(results.npv or 0.0)} ({terms}; {quality})."
+
+
+def _shares_sentence(results: Results) -> str:
+    country = results.case.settings.domestic_country
+    domestic = _range_text(results.domestic_share_by_year)
+    electric = _range_text(results.ev_share_by_year)
+    if domestic is None or electric is None:
+        return ""
+    return f"Of {country} sales, {domestic} are built domestically and {electric} are EVs."
+
+
+def _range_text(values: dict[int, float | None]) -> str | None:
+    known = [v for v in values.values() if v is not None]
+    if not known:
+        return None
+    low, high = min(known), max(known)
+    if round(low, 3) == round(high, 3):
+        return f"{low:.1%}"
+    return f"{low:.1%}–{high:.1%}"
+
+
+def _policy_sentences(results: Results) -> list[str]:
+    costs = policy_costs(results)
+    sentences = [_policy_sentence(c) for c in costs if c.binds]
+    loose = [c.policy_id for c in costs if not c.binds]
+    if loose:
+        verb = "does" if len(loose) == 1 else "do"
+        sentences.append(f"{', '.join(loose)} {verb} not bind.")
+    return sentences
+
+
+def _policy_sentence(cost: PolicyCost) -> str:
+    when = _years_text(cost.binding_years)
+    if cost.mode == "soft" and cost.violation > VIOLATION_TOLERANCE:
+        missed = f"{cost.policy_id} (soft) is missed {when} by {number(cost.violation)} {cost.unit}"
+        if cost.penalty_cost <= 0:
+            return f"{missed}, at no penalty."
+        return f"{missed}; its penalties cost {money(cost.penalty_cost)} (undiscounted)."
+    if cost.kind in PLAN_KINDS:
+        return (f"{cost.policy_id} binds {when}; with the retooling plan fixed it has no "
+                f"marginal price: re-run with a different limit to see what it costs.")
+    price = price_range(cost)
+    if price is None:
+        return f"{cost.policy_id} binds {when}."
+    per = "a year" if any(y is not None for y in cost.binding_years) else "over the window"
+    return (f"{cost.policy_id} binds {when}: tightening it by one {_singular(cost.unit)} "
+            f"{per} costs {price} of NPV.")
+
+
+def _singular(unit: str) -> str:
+    return {"vehicles": "vehicle", "options": "option", "$": "dollar"}.get(unit, unit)
+
+
+def _years_text(years: Sequence[int | None]) -> str:
+    listed = sorted(y for y in years if y is not None)
+    if not listed:
+        return "over its window"
+    if len(listed) > 2 and listed == list(range(listed[0], listed[-1] + 1)):
+        return f"in {listed[0]}–{listed[-1]}"
+    if len(listed) == 1:
+        return f"in {listed[0]}"
+    return "in " + ", ".join(str(y) for y in listed[:-1]) + f" and {listed[-1]}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def number(value: float) -> str:
+    """1234567 -> '1.23M': compact units for prose."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:,.0f}"
+
+
+def money(value: float) -> str:
+    sign = "-" if value < 0 else ""
+    return f"{sign}${number(abs(value))}"
+
+
+def year_span(years: Sequence[int | None]) -> str:
+    """Binding years for a table cell: '2028–2036', '2030, 2033', 'window total'."""
+    if not years:
+        return "does not bind"
+    listed = sorted(y for y in years if y is not None)
+    if not listed:
+        return "window total"
+    if len(listed) > 1 and listed == list(range(listed[0], listed[-1] + 1)):
+        return f"{listed[0]}–{listed[-1]}"
+    return ", ".join(str(y) for y in listed)
+
+
+def price_range(cost: PolicyCost) -> str | None:
+    """'$23.5k–$168k' (per unit), or None without a marginal price."""
+    if cost.shadow_low is None or cost.shadow_high is None:
+        return None
+    low, high = money(cost.shadow_low), money(cost.shadow_high)
+    return low if low == high else f"{low}–{high}"
