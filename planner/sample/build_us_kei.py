@@ -70,7 +70,13 @@ LABEL_RANK = {"exact": 0, "approx": 1, "est": 2}
 def read(name: str) -> list[Row]:
     """Rows of ``data/<name>.csv`` as dicts of stripped text."""
     with (DATA / f"{name}.csv").open(newline="", encoding="utf-8") as f:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(f)]
+        reader = csv.DictReader(f)
+        rows = []
+        for row in reader:
+            if None in row or None in row.values():
+                raise ValueError(f"{name}.csv line {reader.line_num}: wrong number of fields")
+            rows.append({k: v.strip() for k, v in row.items()})
+        return rows
 
 
 def value(text: str) -> Value:
@@ -197,7 +203,7 @@ def sheet_rows() -> dict[str, tuple[list[str], list[list[Value]]]]:
     )
     out["Provenance"] = (["file", "line", "row", "source", "label", "note"], provenance())
     counts = ", ".join(f"{n} {len(out[n][1])}" for n in SHEETS if out[n][1])
-    about: list[list[Value]] = [*project(read("about"), ["topic", "text"]), ["size", counts]]
+    about: list[list[Value]] = [*project(read("about"), ["topic", "text"]), ["data rows", counts]]
     out["About"] = (["topic", "text"], about)
     return out
 
