@@ -2,13 +2,14 @@
 # make install  set up .venv only (idempotent; fast when pyproject.toml has not changed)
 # make test     run the test suite
 # make lint     ruff + mypy
+# make bench    benchmark: generated sizes + OR-Library capa/b/c, ours vs reference (BENCH_ARGS="--quick")
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 WORKBOOKS := $(filter-out inputs/~$$%,$(wildcard inputs/*.xlsx))
 
-.PHONY: all run install test lint sample
+.PHONY: all run install test lint sample bench
 
 all: run
 
@@ -34,3 +35,6 @@ lint: $(STAMP)
 
 sample: $(STAMP)
 	$(BIN)/python -m planner.sample.build_us_kei inputs/us_kei.xlsx
+
+bench: $(STAMP)
+	$(BIN)/python -m planner.bench $(BENCH_ARGS)

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from planner.schema import SHEETS
+
+SHEET_ORDER = {schema.name: index for index, schema in enumerate(SHEETS)}
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -18,11 +22,15 @@ class Problem:
 
     @property
     def cell(self) -> str:
+        """`Plants!F7`; `Plants!7:7` for a whole row; `Plants` for the sheet; `(file)`."""
         if not self.sheet:
             return "(file)"
         if self.row is None:
-            return self.sheet if self.letter is None else f"{self.sheet}!{self.letter}"
-        return f"{self.sheet}!{self.letter or ''}{self.row}"
+            column = f"!{self.letter}:{self.letter}" if self.letter else ""
+            return f"{self.sheet}{column}"
+        if self.letter is None:
+            return f"{self.sheet}!{self.row}:{self.row}"
+        return f"{self.sheet}!{self.letter}{self.row}"
 
     def __str__(self) -> str:
         return f"{self.cell}  {self.column or '-'}  {self.message}"
@@ -40,8 +48,11 @@ class InputError(PlannerError):
         super().__init__(format_problems(self.problems))
 
 
-def _problem_order(problem: Problem) -> tuple[str, int, str, str]:
-    return (problem.sheet, problem.row or 0, problem.letter or "", problem.message)
+def _problem_order(problem: Problem) -> tuple[int, str, int, int, str, str]:
+    """File problems first, then sheets in workbook order, rows, columns left to right."""
+    letter = problem.letter or ""
+    return (SHEET_ORDER.get(problem.sheet, len(SHEET_ORDER)) if problem.sheet else -1,
+            problem.sheet, problem.row or 0, len(letter), letter, problem.message)
 
 
 def format_problems(problems: Iterable[Problem]) -> str:

@@ -7,7 +7,7 @@ problem of every scenario is collected before anything is raised.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -29,13 +29,7 @@ from planner.case import (
 )
 from planner.errors import InputError, Problem
 from planner.io.read_workbook import RawWorkbook, read_workbook
-from planner.scenarios import (
-    BASE,
-    ScenarioRow,
-    apply_changes,
-    check_change_references,
-    scenario_rows,
-)
+from planner.scenarios import BASE, ScenarioRow, apply_changes, check_changes, scenario_rows
 from planner.schema import PLAN_POLICY_KINDS
 from planner.tables import Record, Tables, coerce_settings, coerce_workbook
 from planner.validate import build_universe, resolve_selector, validate_tables
@@ -53,27 +47,38 @@ class LoadedWorkbook:
 def load_workbook_cases(path: Path, scenario_ids: Sequence[str] = ()) -> LoadedWorkbook:
     """Read, validate and build the cases of `path`; raise `InputError` listing every problem."""
     raw = read_workbook(path)
-    problems: list[Problem] = []
+    problems: list[Problem] = list(raw.problems)
     warnings: list[Problem] = list(raw.warnings)
     tables = coerce_workbook(raw, problems)
     settings = coerce_settings(tables.get("Settings", []), problems)
-    check_change_references(tables, problems)
+    check_changes(tables, problems)
     validate_tables(tables, settings, problems, warnings)
     rows = scenario_rows(tables)
     wanted = _chosen_scenarios(rows, scenario_ids, problems)
+    checked = {BASE: CheckedScenario(tables, settings, [], [])}
+    for row in rows[1:]:
+        checked[row.scenario_id] = _check_scenario(tables, row.scenario_id)
+    problems, warnings = _with_scenario_findings(tables, rows, checked, problems, warnings)
     if problems:
         raise InputError(problems)
-    cases = []
-    for row in rows:
-        case = _scenario_case(raw, tables, row, problems, warnings)
-        if case is not None and row.scenario_id in wanted:
-            cases.append(case)
-    if problems:
-        raise InputError(problems)
-    found = tuple(sorted(set(warnings)))
-    notes = tuple(str(w) for w in found)
-    cases = [replace(case, warnings=notes) for case in cases]
-    return LoadedWorkbook(path, raw.sha256, tuple(cases), tuple(rows), found)
+    found_warnings = tuple(sorted(set(warnings)))
+    notes = tuple(str(w) for w in found_warnings)
+    memo: Memo = {}
+    cases = tuple(
+        replace(build_case(raw, checked[row.scenario_id].tables,
+                           checked[row.scenario_id].settings, row, memo), warnings=notes)
+        for row in rows if row.scenario_id in wanted)
+    return LoadedWorkbook(path, raw.sha256, cases, tuple(rows), found_warnings)
+
+
+@dataclass(frozen=True)
+class CheckedScenario:
+    """A scenario's tables after its changes, its typed settings, and what checking found."""
+
+    tables: Tables
+    settings: dict[str, Any]
+    problems: list[Problem]
+    warnings: list[Problem]
 
 
 def _chosen_scenarios(
@@ -88,36 +93,75 @@ def _chosen_scenarios(
     return set(scenario_ids) if scenario_ids else set(known)
 
 
-def _scenario_case(
-    raw: RawWorkbook, tables: Tables, row: ScenarioRow, problems: list[Problem],
-    warnings: list[Problem],
-) -> Case | None:
-    """Apply the scenario's changes and validate; validate every scenario even if not run."""
-    if row.scenario_id == BASE:
-        return build_case(raw, tables, coerce_settings(tables["Settings"], []), row)
+def _check_scenario(tables: Tables, scenario_id: str) -> CheckedScenario:
+    """Apply one scenario's changes and validate the result; every scenario, run or not."""
     found: list[Problem] = []
-    changed = apply_changes(tables, row.scenario_id, found)
-    settings = coerce_settings(changed["Settings"], found)
-    validate_tables(changed, settings, found, [])
-    base_messages = set(problems)
-    new = [p for p in found if p not in base_messages]
-    if new:
-        problems.extend(_tag(p, row.scenario_id) for p in new)
-        return None
-    return build_case(raw, changed, settings, row)
+    noted: list[Problem] = []
+    changed = apply_changes(tables, scenario_id, found)
+    settings = coerce_settings(changed.get("Settings", []), found)
+    validate_tables(changed, settings, found, noted)
+    return CheckedScenario(changed, settings, found, noted)
 
 
-def _tag(problem: Problem, scenario_id: str) -> Problem:
-    if "in scenario" in problem.message:
+def _with_scenario_findings(
+    tables: Tables, rows: list[ScenarioRow], checked: dict[str, CheckedScenario],
+    problems: list[Problem], warnings: list[Problem],
+) -> tuple[list[Problem], list[Problem]]:
+    """Base findings plus each scenario's own, tagged with the scenario.
+
+    A scenario re-finds the base's problems and warnings (it is checked in full); those are
+    reported once, for the base.
+    """
+    base_problems, base_warnings = set(problems), set(warnings)
+    problems, warnings = list(problems), list(warnings)
+    for row in rows[1:]:
+        scenario = checked[row.scenario_id]
+        tag = _scenario_tag(tables, row.scenario_id)
+        problems += [_tag(p, row.scenario_id, tag) for p in scenario.problems
+                     if p not in base_problems]
+        warnings += [_tag(w, row.scenario_id, tag) for w in scenario.warnings
+                     if w not in base_warnings]
+    return problems, warnings
+
+
+def _scenario_tag(tables: Tables, scenario_id: str) -> str:
+    rows = [str(r.row) for r in tables.get("ScenarioChanges", [])
+            if r.get("scenario_id") == scenario_id]
+    changes = f", after ScenarioChanges row{'s' if len(rows) > 1 else ''} {', '.join(rows)}"
+    return f" (in scenario {scenario_id}{changes if rows else ''})"
+
+
+def _tag(problem: Problem, scenario_id: str, tag: str) -> Problem:
+    """Name the scenario (and its change rows) unless the message names a change already."""
+    if f"scenario {scenario_id}" in problem.message:
         return problem
     return Problem(problem.sheet, problem.row, problem.letter, problem.column,
-                   f"{problem.message} (scenario {scenario_id})")
+                   problem.message + tag)
+
+
+Memo = dict[tuple[int, Any], tuple[Any, ...]]
+
+
+def _reuse(memo: Memo | None, records: list[Record], extra: Any,
+           build: Callable[[], tuple[Any, ...]]) -> tuple[Any, ...]:
+    """Build once per table: a scenario that leaves a sheet alone shares its record list
+    (see `apply_changes`), so its cases can share the built rows too (Freight can be big)."""
+    if memo is None:
+        return build()
+    key = (id(records), extra)
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
 
 
 def build_case(
-    raw: RawWorkbook, tables: Tables, settings_values: dict[str, Any], row: ScenarioRow
+    raw: RawWorkbook, tables: Tables, settings_values: dict[str, Any], row: ScenarioRow,
+    memo: Memo | None = None,
 ) -> Case:
-    """Typed, frozen case from validated tables (defaults by rule, selectors resolved)."""
+    """Typed, frozen case from validated tables (defaults by rule, selectors resolved).
+
+    `memo`, one dict for all the cases of one workbook, lets them share unchanged rows.
+    """
     settings = Settings(**settings_values)
     universe = build_universe(tables)
     unused: list[Problem] = []
@@ -142,12 +186,14 @@ def build_case(
         Region(r.get("region_id"), r.get("name") or r.get("region_id"), r.get("country"),
                r.get("lat"), r.get("lon"), r.get("group") or "", src(r))
         for r in tables["Regions"])
-    demand = tuple(
+    demand = _reuse(memo, tables["Demand"], years, lambda: tuple(
         Demand(r.get("region_id"), r.get("product_id"), r.get("year"), r.get("units"),
                r.get("price"), src(r))
-        for r in tables["Demand"] if r.get("year") in years)
-    lanes = tuple(Lane(r.get("plant_id"), r.get("region_id"), r.get("cost_per_unit"), src(r))
-                  for r in tables.get("Freight", []))
+        for r in tables["Demand"] if r.get("year") in years))
+    freight = tables.get("Freight", [])
+    lanes = _reuse(memo, freight, None, lambda: tuple(
+        Lane(r.get("plant_id"), r.get("region_id"), r.get("cost_per_unit"), src(r))
+        for r in freight))
     tariffs = tuple(
         Tariff(r.get("origin_country"), r.get("market_country"),
                resolve_selector(r, "products", universe.product_set, universe.products, unused),

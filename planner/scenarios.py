@@ -2,6 +2,9 @@
 
 Every changed cell remembers the change row that set it, so a check that fails only after a
 change (a `multiply` that makes a capacity negative, say) names both the change and the cell.
+What a change row says on its own (its scenario, sheet, column, match and operand) is checked
+once by `check_changes`; what it does (the rows it matches, the values it makes) is checked
+per scenario by `apply_changes`.
 """
 
 from __future__ import annotations
@@ -11,10 +14,26 @@ from typing import Any
 
 from planner.errors import Problem
 from planner.io.read_workbook import canonical
-from planner.schema import SCENARIO_SHEETS, SHEETS_BY_NAME, Kind
-from planner.tables import CoercionError, Record, Tables, as_text, check_column_value, coerce
+from planner.schema import (
+    SETTINGS_BY_KEY,
+    SHEETS_BY_NAME,
+    Column,
+    Kind,
+    fmt_number,
+)
+from planner.tables import (
+    CoercionError,
+    Record,
+    Tables,
+    as_text,
+    check_column_value,
+    coerce,
+    coerce_settings,
+)
 
 BASE = "base"
+ROBUST_FIXED_SETTINGS = ("first_year", "last_year", "risk_weight", "cvar_alpha")
+ROBUST_FIXED_OPTION_COLUMNS = ("option_id", "plant_id", "from_line_type", "to_line_type")
 
 
 @dataclass(frozen=True)
@@ -22,6 +41,22 @@ class ScenarioRow:
     scenario_id: str
     description: str
     probability: float | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One well-formed ScenarioChanges row."""
+
+    record: Record
+    scenario_id: str
+    sheet: str
+    column: str
+    conditions: tuple[tuple[str, str], ...]
+    op: str
+    operand: Any
+
+    def targets(self, tables: Tables) -> list[Record]:
+        return [r for r in tables.get(self.sheet, []) if _matches(r, self.conditions)]
 
 
 def scenario_rows(tables: Tables) -> list[ScenarioRow]:
@@ -32,104 +67,88 @@ def scenario_rows(tables: Tables) -> list[ScenarioRow]:
     return [base] + [r for r in rows if r.scenario_id != BASE]
 
 
-def check_change_references(tables: Tables, problems: list[Problem]) -> None:
+def check_changes(tables: Tables, problems: list[Problem]) -> None:
+    """What each change row says on its own: scenario, sheet, column, match and operand."""
     known = {r.scenario_id for r in scenario_rows(tables)}
-    for change in tables.get("ScenarioChanges", []):
-        scenario = change.get("scenario_id")
+    for record in tables.get("ScenarioChanges", []):
+        scenario = record.get("scenario_id")
         if scenario == BASE:
-            problems.append(change.problem("scenario_id", "base has no changes by definition"))
+            problems.append(record.problem("scenario_id", "base has no changes by definition"))
         elif scenario is not None and scenario not in known:
-            problems.append(change.problem("scenario_id",
+            problems.append(record.problem("scenario_id",
                                            f"scenario {scenario!r} is not in Scenarios"))
+        parse_change(record, problems)
 
 
-def copy_tables(tables: Tables) -> Tables:
-    return {name: [Record(r.sheet, r.row, dict(r.values), r.letters, dict(r.changed_by))
-                   for r in records]
-            for name, records in tables.items()}
-
-
-def apply_changes(tables: Tables, scenario_id: str, problems: list[Problem]) -> Tables:
-    """A copy of `tables` with the scenario's changes applied in row order."""
-    changed = copy_tables(tables)
-    for change in tables.get("ScenarioChanges", []):
-        if change.get("scenario_id") == scenario_id:
-            _apply_one(changed, change, scenario_id, problems)
-    return changed
-
-
-def _apply_one(tables: Tables, change: Record, scenario_id: str, problems: list[Problem]) -> None:
-    sheet = _sheet_name(change, problems)
-    if sheet is None:
-        return
-    schema = SHEETS_BY_NAME[sheet]
-    columns = {canonical(c): c for c in schema.column_names}
-    column = columns.get(canonical(change.get("column") or ""))
+def parse_change(record: Record, problems: list[Problem]) -> Change | None:
+    """The change a ScenarioChanges row describes, or None (with problems) if it is malformed."""
+    values = record.values
+    if any(values.get(c) is None for c in ("scenario_id", "sheet", "column", "op", "value")):
+        return None  # a cell is empty or not an allowed value: reported while coercing
+    sheet = values["sheet"]  # one of CHANGEABLE_SHEETS, spelt as in the schema
+    columns = {canonical(c): c for c in SHEETS_BY_NAME[sheet].column_names}
+    column = columns.get(canonical(values["column"]))
     if column is None:
-        problems.append(change.problem("column", f"{sheet} has no column "
-                                                 f"{change.get('column')!r}"))
-        return
+        problems.append(record.problem(
+            "column", f"{sheet} has no column {values['column']!r} (columns: "
+                      f"{', '.join(columns.values())})"))
+        return None
     if sheet == "Settings" and column != "value":
-        problems.append(change.problem("column", "Settings changes must change `value`"))
-        return
-    conditions = _parse_match(change, columns, problems)
+        problems.append(record.problem("column", "a Settings change changes `value`; choose "
+                                                 "the setting with match key=<key>"))
+        return None
+    conditions = _parse_match(record, columns, problems)
     if conditions is None:
-        return
-    targets = [r for r in tables.get(sheet, []) if _matches(r, conditions)]
-    if not targets:
-        problems.append(change.problem("match", f"matches no row of {sheet}"))
-        return
-    where = f"ScenarioChanges!{change.letters.get('value', '')}{change.row} in scenario " \
-            f"{scenario_id}"
-    kind = Kind.TEXT if sheet == "Settings" else schema.column(column).kind
-    for target in targets:
-        new_value = _new_value(change, kind, target.get(column), problems)
-        if new_value is _FAILED:
-            return
-        target.changed_by[column] = where
-        if sheet == "Settings":
-            target.values[column] = new_value
-        else:
-            target.values[column] = check_column_value(target, schema.column(column), new_value,
-                                                       problems)
+        return None
+    operand = _operand(record, sheet, column, problems)
+    if operand is _FAILED:
+        return None
+    return Change(record, values["scenario_id"], sheet, column, conditions, values["op"],
+                  operand)
 
 
 _FAILED = object()
 
 
-def _sheet_name(change: Record, problems: list[Problem]) -> str | None:
-    wanted = canonical(change.get("sheet") or "")
-    for name in SHEETS_BY_NAME:
-        if canonical(name) == wanted:
-            if name in SCENARIO_SHEETS:
-                problems.append(change.problem("sheet", f"{name} cannot be changed by a "
-                                                        "scenario"))
-                return None
-            return name
-    problems.append(change.problem("sheet", f"unknown sheet {change.get('sheet')!r}"))
-    return None
-
-
 def _parse_match(
     change: Record, columns: dict[str, str], problems: list[Problem]
-) -> list[tuple[str, str]] | None:
-    text = change.get("match") or ""
+) -> tuple[tuple[str, str], ...] | None:
     conditions = []
-    for part in (p.strip() for p in text.split(";")):
+    for part in (p.strip() for p in (change.get("match") or "").split(";")):
         if not part:
             continue
         name, sep, value = part.partition("=")
         column = columns.get(canonical(name))
         if not sep or column is None:
-            problems.append(change.problem("match", f"condition {part!r} is not column=value "
-                                                    "with a column of that sheet"))
+            problems.append(change.problem(
+                "match", f"condition {part!r} is not column=value with a column of that sheet"))
             return None
         conditions.append((column, value.strip()))
-    return conditions
+    return tuple(conditions)
 
 
-def _matches(record: Record, conditions: list[tuple[str, str]]) -> bool:
-    return all(_equal(record.get(column), wanted) for column, wanted in conditions)
+def _operand(change: Record, sheet: str, column: str, problems: list[Problem]) -> Any:
+    """The operand, typed: a number for multiply and add, the column's type for set.
+
+    A Settings value stays text here; it is typed by its key when the scenario's Settings
+    are read, and a bad one is reported there, naming this row.
+    """
+    op, value = change.get("op"), change.get("value")
+    if op != "set":
+        kind = Kind.FLOAT
+    elif sheet == "Settings":
+        kind = Kind.TEXT
+    else:
+        kind = SHEETS_BY_NAME[sheet].column(column).kind
+    try:
+        return coerce(value, kind)
+    except CoercionError as exc:
+        problems.append(change.problem("value", f"{op}: the operand {exc}"))
+        return _FAILED
+
+
+def _matches(record: Record, conditions: tuple[tuple[str, str], ...]) -> bool:
+    return all(_equal(record.values.get(column), wanted) for column, wanted in conditions)
 
 
 def _equal(value: Any, wanted: str) -> bool:
@@ -145,35 +164,79 @@ def _equal(value: Any, wanted: str) -> bool:
         return False
 
 
-def _new_value(change: Record, kind: Kind, current: Any, problems: list[Problem]) -> Any:
-    op, operand = change.get("op"), change.get("value")
-    if op == "set":
-        try:
-            return coerce(operand, kind)
-        except CoercionError as exc:
-            problems.append(change.problem("value", str(exc)))
-            return _FAILED
-    if kind not in (Kind.INT, Kind.FLOAT) and not _numeric(current):
-        problems.append(change.problem("op", f"{op} needs a numeric column"))
-        return _FAILED
-    try:
-        number = coerce(operand, Kind.FLOAT)
-    except CoercionError as exc:
-        problems.append(change.problem("value", str(exc)))
-        return _FAILED
+def scenario_changes(tables: Tables, scenario_id: str) -> list[Change]:
+    changes = (parse_change(r, []) for r in tables.get("ScenarioChanges", [])
+               if r.get("scenario_id") == scenario_id)
+    return [c for c in changes if c is not None]
+
+
+def apply_changes(tables: Tables, scenario_id: str, problems: list[Problem]) -> Tables:
+    """A copy of `tables` with the scenario's changes applied in row order.
+
+    Only the sheets a change touches are copied; the others are shared with `tables`.
+    """
+    changes = scenario_changes(tables, scenario_id)
+    changed = dict(tables)
+    for sheet in {c.sheet for c in changes}:
+        changed[sheet] = [r.copy() for r in tables.get(sheet, [])]
+    for change in changes:
+        _apply_one(changed, change, problems)
+    return changed
+
+
+def _apply_one(tables: Tables, change: Change, problems: list[Problem]) -> None:
+    targets = change.targets(tables)
+    if not targets:
+        problems.append(change.record.problem("match", _no_match(change)))
+        return
+    column = None if change.sheet == "Settings" else SHEETS_BY_NAME[change.sheet].column(
+        change.column)
+    for target in targets:
+        new_value = _new_value(change, column, target.values.get(change.column), problems)
+        if new_value is _FAILED:
+            return
+        target.changed_by[change.column] = change.record
+        if column is None:
+            target.values[change.column] = new_value
+        else:
+            target.values[change.column] = check_column_value(target, column, new_value,
+                                                              problems)
+
+
+def _no_match(change: Change) -> str:
+    shown = "; ".join(f"{c}={v}" for c, v in change.conditions) or "(all rows)"
+    message = f"matches no row of {change.sheet}: {shown}"
+    keys = [v for c, v in change.conditions if c == "key"]
+    if change.sheet == "Settings" and keys and keys[0].lower() in SETTINGS_BY_KEY:
+        spec = SETTINGS_BY_KEY[keys[0].lower()]
+        message += f" (add a {spec.key} row to Settings, with its default {spec.default})"
+    return message
+
+
+def _new_value(change: Change, column: Column | None, current: Any,
+               problems: list[Problem]) -> Any:
+    if change.op == "set":
+        return change.operand
     if current is None:
-        problems.append(change.problem("op", f"{op} on an empty cell"))
+        problems.append(change.record.problem("op", f"{change.op} on an empty cell of "
+                                                    f"{change.sheet}.{change.column}"))
         return _FAILED
-    base = float(current)
-    result = base * number if op == "multiply" else base + number
+    kind = Kind.TEXT if column is None else column.kind
+    if kind not in (Kind.INT, Kind.FLOAT) and not _numeric(current):
+        problems.append(change.record.problem(
+            "op", f"{change.op} needs a numeric column; {change.sheet}.{change.column} holds "
+                  f"{current!r}"))
+        return _FAILED
+    base = float(coerce(current, Kind.FLOAT))
+    result = base * change.operand if change.op == "multiply" else base + change.operand
     if kind is Kind.INT:
         if abs(result - round(result)) > 1e-9:
-            problems.append(change.problem("value", f"{op} gives {result:g}, not a whole number"))
+            problems.append(change.record.problem(
+                "value", f"{change.op} gives {fmt_number(result)} in "
+                         f"{change.sheet}.{change.column}, not a whole number"))
             return _FAILED
         return round(result)
-    if kind is Kind.TEXT:  # a Settings value
-        return as_text(result)
-    return result
+    return as_text(result) if kind is Kind.TEXT else result
 
 
 def _numeric(value: Any) -> bool:
@@ -182,3 +245,71 @@ def _numeric(value: Any) -> bool:
     except CoercionError:
         return False
     return value is not None
+
+
+def robust_change_problems(tables: Tables) -> list[Problem]:
+    """Changes robust mode cannot accept (SPEC §4), each named by its change row.
+
+    A change to risk_weight, cvar_alpha, first_year or last_year; to an option's id, plant or
+    line types; or one that moves an option's effective start window (earliest/latest start
+    within the horizon). Other modes accept all of these.
+    """
+    problems: list[Problem] = []
+    for record in tables.get("ScenarioChanges", []):
+        change = parse_change(record, [])
+        if change is not None:
+            problems.extend(_fixed_input_problems(tables, change))
+    settings = coerce_settings(tables.get("Settings", []), [])
+    horizon = (settings.get("first_year"), settings.get("last_year"))
+    base_windows = _option_windows(tables, horizon)
+    for row in scenario_rows(tables)[1:]:
+        changed = apply_changes(tables, row.scenario_id, [])
+        for option, window in _option_windows(changed, horizon).items():
+            problems.extend(_window_problems(changed, option, base_windows.get(option),
+                                             window))
+    return sorted(set(problems))
+
+
+def _fixed_input_problems(tables: Tables, change: Change) -> list[Problem]:
+    why = "robust mode plans one set of retooling for all scenarios (SPEC §4)"
+    if change.sheet == "Settings":
+        keys = {canonical(r.get("key")) for r in change.targets(tables)}
+        fixed = [k for k in ROBUST_FIXED_SETTINGS if k in keys]
+        return [change.record.problem("match", f"changes {key}, which may not differ by "
+                                               f"scenario in robust mode (SPEC §4)")
+                for key in fixed]
+    if change.sheet == "RetoolOptions" and change.column in ROBUST_FIXED_OPTION_COLUMNS:
+        return [change.record.problem("column", f"changes an option's {change.column}; {why}")]
+    return []
+
+
+def _option_windows(
+    tables: Tables, horizon: tuple[int | None, int | None]
+) -> dict[str, tuple[int, int]]:
+    """Each option's start window within the base horizon (changes to it are flagged apart)."""
+    first, last = horizon
+    if first is None or last is None:
+        return {}
+    windows = {}
+    for record in tables.get("RetoolOptions", []):
+        earliest = record.get("earliest_start")
+        latest = record.get("latest_start")
+        windows[record.get("option_id")] = (
+            max(first, first if earliest is None else earliest),
+            min(last, last if latest is None else latest))
+    return windows
+
+
+def _window_problems(
+    tables: Tables, option: str, base: tuple[int, int] | None, window: tuple[int, int]
+) -> list[Problem]:
+    if base is None or base == window:
+        return []
+    record = next(r for r in tables["RetoolOptions"] if r.get("option_id") == option)
+    changes = [record.changed_by[c] for c in ("earliest_start", "latest_start")
+               if c in record.changed_by]
+    return [change.problem("value", f"moves the start window of option {option} from "
+                                    f"{base[0]}-{base[1]} to {window[0]}-{window[1]}; robust "
+                                    "mode plans one set of retooling for all scenarios "
+                                    "(SPEC §4)")
+            for change in changes]

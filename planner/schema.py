@@ -33,27 +33,33 @@ class Bound:
     def violation(self, value: float) -> str | None:
         if self.low is not None:
             if self.low_strict and not value > self.low:
-                return f"must be > {_fmt(self.low)}, got {_fmt(value)}"
+                return f"must be > {fmt_number(self.low)}, got {fmt_number(value)}"
             if not self.low_strict and not value >= self.low:
-                return f"must be >= {_fmt(self.low)}, got {_fmt(value)}"
+                return f"must be >= {fmt_number(self.low)}, got {fmt_number(value)}"
         if self.high is not None:
             if self.high_strict and not value < self.high:
-                return f"must be < {_fmt(self.high)}, got {_fmt(value)}"
+                return f"must be < {fmt_number(self.high)}, got {fmt_number(value)}"
             if not self.high_strict and not value <= self.high:
-                return f"must be <= {_fmt(self.high)}, got {_fmt(value)}"
+                return f"must be <= {fmt_number(self.high)}, got {fmt_number(value)}"
         return None
 
     def describe(self) -> str:
-        parts = []
+        """`>= 0`, `> 0`, or an interval such as `in [0, 1)`."""
+        if self.low is not None and self.high is not None:
+            return (f"in {'(' if self.low_strict else '['}{fmt_number(self.low)}, "
+                    f"{fmt_number(self.high)}{')' if self.high_strict else ']'}")
         if self.low is not None:
-            parts.append(f"{'>' if self.low_strict else '>='} {_fmt(self.low)}")
+            return f"{'>' if self.low_strict else '>='} {fmt_number(self.low)}"
         if self.high is not None:
-            parts.append(f"{'<' if self.high_strict else '<='} {_fmt(self.high)}")
-        return " and ".join(parts)
+            return f"{'<' if self.high_strict else '<='} {fmt_number(self.high)}"
+        return ""
 
 
-def _fmt(value: float) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+def fmt_number(value: float) -> str:
+    """2030, -1000000, 0.08: whole numbers in full, others to 10 significant digits."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.10g}" if isinstance(value, float) else str(value)
 
 
 NONNEG = Bound(low=0)
@@ -81,7 +87,25 @@ class Column:
             return "required"
         if self.default_note:
             return self.default_note
-        return "empty" if self.default is None else str(self.default)
+        return "empty" if self.default is None else _fmt_default(self.default)
+
+    @property
+    def type_text(self) -> str:
+        """`float >= 0`, `int`, `text`, `selector`: the kind and its range."""
+        bound = f" {self.bound.describe()}" if self.bound else ""
+        return f"{self.kind.value}{bound}"
+
+    @property
+    def allowed_text(self) -> str:
+        if self.allowed:
+            return ", ".join(self.allowed)
+        if self.reference:
+            return f"a {self.reference.replace('.', ' ')}"
+        return ""
+
+
+def _fmt_default(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 @dataclass(frozen=True)
@@ -114,6 +138,15 @@ class SettingSpec:
     bound: Bound | None = None
     allowed: tuple[str, ...] = ()
 
+    @property
+    def default_text(self) -> str:
+        return "required" if self.required else _fmt_default(self.default)
+
+    @property
+    def type_text(self) -> str:
+        bound = f" {self.bound.describe()}" if self.bound else ""
+        return f"{self.kind.value}{bound}"
+
 
 POWERTRAINS = ("ICE", "HEV", "PHEV", "EV")
 POLICY_KINDS = (
@@ -135,6 +168,9 @@ MODES = ("hard", "soft")
 ORIGINS = ("any", "domestic", "import")
 OPS = ("set", "multiply", "add")
 SOLVERS = ("highs", "cbc", "scip", "cpsat")
+SCENARIO_SHEETS = ("Scenarios", "ScenarioChanges")
+CHANGEABLE_SHEETS = ("Settings", "Plants", "PlantLines", "Products", "Compatibility",
+                     "RetoolOptions", "Regions", "Demand", "Freight", "Tariffs", "Policies")
 
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("first_year", Kind.INT, "first planning year", required=True, bound=YEAR),
@@ -177,7 +213,7 @@ SHEETS: tuple[SheetSchema, ...] = (
         "Settings", "Planning horizon, discounting, freight rule and solver settings.",
         (
             _text("key", "setting name (see the list of keys)", required=True),
-            _text("value", "setting value", required=True),
+            _text("value", "setting value", default_note="the key's default"),
         ),
         needs_rows=True, key=("key",),
     ),
@@ -289,7 +325,7 @@ SHEETS: tuple[SheetSchema, ...] = (
             _float("units", "most units that can be sold", unit="units", required=True,
                    bound=NONNEG),
             _float("price", "overrides Products.price for this region and year",
-                   unit="$/unit", bound=NONNEG),
+                   unit="$/unit", default_note="Products.price", bound=NONNEG),
         ),
         needs_rows=True, key=("region_id", "product_id", "year"),
     ),
@@ -309,7 +345,8 @@ SHEETS: tuple[SheetSchema, ...] = (
             _text("origin_country", "country of the building plant", required=True),
             _text("market_country", "country of the selling region", required=True),
             Column("products", Kind.SELECTOR,
-                   "product selector: ids, segment:<s>, powertrain:<p>; empty = all"),
+                   "product selector: ids, segment:<s>, powertrain:<p>; empty = all",
+                   default_note="all products"),
             _int("year_from", "first year", default_note="open", bound=YEAR),
             _int("year_to", "last year", default_note="open", bound=YEAR),
             _float("rate", "share of the unit price paid as tariff", required=True,
@@ -324,9 +361,11 @@ SHEETS: tuple[SheetSchema, ...] = (
             _text("kind", "policy kind", required=True, allowed=POLICY_KINDS),
             _float("value", "share, mpg, units, $ or options (by kind)", required=True),
             Column("products", Kind.SELECTOR,
-                   "product selector: ids, segment:<s>, powertrain:<p>; empty = all"),
+                   "product selector: ids, segment:<s>, powertrain:<p>; empty = all",
+                   default_note="all products"),
             Column("regions", Kind.SELECTOR,
-                   "region selector: ids, group:<g>, country:<c>; empty = all"),
+                   "region selector: ids, group:<g>, country:<c>; empty = all",
+                   default_note="all regions"),
             _text("origin", "which plants' units count", default="any", allowed=ORIGINS),
             _int("year_from", "first year", default_note="first_year", bound=YEAR),
             _int("year_to", "last year", default_note="last_year", bound=YEAR),
@@ -341,7 +380,8 @@ SHEETS: tuple[SheetSchema, ...] = (
         (
             _text("scenario_id", "unique scenario id", required=True),
             _text("description", "what the scenario means"),
-            _float("probability", "weight in robust mode (normalised)", bound=NONNEG),
+            _float("probability", "weight in robust mode (normalised to sum 1)",
+                   default_note="equal shares", bound=NONNEG),
         ),
         required=False, key=("scenario_id",),
     ),
@@ -350,8 +390,9 @@ SHEETS: tuple[SheetSchema, ...] = (
         (
             _text("scenario_id", "scenario", required=True,
                   reference="Scenarios.scenario_id"),
-            _text("sheet", "the sheet changed", required=True),
-            _text("match", "`;`-separated column=value conditions; empty = all rows"),
+            _text("sheet", "the sheet changed", required=True, allowed=CHANGEABLE_SHEETS),
+            _text("match", "`;`-separated column=value conditions, all must hold (Settings: "
+                           "key=<key>); empty = all rows", default_note="all rows"),
             _text("column", "the column changed (Settings: value)", required=True),
             _text("op", "how the value changes", required=True, allowed=OPS),
             _text("value", "the operand", required=True),
@@ -360,4 +401,3 @@ SHEETS: tuple[SheetSchema, ...] = (
     ),
 )
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}
-SCENARIO_SHEETS = ("Scenarios", "ScenarioChanges")

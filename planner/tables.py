@@ -6,32 +6,42 @@ row touched which column) before the validator and the case builder see them.
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from planner.errors import Problem
-from planner.io.read_workbook import RawSheet, RawWorkbook
-from planner.schema import SETTINGS_BY_KEY, SHEETS, Column, Kind, SettingSpec
+from planner.io.read_workbook import RawSheet, RawWorkbook, as_text
+from planner.schema import SETTINGS_BY_KEY, SHEETS_BY_NAME, Column, Kind, SettingSpec, fmt_number
+
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     sheet: str
     row: int
     values: dict[str, Any]
     letters: dict[str, str]
-    changed_by: dict[str, str] = field(default_factory=dict)  # column -> change location
+    changed_by: dict[str, Record] = field(default_factory=dict)  # column -> change row
 
     def get(self, column: str) -> Any:
         return self.values.get(column)
 
     def problem(self, column: str | None, message: str) -> Problem:
         letter = self.letters.get(column) if column else None
-        note = self.changed_by.get(column) if column else None
-        if note:
-            message = f"{message} (after {note})"
+        change = self.changed_by.get(column) if column else None
+        if change is not None:
+            message = (f"{message} (after ScenarioChanges row {change.row}, scenario "
+                       f"{change.values.get('scenario_id')})")
         return Problem(self.sheet, self.row, letter, column, message)
+
+    def copy(self) -> Record:
+        return Record(self.sheet, self.row, dict(self.values), self.letters,
+                      dict(self.changed_by))
 
 
 Tables = dict[str, list[Record]]
@@ -57,13 +67,16 @@ def coerce(value: Any, kind: Kind) -> Any:
         if number != int(number):
             raise CoercionError(f"must be a whole number, got {_show(value)}")
         return int(number)
-    return float(number)
+    return number
 
 
 def _as_number(value: int | float | str) -> float:
     if isinstance(value, str):
+        text = value.strip()
+        if THOUSANDS.fullmatch(text):  # 1,000 but never 0,08 (a decimal comma)
+            text = text.replace(",", "")
         try:
-            number = float(value.replace(",", "")) if _looks_numeric(value) else math.nan
+            number = float(text) if _looks_numeric(text) else math.nan
         except ValueError:
             number = math.nan
         if math.isnan(number):
@@ -80,46 +93,67 @@ def _looks_numeric(text: str) -> bool:
 
 
 def _show(value: Any) -> str:
-    return repr(value) if isinstance(value, str) else f"{value:g}"
+    return repr(value) if isinstance(value, str) else fmt_number(value)
 
 
-def as_text(value: Any) -> str:
-    """IDs are text: 12 read as a number is `12`, not `12.0`; `007` typed as text stays."""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):
-        return repr(value)
-    return str(value).strip()
+def column_check(column: Column) -> Callable[[Any], Any]:
+    """Range and allowed-value check of one typed cell: returns the value or raises."""
+    allowed, bound = column.allowed, column.bound
+    if allowed:
+        def check_allowed(typed: Any) -> Any:
+            match = _match_allowed(typed, allowed)
+            if match is None:
+                raise CoercionError(f"must be one of {', '.join(allowed)}, got {typed!r}")
+            return match
+        return check_allowed
+    if bound is not None:
+        def check_bound(typed: Any) -> Any:
+            message = bound.violation(typed) if isinstance(typed, (int, float)) else None
+            if message:
+                raise CoercionError(message)
+            return typed
+        return check_bound
+    return lambda typed: typed
+
+
+def column_reader(column: Column) -> Callable[[Any], Any]:
+    """Coerce one non-empty cleaned cell of `column` and check it; raises CoercionError."""
+    check = column_check(column)
+    kind = column.kind
+    if kind is Kind.FLOAT:
+        def read_float(value: Any) -> Any:
+            if type(value) is float and math.isfinite(value):
+                return check(value)
+            return check(coerce(value, kind))
+        return read_float
+    if kind is Kind.TEXT and not column.allowed:
+        return lambda value: value if type(value) is str else as_text(value)
+    return lambda value: check(coerce(value, kind))
 
 
 def coerce_sheet(raw: RawSheet, problems: list[Problem]) -> list[Record]:
-    schema = next(s for s in SHEETS if s.name == raw.name)
+    schema = SHEETS_BY_NAME[raw.name]
+    readers = [(c.name, column_reader(c), c.required and c.name in raw.letters, c.default)
+               for c in schema.columns]
     records = []
     for raw_row in raw.rows:
+        cells = raw_row.values
         record = Record(raw.name, raw_row.row, {}, raw.letters)
-        for column in schema.columns:
-            record.values[column.name] = _coerce_cell(record, column, raw_row.values,
-                                                      problems)
+        values = record.values
+        for name, read, required, default in readers:
+            value = cells.get(name)
+            if value is None:
+                if required and name not in raw_row.unreadable:
+                    problems.append(record.problem(name, "required value is empty"))
+                values[name] = default
+                continue
+            try:
+                values[name] = read(value)
+            except CoercionError as exc:
+                problems.append(record.problem(name, str(exc)))
+                values[name] = None
         records.append(record)
     return records
-
-
-def _coerce_cell(
-    record: Record, column: Column, cells: dict[str, Any], problems: list[Problem]
-) -> Any:
-    value = cells.get(column.name)
-    if value is None:
-        if column.required:
-            problems.append(record.problem(column.name, "required value is empty"))
-        return column.default
-    try:
-        typed = coerce(value, column.kind)
-    except CoercionError as exc:
-        problems.append(record.problem(column.name, str(exc)))
-        return None
-    return check_column_value(record, column, typed, problems)
 
 
 def check_column_value(
@@ -128,19 +162,11 @@ def check_column_value(
     """Range and allowed-value checks of one typed cell; returns the value (None if bad)."""
     if typed is None:
         return None
-    if column.allowed:
-        match = _match_allowed(typed, column.allowed)
-        if match is None:
-            problems.append(record.problem(
-                column.name, f"must be one of {', '.join(column.allowed)}, got {typed!r}"))
-            return None
-        return match
-    if column.bound is not None and isinstance(typed, (int, float)):
-        message = column.bound.violation(typed)
-        if message:
-            problems.append(record.problem(column.name, message))
-            return None
-    return typed
+    try:
+        return column_check(column)(typed)
+    except CoercionError as exc:
+        problems.append(record.problem(column.name, str(exc)))
+        return None
 
 
 def _match_allowed(value: Any, allowed: tuple[str, ...]) -> str | None:
@@ -160,8 +186,7 @@ def coerce_settings(records: list[Record], problems: list[Problem]) -> dict[str,
             continue
         spec = SETTINGS_BY_KEY.get(key.strip().lower())
         if spec is None:
-            problems.append(record.problem(
-                "key", f"unknown setting {key!r} (known: {', '.join(SETTINGS_BY_KEY)})"))
+            problems.append(record.problem("key", _unknown_setting(key)))
             continue
         settings[spec.key] = coerce_setting(record, spec, problems)
     for spec in SETTINGS_BY_KEY.values():
@@ -173,6 +198,12 @@ def coerce_settings(records: list[Record], problems: list[Problem]) -> dict[str,
         elif settings[spec.key] is None and not spec.required:
             settings[spec.key] = spec.default
     return settings
+
+
+def _unknown_setting(key: str) -> str:
+    close = difflib.get_close_matches(key.strip().lower(), list(SETTINGS_BY_KEY), n=1)
+    hint = f"; did you mean {close[0]}?" if close else f" (known: {', '.join(SETTINGS_BY_KEY)})"
+    return f"unknown setting {key!r}{hint}"
 
 
 def coerce_setting(record: Record, spec: SettingSpec, problems: list[Problem]) -> Any:

@@ -1,11 +1,20 @@
-"""Build small input workbooks for tests: sheets as lists of dicts, written with openpyxl."""
+"""Build small input workbooks for tests: sheets as lists of dicts.
+
+`write` uses openpyxl (formulas get no saved value, as openpyxl never calculates);
+`write_calculated` uses XlsxWriter, which stores a `Formula`'s saved value as Excel does;
+`write_raw` assembles an .xlsx from hand-written sheet XML for the cases no writer makes.
+"""
 
 from __future__ import annotations
 
 import copy
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import xlsxwriter
 from openpyxl import Workbook
 
 Sheets = dict[str, list[dict[str, Any]]]
@@ -55,20 +64,138 @@ def tiny() -> Sheets:
     }
 
 
-def write(path: Path, sheets: Sheets, extra_headers: dict[str, list[str]] | None = None) -> Path:
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell; `saved` is the value Excel would have stored (XlsxWriter only)."""
+
+    text: str
+    saved: Any = None
+
+
+def _headers(name: str, rows: list[dict[str, Any]], extra: list[str]) -> list[str]:
+    headers = list(HEADERS.get(name, []))
+    for row in rows:
+        headers.extend(k for k in row if k not in headers)
+    return headers + [h for h in extra if h not in headers]
+
+
+def write(
+    path: Path, sheets: Sheets, extra_headers: dict[str, list[str]] | None = None,
+    titles: dict[str, str] | None = None, header: Callable[[str], str] = str,
+) -> Path:
+    """Write with openpyxl; `titles` renames sheets, `header` respells column names.
+
+    A `None` row writes an empty row.
+    """
     book = Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        headers = list(HEADERS.get(name, []))
+        sheet = book.create_sheet((titles or {}).get(name, name))
+        headers = _headers(name, [r for r in rows if r], (extra_headers or {}).get(name, []))
+        sheet.append([header(h) for h in headers])
         for row in rows:
-            headers.extend(k for k in row if k not in headers)
-        headers.extend((extra_headers or {}).get(name, []))
-        sheet.append(headers)
-        for row in rows:
-            sheet.append([row.get(h) for h in headers])
+            sheet.append([_openpyxl_value(row.get(h)) if row else None for h in headers])
     book.save(path)
     return path
+
+
+def _openpyxl_value(value: Any) -> Any:
+    return f"={value.text}" if isinstance(value, Formula) else value
+
+
+def write_calculated(path: Path, sheets: Sheets) -> Path:
+    """Write with XlsxWriter: each `Formula` keeps its saved value; text stays text."""
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
+                                           "strings_to_formulas": False})
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        headers = _headers(name, rows, [])
+        for col, title in enumerate(headers):
+            sheet.write_string(0, col, title)
+        for r, row in enumerate(rows, start=1):
+            for col, title in enumerate(headers):
+                _write_cell(sheet, r, col, row.get(title))
+    book.close()
+    return path
+
+
+def _write_cell(sheet: Any, row: int, col: int, value: Any) -> None:
+    if isinstance(value, Formula):
+        sheet.write_formula(row, col, value.text, None, value.saved)
+    elif isinstance(value, str):
+        sheet.write_string(row, col, value)
+    elif value is not None:
+        sheet.write_number(row, col, value)
+
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+    'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+    '"application/xml"/></Types>')
+ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+    'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/></Relationships>')
+REL = ('<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+       'relationships/{kind}" Target="{target}"/>')
+
+
+def write_raw(path: Path, sheet_data: dict[str, str], shared: list[str] | None = None,
+              prolog: str = "") -> Path:
+    """An .xlsx whose worksheets hold the given XML inside `<worksheet>` (after `prolog`)."""
+    rels = [REL.format(n=i, kind="worksheet", target=f"worksheets/sheet{i}.xml")
+            for i in range(1, len(sheet_data) + 1)]
+    sheets = "".join(f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>'
+                     for i, name in enumerate(sheet_data, start=1))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f"<sheets>{sheets}</sheets></workbook>"))
+        if shared is not None:
+            rels.append(REL.format(n=len(rels) + 1, kind="sharedStrings",
+                                   target="sharedStrings.xml"))
+            archive.writestr("xl/sharedStrings.xml",
+                             f'<sst xmlns="{MAIN}">{"".join(shared)}</sst>')
+        archive.writestr("xl/_rels/workbook.xml.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            f'openxmlformats.org/package/2006/relationships">{"".join(rels)}</Relationships>'))
+        for i, xml in enumerate(sheet_data.values(), start=1):
+            archive.writestr(f"xl/worksheets/sheet{i}.xml",
+                             f'{prolog}<worksheet xmlns="{MAIN}">{xml}</worksheet>')
+    return path
+
+
+def full() -> Sheets:
+    """`tiny()` plus a valid row on every optional sheet: two plants, two products, an
+    option, a tariff, a soft policy and a scenario that changes the option's capex."""
+    sheets = tiny()
+    sheets["Settings"] = settings(first_year=2030, last_year=2031, discount_rate=0.05)
+    sheets["Plants"].append({"plant_id": "P2", "country": "MX", "lat": 25.0, "lon": -100.0})
+    sheets["PlantLines"].append({"plant_id": "P2", "line_type": "KEI_ICE", "capacity": 50})
+    sheets["Products"].append({"product_id": "KEI", "segment": "kei", "powertrain": "EV",
+                               "price": 15000, "variable_cost": 11000, "mpg": 110})
+    sheets["Compatibility"] += [{"line_type": "KEI_EV", "product_id": "KEI"},
+                                {"line_type": "KEI_ICE", "product_id": "CAR"}]
+    sheets["RetoolOptions"] = [{"option_id": "O1", "plant_id": "P1",
+                                "from_line_type": "UNIBODY", "to_line_type": "KEI_EV",
+                                "capacity_added": 80, "capex": 1_000_000}]
+    sheets["Regions"][0]["group"] = "ZEV"
+    sheets["Demand"] += [{"region_id": "R1", "product_id": "KEI", "year": 2030, "units": 50},
+                         {"region_id": "R1", "product_id": "CAR", "year": 2031, "units": 150}]
+    sheets["Tariffs"] = [{"origin_country": "MX", "market_country": "US", "rate": 0.025}]
+    sheets["Policies"] = [{"policy_id": "EV10", "kind": "ev_share_min", "value": 0.1,
+                           "regions": "group:ZEV", "mode": "soft", "penalty": 1000}]
+    sheets["Scenarios"] = [{"scenario_id": "high_capex", "description": "capex +50%"}]
+    sheets["ScenarioChanges"] = [{"scenario_id": "high_capex", "sheet": "RetoolOptions",
+                                  "match": "option_id=O1", "column": "capex", "op": "multiply",
+                                  "value": 1.5}]
+    return sheets
 
 
 def with_rows(sheets: Sheets, name: str, *rows: dict[str, Any]) -> Sheets:

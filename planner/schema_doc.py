@@ -1,0 +1,117 @@
+"""The README's workbook section, generated from `planner.schema` so the two never disagree.
+
+    python -m planner.schema_doc                  # print the section
+    python -m planner.schema_doc --write-readme   # replace it in README.md, between the markers
+
+A test asserts that README.md holds exactly `schema_markdown()` between the markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from planner.schema import SETTINGS, SHEETS, Column, SheetSchema
+
+START = "<!-- schema:start -->"
+END = "<!-- schema:end -->"
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+INTRO = """\
+One `.xlsx` file is one planning case. Row 1 of each sheet holds the column names (matched
+ignoring case and surrounding spaces; their order does not matter); data starts on row 2 and
+empty rows are skipped. Extra sheets are ignored; extra columns on known sheets are ignored
+with a warning. A formula is read by its saved value; a formula Excel never calculated is an
+error naming its cell. ID columns are text: `007` stays `007`, and `12` typed as a number is
+the id `12`. `planner template FILE` writes an empty workbook with these sheets, a note on
+every header and drop-down lists; `planner validate FILE` lists every problem as
+`Sheet!Cell  column  problem`.
+
+Selectors (Tariffs `products`, Policies `products` and `regions`) hold `;`-separated tokens
+and mean the union of what the tokens name; empty means all. A products token is a
+`product_id`, `segment:<segment>` or `powertrain:<ICE|HEV|PHEV|EV>`; a regions token is a
+`region_id`, `group:<group>` or `country:<country>`. A token that names nothing is an error.
+
+Scenarios: `base` is the workbook as it is. Each Scenarios row adds a scenario, built by
+applying its ScenarioChanges rows in row order (`match` holds `column=value` conditions that
+must all hold, empty = every row; Settings rows are matched with `key=<key>` and changed in
+`value`). A change that matches no row is an error, and a value made invalid by a change is
+reported at its cell, naming the change row."""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    return [_row(header), _row(["---"] * len(header)), *(_row(r) for r in rows)]
+
+
+def _column_row(column: Column) -> list[str]:
+    return [f"`{column.name}`", column.type_text, column.unit, column.default_text,
+            "yes" if column.required else "", column.allowed_text, column.description]
+
+
+def _sheet_section(schema: SheetSchema) -> list[str]:
+    need = "required" if schema.required else "optional"
+    if schema.needs_rows:
+        need += ", at least one row"
+    lines = [f"### {schema.name} ({need})", "", schema.description]
+    if schema.key:
+        lines[-1] += f" Unique: ({', '.join(schema.key)})."
+    lines += ["", *_table(("column", "type", "unit", "default", "required", "allowed values",
+                           "description"), [_column_row(c) for c in schema.columns])]
+    if schema.name == "Settings":
+        lines += ["", "Settings keys (an unknown key is an error):", "",
+                  *_table(("key", "type", "default", "allowed values", "meaning"),
+                          [[f"`{s.key}`", s.type_text, s.default_text, ", ".join(s.allowed),
+                            s.description] for s in SETTINGS])]
+    return lines
+
+
+def schema_markdown() -> str:
+    """The workbook section of the README (without its markers)."""
+    lines = [INTRO]
+    for schema in SHEETS:
+        lines += ["", *_sheet_section(schema)]
+    return "\n".join(lines) + "\n"
+
+
+def readme_block(text: str) -> str | None:
+    """What README text holds between the markers, or None without them."""
+    start, end = text.find(START), text.find(END)
+    if start < 0 or end < start:
+        return None
+    return text[start + len(START):end].strip("\n") + "\n"
+
+
+def write_readme(path: Path = README) -> None:
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(START), text.find(END)
+    if start < 0 or end < start:
+        raise SystemExit(f"{path}: no {START} ... {END} markers")
+    block = f"{START}\n{schema_markdown()}{END}"
+    path.write_text(text[:start] + block + text[end + len(END):], encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m planner.schema_doc", description=__doc__)
+    parser.add_argument("--write-readme", action="store_true",
+                        help="replace the block between the markers in README.md")
+    args = parser.parse_args(argv)
+    if args.write_readme:
+        write_readme()
+        print(f"updated {README}")
+    else:
+        sys.stdout.write(schema_markdown())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
