@@ -1,0 +1,135 @@
+"""What every check sees (`Context`), the names selectors can point at (`Universe`), and
+small helpers the checks share."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.errors import Problem
+from planner.tables import Record, Tables
+
+MAX_YEARS = 40
+
+
+NONNEGATIVE_POLICY_KINDS = ("min_units", "max_units", "capex_budget", "capex_budget_total",
+                            "max_retools")
+
+
+DUPLICATES_ALLOWED = ("Compatibility",)  # a repeated row means nothing more: a warning
+
+
+@dataclass(frozen=True)
+class Universe:
+    """The names selectors and references can point at."""
+
+    plants: dict[str, Record]
+    products: dict[str, Record]
+    regions: dict[str, Record]
+    line_types_by_plant: dict[str, dict[str, float]]
+
+    def product_set(self, token: str) -> frozenset[str] | None:
+        """The products a selector token names; None if the token's form is unknown."""
+        if ":" not in token:
+            return frozenset({token}) if token in self.products else frozenset()
+        prefix, _, name = token.partition(":")
+        field_name = {"segment": "segment", "powertrain": "powertrain"}.get(
+            prefix.strip().lower())
+        return None if field_name is None else _named(self.products, field_name, name)
+
+    def region_set(self, token: str) -> frozenset[str] | None:
+        if ":" not in token:
+            return frozenset({token}) if token in self.regions else frozenset()
+        prefix, _, name = token.partition(":")
+        field_name = {"group": "group", "country": "country"}.get(prefix.strip().lower())
+        return None if field_name is None else _named(self.regions, field_name, name)
+
+
+def _named(records: dict[str, Record], column: str, name: str) -> frozenset[str]:
+    wanted = name.strip().lower()
+    return frozenset(key for key, record in records.items()
+                     if str(record.values.get(column) or "").lower() == wanted)
+
+
+def build_universe(tables: Tables) -> Universe:
+    lines: dict[str, dict[str, float]] = defaultdict(dict)
+    for record in tables.get("PlantLines", []):
+        plant, line = record.values.get("plant_id"), record.values.get("line_type")
+        if plant and line:
+            lines[plant][line] = record.values.get("capacity") or 0.0
+    return Universe(
+        plants=_by_key(tables, "Plants", "plant_id"),
+        products=_by_key(tables, "Products", "product_id"),
+        regions=_by_key(tables, "Regions", "region_id"),
+        line_types_by_plant=dict(lines),
+    )
+
+
+def _by_key(tables: Tables, sheet: str, column: str) -> dict[str, Record]:
+    found: dict[str, Record] = {}
+    for record in tables.get(sheet, []):
+        key = record.values.get(column)
+        if key is not None and key not in found:
+            found[key] = record
+    return found
+
+
+def resolve_selector(
+    record: Record, column: str, resolve: Callable[[str], frozenset[str] | None],
+    everything: Iterable[str], problems: list[Problem],
+) -> frozenset[str]:
+    tokens: tuple[str, ...] = record.get(column) or ()
+    if not tokens:
+        return frozenset(everything)
+    chosen: set[str] = set()
+    for token in tokens:
+        found = resolve(token)
+        if found is None:
+            problems.append(record.problem(column, f"selector token {token!r} has an unknown "
+                                                   "prefix"))
+        elif not found:
+            problems.append(record.problem(column, f"selector token {token!r} names nothing"))
+        else:
+            chosen |= found
+    return frozenset(chosen)
+
+
+@dataclass
+class Context:
+    """What every check sees: the tables, typed settings, and where findings go."""
+
+    tables: Tables
+    settings: dict[str, Any]
+    problems: list[Problem]
+    warnings: list[Problem]
+    universe: Universe = field(init=False)
+    horizon: range = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.universe = build_universe(self.tables)
+        self.horizon = range(0)
+
+    def rows(self, sheet: str) -> list[Record]:
+        return self.tables.get(sheet, [])
+
+
+def require_reference(record: Record, column: str, names: Any, sheet: str,
+             problems: list[Problem]) -> None:
+    value = record.values.get(column)
+    if value is not None and value not in names:
+        what = column.removesuffix("_id")
+        problems.append(record.problem(column, f"{what} {value!r} is not in {sheet}"))
+
+
+def check_window(record: Record, problems: list[Problem]) -> bool:
+    start, end = record.get("year_from"), record.get("year_to")
+    if start is not None and end is not None and start > end:
+        problems.append(record.problem("year_to", f"year_to {end} is before year_from {start}"))
+        return False
+    return True
+
+
+def or_default(value: int | None, default: int) -> int:
+    return default if value is None else value
