@@ -11,13 +11,34 @@ import openpyxl
 import pytest
 from workbooks import Formula, full, tiny, write, write_calculated, write_raw
 
+from planner.cli import main
 from planner.errors import InputError, Problem
 from planner.io.read_workbook import read_workbook
 from planner.load import load_workbook_cases
 
+SPREADSHEETML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
 
 def lines(problems: tuple[Problem, ...] | list[Problem]) -> list[str]:
     return [str(p) for p in problems]
+
+
+def raw_workbook(path: Path, sheet_data: dict[str, str], shared: list[str] | None = None,
+                 prolog: str = "") -> Path:
+    """`write_raw` plus the content-type overrides Excel writes (openpyxl finds parts by them)."""
+    write_raw(path, sheet_data, shared, prolog)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    kinds = {"xl/workbook.xml": "sheet.main", "xl/sharedStrings.xml": "sharedStrings"}
+    kinds.update({n: "worksheet" for n in parts if n.startswith("xl/worksheets/")})
+    overrides = "".join(f'<Override PartName="/{name}" ContentType="{SPREADSHEETML}.{kind}+xml"/>'
+                        for name, kind in kinds.items() if name in parts)
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", overrides.encode() + b"</Types>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
 
 
 def test_ids_are_text(tmp_path: Path) -> None:
@@ -48,7 +69,7 @@ def test_formula_whose_saved_value_is_empty_text_is_an_empty_cell(tmp_path: Path
             '<c r="B1" t="inlineStr"><is><t>state</t></is></c></row><row r="2">'
             '<c r="A2" t="str"><f>"P"&amp;1</f><v>P1</v></c>'
             '<c r="B2" t="str"><f>""</f><v></v></c></row></sheetData>')  # as Excel saves it
-    raw = read_workbook(write_raw(tmp_path / "raw.xlsx", {"Plants": data}))
+    raw = read_workbook(raw_workbook(tmp_path / "raw.xlsx", {"Plants": data}))
     assert raw.sheets["Plants"].rows[0].values == {"plant_id": "P1"}
     assert not [p for p in raw.problems if p.sheet == "Plants" and p.row]
 
@@ -71,6 +92,51 @@ def test_excel_error_value_names_the_cell(tmp_path: Path) -> None:
     assert lines(info.value.problems) == [
         "Products!D2  price  holds the Excel error #DIV/0!; correct the formula or type the "
         "value"]
+
+
+def test_text_that_looks_like_a_formula_or_an_error_stays_text(tmp_path: Path) -> None:
+    sheets = tiny()
+    sheets["Plants"][0]["name"] = "=not a formula"
+    sheets["Plants"][0]["state"] = "#N/A"
+    sheets["PlantLines"][0]["capacity"] = Formula("=50*2", 100)
+    raw = read_workbook(write_calculated(tmp_path / "text.xlsx", sheets))
+    assert raw.problems == ()
+    assert raw.sheets["Plants"].rows[0].values["name"] == "=not a formula"
+    assert raw.sheets["Plants"].rows[0].values["state"] == "#N/A"
+    assert raw.sheets["PlantLines"].rows[0].values["capacity"] == 100
+
+
+def test_excel_error_typed_in_a_cell_names_the_cell(tmp_path: Path) -> None:
+    data = ('<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>plant_id</t></is></c>'
+            '<c r="B1" t="inlineStr"><is><t>lat</t></is></c></row><row r="2">'
+            '<c r="A2" t="inlineStr"><is><t>P1</t></is></c><c r="B2" t="e"><v>#N/A</v></c>'
+            '</row></sheetData>')
+    raw = read_workbook(raw_workbook(tmp_path / "raw.xlsx", {"Plants": data}))
+    assert [str(p) for p in raw.problems if p.row] == [
+        "Plants!B2  lat  holds the Excel error #N/A; correct the formula or type the value"]
+    assert raw.sheets["Plants"].rows[0].unreadable == {"lat"}
+
+
+def test_number_formatted_as_a_date_reads_as_the_number(tmp_path: Path) -> None:
+    path = write(tmp_path / "dates.xlsx", tiny())
+    book = openpyxl.load_workbook(path)
+    book["Settings"]["B2"].number_format = "yyyy-mm-dd"  # first_year 2030
+    book["Demand"]["C2"].number_format = "yyyy-mm-dd"  # year 2030
+    book.save(path)
+    case = load_workbook_cases(path).cases[0]
+    assert (case.settings.first_year, case.demand[0].year) == (2030, 2030)
+
+
+def test_rows_beyond_a_stale_dimension_are_read(tmp_path: Path) -> None:
+    data = ('<dimension ref="A1:A2"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is>'
+            '<t>line_type</t></is></c><c r="B1" t="inlineStr"><is><t>product_id</t></is></c>'
+            '</row><row r="2"><c r="A2" t="inlineStr"><is><t>L1</t></is></c><c r="B2" '
+            't="inlineStr"><is><t>P1</t></is></c></row><row r="3"><c r="A3" t="inlineStr">'
+            '<is><t>L2</t></is></c><c r="B3" t="inlineStr"><is><t>P2</t></is></c></row>'
+            '</sheetData>')
+    raw = read_workbook(raw_workbook(tmp_path / "raw.xlsx", {"Compatibility": data}))
+    assert [r.values for r in raw.sheets["Compatibility"].rows] == [
+        {"line_type": "L1", "product_id": "P1"}, {"line_type": "L2", "product_id": "P2"}]
 
 
 def test_extra_column_is_a_warning(tmp_path: Path) -> None:
@@ -127,7 +193,7 @@ def test_shared_strings_rich_text_and_phonetic_runs(tmp_path: Path) -> None:
             '<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="s"><x:v>1</x:v>'
             '</x:c></x:row><x:row r="2"><x:c r="A2" t="s"><x:v>2</x:v></x:c>'
             '<x:c r="B2" t="s"><x:v>3</x:v></x:c></x:row></x:sheetData>')
-    raw = read_workbook(write_raw(tmp_path / "raw.xlsx", {"Regions": data}, shared))
+    raw = read_workbook(raw_workbook(tmp_path / "raw.xlsx", {"Regions": data}, shared))
     assert raw.sheets["Regions"].rows[0].values == {"region_id": "R1", "name": "東京"}
 
 
@@ -135,7 +201,7 @@ def test_cells_without_references_and_inline_strings(tmp_path: Path) -> None:
     data = ('<sheetData><row><c t="inlineStr"><is><t>key</t></is></c><c t="inlineStr"><is>'
             '<t>value</t></is></c></row><row><c t="inlineStr"><is><t> first_year </t></is></c>'
             '<c><v>2030</v></c></row></sheetData>')
-    raw = read_workbook(write_raw(tmp_path / "raw.xlsx", {"Settings": data}))
+    raw = read_workbook(raw_workbook(tmp_path / "raw.xlsx", {"Settings": data}))
     assert raw.sheets["Settings"].rows[0].values == {"key": "first_year", "value": 2030.0}
     assert raw.sheets["Settings"].rows[0].row == 2
 
@@ -211,27 +277,60 @@ def test_not_a_workbook_is_one_clear_error(
     assert fragment in problem.message
 
 
-def test_dtd_is_refused(tmp_path: Path) -> None:
+def test_dtd_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     prolog = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
               '<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>')
-    path = write_raw(tmp_path / "dtd.xlsx", {"Settings": "<sheetData/>"}, prolog=prolog)
+    path = raw_workbook(tmp_path / "dtd.xlsx", {"Settings": "<sheetData/>"}, prolog=prolog)
     with pytest.raises(InputError) as info:
         read_workbook(path)
-    assert "DTD" in info.value.problems[0].message
+    assert len(info.value.problems) == 1
+    problem = info.value.problems[0]
+    assert problem.cell == "(file)"
+    assert "contains a DTD" in problem.message and "refused for safety" in problem.message
+    assert main(["validate", str(path)]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_doctype_without_declarations_is_harmless(tmp_path: Path) -> None:
+    """defusedxml (as openpyxl calls it) refuses entity declarations, not a bare DOCTYPE."""
+    data = ('<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>key</t></is></c></row>'
+            '</sheetData>')
+    path = raw_workbook(tmp_path / "doctype.xlsx", {"Settings": data},
+                        prolog='<?xml version="1.0"?><!DOCTYPE worksheet>')
+    assert "Settings" in read_workbook(path).sheets
+
+
+def test_openpyxl_parses_through_defusedxml() -> None:
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML  # what refuses entity declarations in every part
 
 
 @pytest.mark.parametrize(("data", "fragment"), [
     ('<dimension ref="A1:C5000000"/><sheetData/>', "claims 5,000,000 rows"),
+    ('<dimension ref="A1:XFE2"/><sheetData/>', "claims 16,385 columns"),
     ('<sheetData><row r="2000000"><c r="A2000000"><v>1</v></c></row></sheetData>',
-     "has a row numbered 2,000,000"),
-    ('<sheetData><row r="1"><c r="ZZZZ1"><v>1</v></c></row></sheetData>',
-     "beyond Excel's 16,384 columns"),
-], ids=["claimed rows", "row number", "column"])
+     "has rows beyond row 1,048,576, Excel's last row"),
+    ('<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>plant_id</t></is></c></row>'
+     '<row r="1048577"><c r="A1048577" t="inlineStr"><is><t>P1</t></is></c></row>'
+     '</sheetData>', "has rows beyond row 1,048,576"),
+    ('<sheetData><row r="1"><c r="XFE1"><v>1</v></c></row></sheetData>',
+     "has a cell in column XFE, beyond Excel's 16,384 columns"),
+], ids=["claimed rows", "claimed columns", "row number", "first row beyond", "column"])
 def test_absurd_sizes_are_refused(tmp_path: Path, data: str, fragment: str) -> None:
-    raw = read_workbook(write_raw(tmp_path / "big.xlsx", {"Plants": data}))
+    raw = read_workbook(raw_workbook(tmp_path / "big.xlsx", {"Plants": data}))
     found = [p for p in raw.problems if p.sheet == "Plants"]
     assert len(found) == 1 and fragment in found[0].message
     assert "refused" in found[0].message
+
+
+def test_column_beyond_what_openpyxl_reads_is_one_clear_error(tmp_path: Path) -> None:
+    data = '<sheetData><row r="1"><c r="ZZZZ1"><v>1</v></c></row></sheetData>'
+    with pytest.raises(InputError) as info:
+        read_workbook(raw_workbook(tmp_path / "wide.xlsx", {"Plants": data}))
+    assert len(info.value.problems) == 1
+    assert "sheet 'Plants'" in info.value.problems[0].message
+    assert "is not a valid column name" in info.value.problems[0].message
 
 
 def test_large_unpacked_size_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from openpyxl.utils import get_column_letter as column_letter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from planner.errors import PlannerError
 from planner.io.atomic import write_atomically
-from planner.io.xlsx_reader import column_letter
 from planner.schema import (
     SETTINGS,
     SHEETS,
