@@ -72,7 +72,7 @@ def _worker(case: Case, events: Any) -> ScenarioOutcome:
     def progress(scenario: str, stage: str, detail: str) -> None:
         events.put((scenario, stage, detail))
 
-    return solve_case(case, progress)
+    return solve_case(case, progress, threads=1)  # the pool already fills the cores
 
 
 def _run_processes(cases: Sequence[Case], jobs: int, progress: ProgressHook,
@@ -127,7 +127,7 @@ def _drain(events: Any, progress: ProgressHook) -> None:
 
 def _solve_on_dask(case: Case) -> ScenarioOutcome:
     logging.getLogger("planner").setLevel(logging.WARNING)
-    return solve_case(case)
+    return solve_case(case, threads=1)  # one scenario per worker thread slot
 
 
 def _run_dask(cases: Sequence[Case], address: str, progress: ProgressHook,

@@ -65,7 +65,8 @@ def _quiet(scenario: str, stage: str, detail: str) -> None:
     return None
 
 
-def solve_case(case: Case, progress: ProgressHook = _quiet) -> ScenarioOutcome:
+def solve_case(case: Case, progress: ProgressHook = _quiet,
+               threads: int | None = None) -> ScenarioOutcome:
     started = _now()
     clock = time.perf_counter()
     settings = case.settings
@@ -82,7 +83,7 @@ def solve_case(case: Case, progress: ProgressHook = _quiet) -> ScenarioOutcome:
         gap_text = "" if gap is None else f", gap {100 * gap:.2f}%"
         progress(scenario, "solving", f"incumbent {objective:,.0f}{gap_text}")
 
-    result = solve(model.lp, settings.solver, remaining, settings.mip_gap, incumbent)
+    result = solve(model.lp, settings.solver, remaining, settings.mip_gap, incumbent, threads)
     log.info("[%s] %s%s in %.2f s", case.scenario_id, result.status.value,
              f", NPV {result.objective:,.0f}" if result.objective is not None else "",
              result.seconds)
