@@ -10,7 +10,9 @@ definition and solver settings (a fingerprint file beside them says so).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import logging
 import os
 import pickle
@@ -60,9 +62,23 @@ def output_folder(path: Path, options: RunOptions) -> Path:
 
 
 def fingerprint(case: Case) -> str:
-    """Input file, scenario definition (the whole validated case) and solver settings."""
-    text = repr((__version__, case.input_sha256, case))
+    """Input file, scenario definition (the whole validated case) and solver settings, in a
+    canonical form: the same in every process (frozenset order is not)."""
+    text = json.dumps([__version__, case.input_sha256, _canonical(case)], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _canonical(value: object) -> object:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if f.name != "warnings"}
+    if isinstance(value, (frozenset, set)):
+        return sorted((_canonical(v) for v in value), key=repr)
+    if isinstance(value, (tuple, list)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, float):
+        return repr(value)
+    return value
 
 
 def _fingerprint_path(folder: Path, scenario: str) -> Path:
@@ -124,7 +140,8 @@ def run_workbook(path: Path, options: RunOptions) -> int:
                       + list(resumed.values()), key=lambda o: order[o.results.case.scenario_id])
     if len(cases) > 1 and outcomes:
         _write_comparison(folder, outcomes)
-    _print_final_table(folder, finished, skipped)
+    if log.isEnabledFor(logging.INFO):  # not with --quiet
+        _print_final_table(folder, finished, skipped)
     return max([f.exit_code for f in finished] + [o.exit_code for o in resumed.values()] + [0])
 
 

@@ -125,3 +125,18 @@ def test_dask_local_cluster_gives_the_local_results(tmp_path: Path) -> None:
                      str(tmp_path / "dask"), "--quiet"])
     assert code == 0
     assert summaries(tmp_path / "dask" / "batch") == summaries(tmp_path / "local" / "batch")
+
+
+def test_fingerprint_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """--resume must match across runs: no dependence on hash randomisation (set order)."""
+    import subprocess
+    import sys
+
+    path = three_scenarios(tmp_path)
+    code = ("import sys; from pathlib import Path; from planner.load import load_workbook_cases;"
+            "from planner.run import fingerprint;"
+            "print(fingerprint(load_workbook_cases(Path(sys.argv[1])).cases[1]))")
+    prints = {subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                             text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}
+                             ).stdout for seed in ("1", "2")}
+    assert len(prints) == 1

@@ -110,3 +110,12 @@ def test_python_m_planner_is_the_same_program(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("OK")
+
+
+def test_a_plan_that_builds_nothing_still_writes_its_workbook(tmp_path: Path) -> None:
+    sheets = tiny()
+    sheets["PlantLines"][0]["capacity"] = 0
+    path = write(tmp_path / "none.xlsx", sheets)
+    assert main(["run", str(path), "--out", str(tmp_path), "--quiet"]) == 0
+    assert json.loads((tmp_path / "none" / "base.json").read_text())["npv"] == 0
+    assert (tmp_path / "none" / "base.xlsx").stat().st_size > 0

@@ -175,11 +175,13 @@ def make_charts(book: Workbook, formats: Formats, results: Results) -> list[Char
               retooled_utilization(results)]
     placed = write_blocks(book, formats, results.case.settings.years, blocks)
     units, shares, npv, utilization = placed
-    charts = [
-        _chart(book, "column", "stacked", units, "#,##0", legend="right"),
-        _chart(book, "line", None, shares, "0%", dashed_style=True),
-        _chart(book, "column", None, npv, money_axis_format(npv.block.series[0].values)),
+    wanted = [
+        (units, lambda: _chart(book, "column", "stacked", units, "#,##0", legend="right")),
+        (shares, lambda: _chart(book, "line", None, shares, "0%", dashed_style=True)),
+        (npv, lambda: _chart(book, "column", None, npv,
+                             money_axis_format(npv.block.series[0].values))),
+        (utilization, lambda: _chart(book, "line", None, utilization, "0%",
+                                     dashed_style=True)),
     ]
-    if utilization.block.series:
-        charts.append(_chart(book, "line", None, utilization, "0%", dashed_style=True))
-    return charts
+    # a chart with no series is invalid in Excel (a scenario that builds nothing has none)
+    return [make() for block, make in wanted if block.block.series]
