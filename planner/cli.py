@@ -53,8 +53,42 @@ def _parser() -> argparse.ArgumentParser:
     again.add_argument("--resume", action="store_true",
                        help="skip scenarios whose outputs are current")
     again.add_argument("--force", action="store_true", help="re-run every scenario (default)")
+    robust = run.add_argument_group("robust mode (SPEC §4): one plan for every scenario")
+    robust.add_argument("--robust", action="store_true",
+                        help="also plan one retooling for all scenarios: robust.xlsx/.json")
+    robust.add_argument("--risk-weight", type=_share, metavar="λ",
+                        help="weight of CVaR in [0, 1] (default: Settings risk_weight)")
+    robust.add_argument("--cvar-alpha", type=_tail_share, metavar="α",
+                        help="CVaR tail share in (0, 1] (default: Settings cvar_alpha)")
+    robust.add_argument("--risk-weights", type=_shares, metavar="λ,λ,...",
+                        help="efficient frontier: solve for each λ, e.g. 0,0.25,0.5,1")
     _add_verbosity(run)
     return parser
+
+
+def _share(text: str) -> float:
+    value = _float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1], got {text}")
+    return value
+
+
+def _tail_share(text: str) -> float:
+    value = _float(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {text}")
+    return value
+
+
+def _shares(text: str) -> tuple[float, ...]:
+    return tuple(_share(part) for part in text.split(",") if part.strip())
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
 
 
 def _add_verbosity(parser: argparse.ArgumentParser) -> None:
@@ -132,4 +166,10 @@ def _run(args: argparse.Namespace) -> int:
         mip_gap=args.mip_gap, out_dir=args.out, jobs=args.jobs, dask=args.dask,
         resume=args.resume and not args.force,
     )
+    if args.robust or args.risk_weight is not None or args.cvar_alpha is not None \
+            or args.risk_weights:
+        from planner.robust.run import RobustOptions, run_robust
+
+        robust = RobustOptions(args.risk_weight, args.cvar_alpha, args.risk_weights or ())
+        return run_robust(args.file, options, robust)
     return run_workbook(args.file, options)

@@ -1,0 +1,72 @@
+"""What robust mode reads besides the cases: probabilities, λ and α, and its input errors.
+
+Probabilities (SPEC §4): none given → equal shares. Otherwise each scenario of the workbook
+without a probability (an unlisted `base` included) gets an equal share of
+max(0, 1 − Σ given); then the scenarios run are normalised to sum 1. Should they sum to 0
+(only zero-probability scenarios chosen with `--scenario`), they get equal shares, with a
+warning.
+
+Input errors: one plan is shared by every scenario, so a scenario may not change an option's
+id, plant, line types or effective start window, nor first_year, last_year, risk_weight or
+cvar_alpha; `planner.scenarios.robust_change_problems` finds them, each on its change row.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.case import Case
+from planner.errors import Problem
+from planner.io.read_workbook import read_workbook
+from planner.scenarios import ScenarioRow, robust_change_problems
+from planner.tables import coerce_workbook
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RiskSettings:
+    risk_weight: float  # λ
+    cvar_alpha: float  # α
+    sweep: tuple[float, ...] = ()  # λ values of the efficient frontier
+
+    @property
+    def weights(self) -> tuple[float, ...]:
+        """Every λ to solve for: the chosen one, 0 (for EVPI and VSS), the sweep."""
+        return tuple(dict.fromkeys((self.risk_weight, 0.0, *self.sweep)))
+
+
+def risk_settings(base: Case, risk_weight: float | None, cvar_alpha: float | None,
+                  sweep: Sequence[float] = ()) -> RiskSettings:
+    """λ and α from Settings unless given on the command line (scenarios may not change
+    them, so every case holds the base case's)."""
+    settings = base.settings
+    return RiskSettings(settings.risk_weight if risk_weight is None else risk_weight,
+                        settings.cvar_alpha if cvar_alpha is None else cvar_alpha,
+                        tuple(sweep))
+
+
+def probabilities(rows: Sequence[ScenarioRow], run: Sequence[str]) -> dict[str, float]:
+    given = {r.scenario_id: r.probability for r in rows if r.probability is not None}
+    if given:
+        unlisted = [r for r in rows if r.probability is None]
+        share = max(0.0, 1.0 - sum(given.values())) / len(unlisted) if unlisted else 0.0
+        raw = {s: given.get(s, share) for s in run}
+    else:
+        raw = dict.fromkeys(run, 1.0)
+    total = sum(raw.values())
+    if total <= 0:
+        log.warning("the scenarios run (%s) all have probability 0: weighting them equally",
+                    ", ".join(run))
+        raw, total = dict.fromkeys(run, 1.0), float(len(run))
+    return {s: p / total for s, p in raw.items()}
+
+
+def robust_problems(path: Path) -> list[Problem]:
+    """The scenario changes robust mode cannot accept (`scenarios.robust_change_problems`),
+    on the workbook's tables as read (the cases no longer say which row changed what)."""
+    ignored: list[Problem] = []
+    return robust_change_problems(coerce_workbook(read_workbook(path), ignored))

@@ -1,0 +1,158 @@
+"""The extensive form of SPEC §4: one plan (z, y) shared by a block per scenario.
+
+    maximise (1−λ) · Σ_s π_s NPV_s + λ · CVaR_α
+    CVaR_α = η − (1/α) Σ_s π_s u_s,   u_s ≥ η − NPV_s,   u_s ≥ 0,   η free
+
+NPV_s is block s's §2.6 objective (its own data, penalties included). η and u_s are in
+$ millions (`SCALE`): with the CVaR rows in raw dollars HiGHS has been seen to stop with a
+solve error. Row s reads Σ_j (c_sj / SCALE) x_j + u_s − η ≥ 0 and the objective carries
+λ·SCALE on η and −λ·SCALE·π_s/α on u_s, so the objective stays in dollars.
+
+The model is built once; each λ is the same arrays with another objective vector. The CVaR
+columns and rows are added only when some λ > 0 is asked for. The §2.7 diagnosis of a joint
+model that has no feasible plan solves it again with every hard policy of every block soft.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from planner.case import Case
+from planner.diagnose import Diagnosis, GiveWay, diagnosis_penalties
+from planner.model.build import Block, add_block, build_blocks
+from planner.model.lp import INF, LinearProgram, LPArrays
+from planner.model.variables import PlanColumns, add_plan_columns
+from planner.robust.plan import Plan, plan_from_columns
+from planner.solve import solve
+from planner.solve.result import SolveResult
+
+log = logging.getLogger(__name__)
+
+SCALE = 1e6  # η and u_s in $ millions
+GIVE_WAY_TOLERANCE = 1e-6
+SHORT_KINDS = ("domestic_share_min", "ev_share_min", "min_units", "fleet_mpg_min")
+
+
+@dataclass(frozen=True)
+class ExtensiveForm:
+    lp: LPArrays  # objective left at zero: see `at`
+    plan: PlanColumns
+    blocks: tuple[Block, ...]
+    expected: np.ndarray  # objective vector of Σ_s π_s NPV_s
+    tail: np.ndarray | None  # objective vector of CVaR_α (None: no CVaR rows)
+    build_seconds: float
+
+    def at(self, risk_weight: float) -> LPArrays:
+        objective = self.expected
+        if risk_weight > 0:
+            if self.tail is None:
+                raise ValueError("the extensive form was built without the CVaR rows")
+            objective = (1 - risk_weight) * self.expected + risk_weight * self.tail
+        return replace(self.lp, objective=objective)
+
+    def describe(self) -> str:
+        return (f"{len(self.blocks)} scenarios: {self.lp.num_cols:,} variables "
+                f"({self.lp.num_integer:,} binary), {self.lp.num_rows:,} rows, "
+                f"{self.lp.num_nonzeros:,} nonzeros")
+
+
+@dataclass(frozen=True)
+class RobustSolve:
+    risk_weight: float
+    result: SolveResult
+    plan: Plan | None  # None without a solution
+
+
+def build_extensive(cases: Sequence[Case], probabilities: Sequence[float], alpha: float,
+                    with_cvar: bool) -> ExtensiveForm:
+    started = time.perf_counter()
+    lp, plan, blocks = build_blocks(cases)
+    expected = np.zeros(lp.num_cols)
+    for block, pi in zip(blocks, probabilities, strict=True):
+        for column, coefficient in block.npv_terms.items():
+            expected[column] += pi * coefficient
+    tail = _add_cvar(lp, blocks, probabilities, alpha) if with_cvar else None
+    arrays = lp.freeze()
+    if tail is not None:
+        expected = np.concatenate([expected, np.zeros(arrays.num_cols - len(expected))])
+    form = ExtensiveForm(arrays, plan, tuple(blocks), expected, tail,
+                         time.perf_counter() - started)
+    log.info("[robust] built the extensive form of %s in %.1f s", form.describe(),
+             form.build_seconds)
+    return form
+
+
+def _add_cvar(lp: LinearProgram, blocks: Sequence[Block], probabilities: Sequence[float],
+              alpha: float) -> np.ndarray:
+    """η, u_s and the rows u_s ≥ η − NPV_s, in $ millions; returns the CVaR objective."""
+    eta = lp.add_column("cvar.eta", lower=-INF)
+    terms = {eta: SCALE}
+    for block, pi in zip(blocks, probabilities, strict=True):
+        scenario = block.case.scenario_id
+        u = lp.add_column(f"cvar.u[{scenario}]")
+        columns = [*block.npv_terms, u, eta]
+        coefficients = [c / SCALE for c in block.npv_terms.values()] + [1.0, -1.0]
+        lp.add_row(f"cvar.shortfall[{scenario}]", columns, coefficients, lower=0.0)
+        terms[u] = -SCALE * pi / alpha
+    tail = np.zeros(lp.num_cols)
+    for column, coefficient in terms.items():
+        tail[column] = coefficient
+    return tail
+
+
+def solve_extensive(form: ExtensiveForm, risk_weight: float, solver: str, time_limit: float,
+                    mip_gap: float) -> RobustSolve:
+    log.info("[robust] solving λ = %g with %s (gap %g, %.0f s)", risk_weight, solver, mip_gap,
+             time_limit)
+    result = solve(form.at(risk_weight), solver, time_limit, mip_gap)
+    log.info("[robust] λ = %g: %s%s in %.1f s", risk_weight, result.status.value,
+             "" if result.objective is None else f", objective {result.objective:,.0f}",
+             result.seconds)
+    if result.message:
+        log.warning("[robust] %s", result.message)
+    plan = None
+    if result.status.has_solution and result.values is not None:
+        plan = plan_from_columns(form.plan.z, form.plan.y, result.values)
+    return RobustSolve(risk_weight, result, plan)
+
+
+def diagnose_joint(cases: Sequence[Case], probabilities: Sequence[float], solver: str,
+                   time_limit: float, mip_gap: float) -> dict[str, Diagnosis]:
+    """SPEC §2.7 on the joint model: every hard policy of every scenario made soft."""
+    penalties = {c.scenario_id: diagnosis_penalties(c) for c in cases}
+    if not any(penalties.values()):
+        message = ("no single plan fits every scenario even without any hard policy: check "
+                   "capacities, budgets and demand")
+        return {c.scenario_id: Diagnosis({}, (), message) for c in cases}
+    lp = LinearProgram()
+    plan = add_plan_columns(cases, lp)
+    blocks = []
+    for case, pi in zip(cases, probabilities, strict=True):
+        lp.prefix = f"{case.scenario_id}."
+        block = add_block(case, lp, plan, penalties[case.scenario_id])
+        for column, coefficient in block.npv_terms.items():
+            lp.add_objective(column, pi * coefficient)
+        blocks.append(block)
+    lp.prefix = ""
+    result = solve(lp.freeze(), solver, time_limit, mip_gap)
+    if result.values is None or not result.status.has_solution:
+        message = (f"the joint model with every hard policy soft could not be solved either "
+                   f"({result.status.value})")
+        return {c.scenario_id: Diagnosis(penalties[c.scenario_id], (), message) for c in cases}
+    return {b.case.scenario_id: Diagnosis(penalties[b.case.scenario_id],
+                                          _give_way(b, result.values), "") for b in blocks}
+
+
+def _give_way(block: Block, values: np.ndarray) -> tuple[GiveWay, ...]:
+    hard = {p.policy_id for p in block.case.policies if not p.soft}
+    return tuple(
+        GiveWay(r.policy.policy_id, r.policy.kind, r.year, float(values[r.violation_column]),
+                "short" if r.policy.kind in SHORT_KINDS else "over")
+        for r in block.policy_rows
+        if r.policy.policy_id in hard and r.violation_column is not None
+        and values[r.violation_column] > GIVE_WAY_TOLERANCE)

@@ -1,0 +1,118 @@
+"""The outcome of a robust run: what robust.json and robust.xlsx are written from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from planner.case import Case
+from planner.diagnose import Diagnosis
+from planner.robust.evaluate import Evaluation
+from planner.robust.inputs import RiskSettings
+from planner.robust.plan import Plan
+from planner.solve.result import Status
+
+# Roles of a judged plan; the robust and EV plans are also labelled so.
+ROBUST = "robust"  # the label of the robust plan in SPEC §4's regret keys
+OWN = "own"  # a scenario's own optimum, labelled with the scenario
+FRONTIER = "frontier"  # the extensive form's plan at one λ, labelled "λ=0.5"
+EV_PLAN = "expected_value"
+
+
+def lambda_label(risk_weight: float) -> str:
+    return f"λ={risk_weight:g}"
+
+
+@dataclass(frozen=True)
+class JudgedPlan:
+    """A plan and what it earns in each scenario when the rest is re-solved."""
+
+    label: str  # ROBUST, a scenario id (its own plan), EV_PLAN or "λ=0.5"
+    role: str  # ROBUST, OWN, FRONTIER or EV_PLAN
+    plan: Plan
+    npv: dict[str, float | None]
+    status: dict[str, Status]
+
+
+@dataclass(frozen=True)
+class FrontierPoint:
+    risk_weight: float
+    status: Status
+    objective: float | None
+    expected_npv: float | None
+    cvar: float | None
+    worst_npv: float | None
+    plan: Plan | None
+
+
+@dataclass(frozen=True)
+class Retool:
+    """A retool of the shared plan, with the first scenario's option data (SPEC §3)."""
+
+    option_id: str
+    plant_id: str
+    from_line_type: str | None
+    to_line_type: str
+    start_year: int
+    online_year: int
+    capex: float
+
+
+@dataclass(frozen=True)
+class RobustReport:
+    cases: tuple[Case, ...]  # the scenarios run, in workbook order
+    probabilities: dict[str, float]
+    risk: RiskSettings
+    status: Status
+    solver: str
+    objective: float | None
+    gap: float | None
+    solve_seconds: float
+    model_size: dict[str, int]
+    plan: Plan | None
+    in_scenario: dict[str, Evaluation] = field(default_factory=dict)  # the robust plan
+    solved_objective: float | None = None  # the extensive form's own, as solved
+    best: dict[str, float | None] = field(default_factory=dict)  # NPV*_s
+    plans: tuple[JudgedPlan, ...] = ()  # every plan judged, the robust one first
+    expected_npv: float | None = None
+    cvar: float | None = None
+    worst_npv: float | None = None
+    evpi: float | None = None
+    eev: float | None = None
+    vss: float | None = None
+    regret: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    frontier: tuple[FrontierPoint, ...] = ()
+    infeasible_alone: tuple[str, ...] = ()
+    diagnosis: dict[str, Diagnosis] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def base(self) -> Case:
+        return self.cases[0]
+
+    @property
+    def scenario_ids(self) -> tuple[str, ...]:
+        return tuple(c.scenario_id for c in self.cases)
+
+    @property
+    def npv_by_scenario(self) -> dict[str, float | None]:
+        found = self.in_scenario
+        return {s: found[s].npv if s in found else None for s in self.scenario_ids}
+
+    @property
+    def exit_code(self) -> int:
+        if self.status.has_solution:
+            return 0
+        return 3 if self.status is Status.INFEASIBLE else 4
+
+    def retools(self) -> tuple[Retool, ...]:
+        if self.plan is None:
+            return ()
+        found = []
+        for option in self.base.options:
+            start = self.plan.start_of(option.option_id)
+            if start is not None:
+                found.append(Retool(option.option_id, option.plant_id, option.from_line_type,
+                                    option.to_line_type, start,
+                                    start + option.lead_time_years, option.capex))
+        return tuple(sorted(found, key=lambda r: (r.start_year, r.plant_id, r.option_id)))

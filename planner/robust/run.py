@@ -1,0 +1,61 @@
+"""`planner run --robust` (SPEC §4): read and check, solve every scenario alone (the usual
+files), then robust mode (`analysis.analyse`), then robust.xlsx and robust.json.
+
+The per-scenario files and the comparison are `planner.run.run_workbook`'s: each scenario's
+own optimum, and from its outcome each scenario's own plan. Input errors (SPEC §4 and the
+workbook's own) are raised before anything is solved or written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.case import Case
+from planner.errors import InputError
+from planner.io.write_robust import write_robust
+from planner.load import load_workbook_cases
+from planner.pipeline import ScenarioOutcome, with_overrides
+from planner.robust.analysis import analyse
+from planner.robust.inputs import RiskSettings, probabilities, risk_settings, robust_problems
+from planner.run import RunOptions, _load_outcome, output_folder, run_workbook
+
+
+@dataclass(frozen=True)
+class RobustOptions:
+    risk_weight: float | None = None  # None: Settings
+    cvar_alpha: float | None = None
+    sweep: tuple[float, ...] = ()
+
+
+def run_robust(path: Path, options: RunOptions, robust: RobustOptions) -> int:
+    """Every scenario alone (the usual files), then robust mode; the worst exit code."""
+    cases, chances, risk = load_robust(path, options, robust)
+    exit_code = run_workbook(path, options)
+    folder = output_folder(path, options)
+    own = {c.scenario_id: _own_outcome(folder, c) for c in cases}
+    report = analyse(cases, chances, risk, own, options.workers)
+    write_robust(folder, report)
+    return max(exit_code, report.exit_code)
+
+
+def load_robust(path: Path, options: RunOptions, robust: RobustOptions
+                ) -> tuple[list[Case], dict[str, float], RiskSettings]:
+    """The cases, probabilities and risk settings; `InputError` before anything is solved."""
+    loaded = load_workbook_cases(path, options.scenarios)
+    problems = robust_problems(path)
+    if problems:
+        raise InputError(problems)
+    cases = [with_overrides(c, options.choice) for c in loaded.cases]
+    chances = probabilities(loaded.scenarios, [c.scenario_id for c in cases])
+    risk = risk_settings(cases[0], robust.risk_weight, robust.cvar_alpha, robust.sweep)
+    return cases, chances, risk
+
+
+def _own_outcome(folder: Path, case: Case) -> ScenarioOutcome | None:
+    """The scenario's own run, as `run_workbook` kept it beside its outputs (for --resume):
+    `run_workbook` returns only an exit code. None when that scenario failed this time and
+    what is there is not of this very case (compared as data: the fingerprint file hashes a
+    repr, and a frozenset's repr differs between processes)."""
+    outcome = _load_outcome(folder, case.scenario_id)
+    return outcome if outcome is not None and outcome.results.case == case else None
