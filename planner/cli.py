@@ -119,6 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Input problems in {getattr(args, 'file', '')}:", file=sys.stderr)
         print(format_problems(exc.problems), file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was solved or written.", file=sys.stderr)
+        if exc.warnings:
+            print("Warnings:", file=sys.stderr)
+            print(format_problems(exc.warnings), file=sys.stderr)
         return EXIT_INPUT
     except PlannerError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -43,8 +43,9 @@ class PlannerError(Exception):
 class InputError(PlannerError):
     """The workbook cannot be used as it is: every problem found, in one report."""
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], warnings: Iterable[Problem] = ()):
         self.problems = sorted(set(problems), key=_problem_order)
+        self.warnings = sorted(set(warnings), key=_problem_order)
         super().__init__(format_problems(self.problems))
 
 

@@ -60,7 +60,7 @@ def load_workbook_cases(path: Path, scenario_ids: Sequence[str] = ()) -> LoadedW
         checked[row.scenario_id] = _check_scenario(tables, row.scenario_id)
     problems, warnings = _with_scenario_findings(tables, rows, checked, problems, warnings)
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, warnings)
     found_warnings = tuple(sorted(set(warnings)))
     notes = tuple(str(w) for w in found_warnings)
     memo: Memo = {}

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from workbooks import full, write
+from workbooks import full, tiny, write
 
 from planner.cli import main
 
@@ -70,3 +70,15 @@ def test_make_skips_excel_lock_files(tmp_path: Path) -> None:
     loop = next(line for line in done.stdout.splitlines() if "for wb in" in line)
     listed = loop.split("for wb in", 1)[1].split(";", 1)[0].split()
     assert sorted(listed) == ["inputs/mexico.xlsx", "inputs/us_kei.xlsx"]
+
+
+def test_warnings_are_shown_with_the_problems(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    sheets = tiny()
+    sheets["Plants"][0]["cost_index"] = -1
+    sheets["Plants"][0]["colour"] = "red"  # unknown column: a warning
+    path = write(tmp_path / "warn.xlsx", sheets)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "Plants!G2  cost_index" in err
+    assert "Warnings:" in err and "colour" in err
