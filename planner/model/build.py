@@ -81,14 +81,19 @@ def build_model(case: Case, forced_penalties: Mapping[str, float] | None = None)
     return model
 
 
-def build_blocks(cases: Sequence[Case]) -> tuple[LinearProgram, PlanColumns, list[Block]]:
+def build_blocks(
+    cases: Sequence[Case],
+    forced_penalties: Mapping[str, Mapping[str, float]] | None = None,
+) -> tuple[LinearProgram, PlanColumns, list[Block]]:
     """Robust mode (SPEC §4): one shared plan (z, y) and one block per case, names prefixed
-    by the scenario. The caller sets the objective from the blocks' NPV terms."""
+    by the scenario; `forced_penalties` (scenario -> policy -> $/unit) softens hard policies.
+    The caller sets the objective from the blocks' NPV terms."""
     lp = LinearProgram()
     plan = add_plan_columns(cases, lp)
     blocks = []
     for case in cases:
         lp.prefix = f"{case.scenario_id}."
-        blocks.append(add_block(case, lp, plan))
+        penalties = None if forced_penalties is None else forced_penalties[case.scenario_id]
+        blocks.append(add_block(case, lp, plan, penalties))
     lp.prefix = ""
     return lp, plan, blocks

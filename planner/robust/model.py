@@ -24,9 +24,9 @@ import numpy as np
 
 from planner.case import Case
 from planner.diagnose import Diagnosis, GiveWay, diagnosis_penalties
-from planner.model.build import Block, add_block, build_blocks
+from planner.model.build import Block, build_blocks
 from planner.model.lp import INF, LinearProgram, LPArrays
-from planner.model.variables import PlanColumns, add_plan_columns
+from planner.model.variables import PlanColumns
 from planner.robust.plan import Plan, plan_from_columns
 from planner.solve import solve
 from planner.solve.result import SolveResult
@@ -129,16 +129,10 @@ def diagnose_joint(cases: Sequence[Case], probabilities: Sequence[float], solver
         message = ("no single plan fits every scenario even without any hard policy: check "
                    "capacities, budgets and demand")
         return {c.scenario_id: Diagnosis({}, (), message) for c in cases}
-    lp = LinearProgram()
-    plan = add_plan_columns(cases, lp)
-    blocks = []
-    for case, pi in zip(cases, probabilities, strict=True):
-        lp.prefix = f"{case.scenario_id}."
-        block = add_block(case, lp, plan, penalties[case.scenario_id])
+    lp, _, blocks = build_blocks(cases, penalties)
+    for block, pi in zip(blocks, probabilities, strict=True):
         for column, coefficient in block.npv_terms.items():
             lp.add_objective(column, pi * coefficient)
-        blocks.append(block)
-    lp.prefix = ""
     result = solve(lp.freeze(), solver, time_limit, mip_gap)
     if result.values is None or not result.status.has_solution:
         message = (f"the joint model with every hard policy soft could not be solved either "
