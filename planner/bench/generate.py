@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import math
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
+
+from planner.io.reproducible_xlsx import reproducible_bytes
+from planner.schema import SCENARIO_SHEETS, SHEETS
 
 FIRST_YEAR = 2027
 STAMP = dt.datetime(2026, 1, 1)
@@ -482,24 +482,9 @@ def settings_rows(gen: Generated) -> Rows:
 # Assembly
 
 
-HEADERS: dict[str, list[str]] = {
-    "Settings": ["key", "value"],
-    "Plants": ["plant_id", "name", "country", "state", "lat", "lon", "cost_index",
-               "freight_adder"],
-    "PlantLines": ["plant_id", "line_type", "capacity"],
-    "Products": ["product_id", "segment", "powertrain", "price", "variable_cost", "mpg",
-                 "launch_cost"],
-    "Compatibility": ["line_type", "product_id"],
-    "RetoolOptions": ["option_id", "plant_id", "from_line_type", "to_line_type",
-                      "capacity_added", "capacity_removed", "capex", "lead_time_years",
-                      "fixed_cost_per_year", "earliest_start", "latest_start"],
-    "Regions": ["region_id", "name", "country", "lat", "lon", "group"],
-    "Demand": ["region_id", "product_id", "year", "units", "price"],
-    "Freight": ["plant_id", "region_id", "cost_per_unit"],
-    "Tariffs": ["origin_country", "market_country", "products", "year_from", "year_to", "rate"],
-    "Policies": ["policy_id", "kind", "value", "products", "regions", "origin", "year_from",
-                 "year_to", "mode", "penalty"],
-}
+HEADERS: dict[str, list[str]] = {  # every input sheet but the scenario ones, SPEC order
+    schema.name: list(schema.column_names) for schema in SHEETS
+    if schema.name not in SCENARIO_SHEETS}
 
 
 def _plant_rows(gen: Generated) -> tuple[Rows, Rows]:
@@ -548,21 +533,8 @@ def workbook_bytes(gen: Generated) -> bytes:
             sheet.append(row)
     book.properties.creator = "planner.bench.generate"
     book.properties.title = f"benchmark case {gen.spec.name} (seed {gen.spec.seed})"
-    book.properties.created = book.properties.modified = STAMP
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).save()  # not book.save(): that stamps "modified" with now
-    return _fixed_zip_times(buffer.getvalue())
+    return reproducible_bytes(book, STAMP)
 
-
-def _fixed_zip_times(data: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=STAMP.timetuple()[:6])
-            member.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(member, src.read(info.filename))
-    return out.getvalue()
 
 
 def write_workbook(spec: SizeSpec, out: Path) -> Path:

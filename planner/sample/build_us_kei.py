@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import os
 import sys
 import tempfile
-import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
+
+from planner.io.reproducible_xlsx import reproducible_bytes
 
 DATA = Path(__file__).with_name("data")
 DEFAULT_OUT = Path("inputs/us_kei.xlsx")
@@ -228,22 +227,8 @@ def _workbook_bytes() -> bytes:
         _write_rows(wb.create_sheet(name), header, rows)
     wb.properties.creator = "planner.sample.build_us_kei"
     wb.properties.title = "US kei retooling sample case"
-    wb.properties.created = wb.properties.modified = STAMP
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()  # not openpyxl's save(): it stamps "modified" with now
-    return _fixed_zip_times(buf.getvalue())
+    return reproducible_bytes(wb, STAMP)
 
-
-def _fixed_zip_times(data: bytes) -> bytes:
-    """Re-pack the xlsx with a constant timestamp on every member."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=STAMP.timetuple()[:6])
-            member.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(member, src.read(info.filename))
-    return out.getvalue()
 
 
 def build_workbook(out_path: Path) -> None:
