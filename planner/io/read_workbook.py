@@ -408,11 +408,7 @@ def _scan_values(sheet: Any, schema: SheetSchema, epoch: Any) -> _Scan:
             values[name] = value
         if values:
             data.append(RawRow(number, values))
-    if number > EXCEL_MAX_ROWS:
-        return _refused(schema, BEYOND_ROWS)
-    letters = {name: get_column_letter(index) for index, name in positions.items()}
-    scan.sheet = RawSheet(schema.name, sheet.title, letters, tuple(data))
-    return scan
+    return _finish(scan, schema, sheet.title, positions, data, number)
 
 
 def _scan_cells(
@@ -458,10 +454,16 @@ def _scan_cells(
             data.append(RawRow(number, values, frozenset(unreadable)))
         elif values:
             data.append(RawRow(number, values))
-    if number > EXCEL_MAX_ROWS:
+    return _finish(scan, schema, sheet.title, positions, data, number)
+
+
+def _finish(scan: _Scan, schema: SheetSchema, title: str, positions: dict[int, str],
+            data: list[RawRow], last_row: int) -> _Scan:
+    """The scanned sheet, or a refusal when it ran past Excel's last row."""
+    if last_row > EXCEL_MAX_ROWS:
         return _refused(schema, BEYOND_ROWS)
     letters = {name: get_column_letter(index) for index, name in positions.items()}
-    scan.sheet = RawSheet(schema.name, sheet.title, letters, tuple(data))
+    scan.sheet = RawSheet(schema.name, title, letters, tuple(data))
     return scan
 
 
