@@ -119,3 +119,14 @@ def test_a_plan_that_builds_nothing_still_writes_its_workbook(tmp_path: Path) ->
     assert main(["run", str(path), "--out", str(tmp_path), "--quiet"]) == 0
     assert json.loads((tmp_path / "none" / "base.json").read_text())["npv"] == 0
     assert (tmp_path / "none" / "base.xlsx").stat().st_size > 0
+
+
+def test_a_mip_start_gives_highs_its_first_incumbent() -> None:
+    """A good solution handed over as a (here complete) start is kept even when the time
+    limit leaves no time to find it again."""
+    lp = hard_knapsack(80, 10).freeze()
+    good = solve(lp, "highs", time_limit=2, mip_gap=0.0)
+    assert good.values is not None and good.objective is not None
+    start = {j: float(v) for j, v in enumerate(good.values)}
+    again = solve(lp, "highs", time_limit=0.05, mip_gap=0.0, start=start)
+    assert again.objective is not None and again.objective >= good.objective - 1e-6

@@ -73,7 +73,10 @@ def analyse(cases: Sequence[Case], chances: dict[str, float], risk: RiskSettings
     pis = [chances[c.scenario_id] for c in cases]
     form = build_extensive(cases, pis, risk.cvar_alpha, any(w > 0 for w in risk.weights))
     clock = time.perf_counter()
-    solves = _solve_all(form, risk, cases[0])
+    first = own.get(cases[0].scenario_id)
+    start = plan_from_results(first.results) if first is not None \
+        and first.results.status.has_solution else None
+    solves = _solve_all(form, risk, cases[0], start)
     main = solves[risk.risk_weight]
     if main.result.status in (Status.INFEASIBLE, Status.UNBOUNDED):
         return _without_plan(cases, chances, risk, form, main)
@@ -108,18 +111,20 @@ def _judge(cases: Sequence[Case], chances: dict[str, float], risk: RiskSettings,
                    notes, timings)
 
 
-def _solve(form: ExtensiveForm, risk_weight: float, first: Case) -> RobustSolve:
+def _solve(form: ExtensiveForm, risk_weight: float, first: Case, start: Plan | None
+           ) -> RobustSolve:
     s = first.settings
-    return solve_form(form, risk_weight, s.solver, s.time_limit_s, s.mip_gap)
+    return solve_form(form, risk_weight, s.solver, s.time_limit_s, s.mip_gap, start)
 
 
-def _solve_all(form: ExtensiveForm, risk: RiskSettings, first: Case
+def _solve_all(form: ExtensiveForm, risk: RiskSettings, first: Case, start: Plan | None
                ) -> dict[float, RobustSolve]:
-    """The chosen λ first: if it has no plan because none exists, neither has any other."""
-    main = _solve(form, risk.risk_weight, first)
+    """The chosen λ first (started from the first scenario's own plan): if it has no plan
+    because none exists, neither has any other."""
+    main = _solve(form, risk.risk_weight, first, start)
     if main.result.status in (Status.INFEASIBLE, Status.UNBOUNDED):
         return {risk.risk_weight: main}
-    return {w: main if w == risk.risk_weight else _solve(form, w, first)
+    return {w: main if w == risk.risk_weight else _solve(form, w, first, main.plan)
             for w in risk.weights}
 
 

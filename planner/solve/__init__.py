@@ -23,14 +23,16 @@ IncumbentHook = Callable[[float, float | None], None]  # (objective, gap) as fou
 
 
 def solve(lp: LPArrays, solver: str, time_limit: float, mip_gap: float,
-          on_incumbent: IncumbentHook | None = None, threads: int | None = None) -> SolveResult:
+          on_incumbent: IncumbentHook | None = None, threads: int | None = None,
+          start: dict[int, float] | None = None) -> SolveResult:
     """Solve with `solver`; `on_incumbent` hears of each improving solution (HiGHS only);
-    `threads` caps HiGHS's threads (a worker process of a parallel batch uses one)."""
+    `threads` caps HiGHS's threads (a worker process of a parallel batch uses one); `start`
+    ({column: value}, e.g. a plan's z and y) is a partial MIP start (HiGHS only)."""
     if solver == "highs":
         from planner.solve.highs import solve_highs
 
         result = solve_highs(lp, time_limit, mip_gap, threads=threads,
-                             on_incumbent=on_incumbent)
+                             on_incumbent=on_incumbent, start=start)
     elif solver == "cbc":
         from planner.solve.cbc import solve_cbc
 

@@ -77,8 +77,8 @@ def new_highs() -> highspy.Highs:
 
 
 def solve_highs(lp: LPArrays, time_limit: float, mip_gap: float, threads: int | None = None,
-                on_incumbent: Callable[[float, float | None], None] | None = None
-                ) -> SolveResult:
+                on_incumbent: Callable[[float, float | None], None] | None = None,
+                start: dict[int, float] | None = None) -> SolveResult:
     started = time.perf_counter()
     highs = new_highs()
     highs.setOptionValue("time_limit", max(time_limit, 0.01))
@@ -92,6 +92,9 @@ def solve_highs(lp: LPArrays, time_limit: float, mip_gap: float, threads: int | 
             lambda event: on_incumbent(event.data_out.objective_function_value,
                                        event.data_out.mip_gap))
     highs.passModel(to_highs_lp(lp))
+    if start:  # a partial solution: HiGHS completes it into a first incumbent
+        highs.setSolution(len(start), np.fromiter(start, dtype=np.int32, count=len(start)),
+                          np.fromiter(start.values(), dtype=float, count=len(start)))
     highs.run()
     status = highs.getModelStatus()
     if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
