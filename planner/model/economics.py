@@ -64,34 +64,46 @@ class Economics:
     delta: dict[int, float]
     weight: dict[int, float]
 
+    tariff_rate: dict[tuple[str, str, str, int], float]  # (origin, market, product, year)
+    credits: dict[tuple[bool, str, str, int], float]  # (domestic, product, region, year)
+
     def tariff(self, plant_id: str, region_id: str, product_id: str, year: int) -> float:
         """τ = rate · P for the one matching Tariffs row when countries differ; else 0."""
         origin = self.case.plant(plant_id).country
         market = self.case.region(region_id).country
-        if origin == market:
-            return 0.0
-        for row in self.case.tariffs:
-            if (row.origin_country == origin and row.market_country == market
-                    and product_id in row.products and row.covers(year)):
-                return row.rate * self.price[region_id, product_id, year]
-        return 0.0
+        rate = self.tariff_rate.get((origin, market, product_id, year), 0.0)
+        return rate * self.price[region_id, product_id, year] if origin != market else 0.0
 
     def credit(self, plant_id: str, product_id: str, region_id: str, year: int) -> float:
-        total = 0.0
-        plant = self.case.plant(plant_id)
-        for policy in self.case.policies:
-            if (policy.kind == "credit_per_unit" and product_id in policy.products
-                    and region_id in policy.regions and policy.year_from <= year <= policy.year_to
-                    and origin_matches(self.case, policy, plant)):
-                total += policy.value
-        return total
+        domestic = is_domestic(self.case, self.case.plant(plant_id))
+        return self.credits.get((domestic, product_id, region_id, year), 0.0)
 
-    def unit_margin(self, plant_id: str, product_id: str, region_id: str, year: int) -> float:
-        """P − φ − τ + κ − c: what one unit built at p and sold in r earns in year t."""
-        return (self.price[region_id, product_id, year] - self.freight[plant_id, region_id]
-                - self.tariff(plant_id, region_id, product_id, year)
-                + self.credit(plant_id, product_id, region_id, year)
-                - self.cost[plant_id, product_id])
+
+def _tariff_rates(case: Case) -> dict[tuple[str, str, str, int], float]:
+    """Rows are validated not to overlap, so each key has at most one rate."""
+    rates = {}
+    for row in case.tariffs:
+        for product_id in row.products:
+            for year in case.settings.years:
+                if row.covers(year):
+                    rates[row.origin_country, row.market_country, product_id, year] = row.rate
+    return rates
+
+
+def _credits(case: Case) -> dict[tuple[bool, str, str, int], float]:
+    """κ summed over the credit_per_unit policies whose scope holds, by plant origin."""
+    credits: dict[tuple[bool, str, str, int], float] = {}
+    for policy in case.policies:
+        if policy.kind != "credit_per_unit":
+            continue
+        origins = {"any": (True, False), "domestic": (True,), "import": (False,)}[policy.origin]
+        for domestic in origins:
+            for product_id in policy.products:
+                for region_id in policy.regions:
+                    for year in policy.years:
+                        key = (domestic, product_id, region_id, year)
+                        credits[key] = credits.get(key, 0.0) + policy.value
+    return credits
 
 
 def build_economics(case: Case) -> Economics:
@@ -109,7 +121,8 @@ def build_economics(case: Case) -> Economics:
             freight[key] = lanes[key] if key in lanes else distance_freight(case, plant, region)
     cost = {(p.plant_id, k.product_id): k.variable_cost * p.cost_index
             for p in case.plants for k in case.products}
-    return Economics(case, price, freight, cost, discount_factors(case), operating_weights(case))
+    return Economics(case, price, freight, cost, discount_factors(case), operating_weights(case),
+                     _tariff_rates(case), _credits(case))
 
 
 def distance_freight(case: Case, plant: Plant, region: Region) -> float:
