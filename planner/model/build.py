@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from planner.case import Case
 from planner.model.capacity import add_capacity
+from planner.model.cuts import add_cuts
 from planner.model.economics import Economics, build_economics
 from planner.model.flow import add_demand, add_flow
 from planner.model.launch import add_launch
@@ -64,6 +65,7 @@ def add_block(case: Case, lp: LinearProgram, plan: PlanColumns | None = None,
     add_launch(case, lp, variables)
     policy_rows = add_policies(case, lp, variables, economics, forced_penalties)
     add_objective(case, lp, variables, economics)
+    add_cuts(case, lp, variables)
     return Block(case, economics, variables, capacity_rows, demand_rows, tuple(policy_rows),
                  lp.take_objective())
 

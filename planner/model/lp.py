@@ -9,7 +9,7 @@ objects. The sense is always maximisation (NPV).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import sparse
@@ -31,6 +31,11 @@ class LinearProgram:
     _entry_rows: list[int] = field(default_factory=list)
     _entry_cols: list[int] = field(default_factory=list)
     _entry_values: list[float] = field(default_factory=list)
+    _cut_names: list[str] = field(default_factory=list)
+    _cut_upper: list[float] = field(default_factory=list)
+    _cut_rows: list[int] = field(default_factory=list)
+    _cut_cols: list[int] = field(default_factory=list)
+    _cut_values: list[float] = field(default_factory=list)
 
     @property
     def num_cols(self) -> int:
@@ -73,14 +78,23 @@ class LinearProgram:
         self._entry_values.extend(coefficients)
         return row
 
+    def add_cut(self, name: str, columns: list[int], coefficients: list[float],
+                upper: float) -> None:
+        """A valid inequality `Σ a·x ≤ upper` for the cut pool: never part of the model the
+        solvers are given, only separated into it when an LP solution violates it."""
+        row = len(self._cut_names)
+        self._cut_names.append(self.prefix + name)
+        self._cut_upper.append(upper)
+        self._cut_rows.extend([row] * len(columns))
+        self._cut_cols.extend(columns)
+        self._cut_values.extend(coefficients)
+
     def freeze(self) -> LPArrays:
-        matrix = sparse.csr_matrix(
-            (np.asarray(self._entry_values, dtype=float),
-             (np.asarray(self._entry_rows, dtype=np.int64),
-              np.asarray(self._entry_cols, dtype=np.int64))),
-            shape=(self.num_rows, self.num_cols),
-        )
-        matrix.sum_duplicates()
+        matrix = _csr(self._entry_values, self._entry_rows, self._entry_cols,
+                      (self.num_rows, self.num_cols))
+        cuts = CutPool(tuple(self._cut_names), np.asarray(self._cut_upper, dtype=float),
+                       _csr(self._cut_values, self._cut_rows, self._cut_cols,
+                            (len(self._cut_names), self.num_cols)))
         return LPArrays(
             col_names=tuple(self.col_names),
             col_lower=np.asarray(self.col_lower, dtype=float),
@@ -91,7 +105,32 @@ class LinearProgram:
             row_lower=np.asarray(self.row_lower, dtype=float),
             row_upper=np.asarray(self.row_upper, dtype=float),
             matrix=matrix,
+            cuts=cuts,
         )
+
+
+def _csr(values: list[float], rows: list[int], cols: list[int],
+         shape: tuple[int, int]) -> sparse.csr_matrix:
+    matrix = sparse.csr_matrix(
+        (np.asarray(values, dtype=float),
+         (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+        shape=shape,
+    )
+    matrix.sum_duplicates()
+    return matrix
+
+
+@dataclass(frozen=True)
+class CutPool:
+    """Valid inequalities `matrix @ x ≤ upper` over the model's columns (see model/cuts.py)."""
+
+    names: tuple[str, ...]
+    upper: np.ndarray
+    matrix: sparse.csr_matrix
+
+    @property
+    def size(self) -> int:
+        return len(self.names)
 
 
 @dataclass(frozen=True)
@@ -107,6 +146,7 @@ class LPArrays:
     row_lower: np.ndarray
     row_upper: np.ndarray
     matrix: sparse.csr_matrix
+    cuts: CutPool | None = None  # valid inequalities a solver may separate; not rows
 
     @property
     def num_cols(self) -> int:
@@ -132,9 +172,16 @@ class LPArrays:
         upper[columns] = values
         integer = self.integer.copy()
         integer[columns] = False
-        return LPArrays(self.col_names, lower, upper, integer, self.objective,
-                        self.row_names, self.row_lower, self.row_upper, self.matrix)
+        return replace(self, col_lower=lower, col_upper=upper, integer=integer)
 
     def with_row_bounds(self, row_lower: np.ndarray, row_upper: np.ndarray) -> LPArrays:
-        return LPArrays(self.col_names, self.col_lower, self.col_upper, self.integer,
-                        self.objective, self.row_names, row_lower, row_upper, self.matrix)
+        return replace(self, row_lower=row_lower, row_upper=row_upper)
+
+    def with_rows(self, names: tuple[str, ...], matrix: sparse.csr_matrix,
+                  upper: np.ndarray) -> LPArrays:
+        """The same model with rows `matrix @ x ≤ upper` appended (e.g. separated cuts)."""
+        return replace(
+            self, row_names=self.row_names + names,
+            row_lower=np.concatenate([self.row_lower, np.full(len(names), -INF)]),
+            row_upper=np.concatenate([self.row_upper, upper]),
+            matrix=sparse.vstack([self.matrix, matrix], format="csr"))

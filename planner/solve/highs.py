@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import highspy
 import numpy as np
 
-from planner.model.lp import LPArrays
+from planner.model.lp import CutPool, LPArrays
+from planner.solve.highs_model import new_highs, to_highs_lp
 from planner.solve.result import SolveResult, Status, relative_gap
+from planner.solve.strengthen import (
+    ABSOLUTE_GAP,
+    restricted,
+    separate,
+    stop_at_target,
+    target_objective,
+)
 
 log = logging.getLogger(__name__)
 
@@ -28,69 +34,79 @@ _STOPPED = {
 }
 
 
-@contextmanager
-def _no_banner() -> Iterator[None]:
-    """HiGHS prints a banner to stdout when constructed; keep our stdout clean."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
+IncumbentHook = Callable[[float, float | None], None]
 
-
-def to_highs_lp(lp: LPArrays, names: bool = False) -> highspy.HighsLp:
-    model = highspy.HighsLp()
-    model.num_col_ = lp.num_cols
-    model.num_row_ = lp.num_rows
-    model.sense_ = highspy.ObjSense.kMaximize
-    model.col_cost_ = lp.objective
-    model.col_lower_ = lp.col_lower
-    model.col_upper_ = np.where(np.isinf(lp.col_upper), highspy.kHighsInf, lp.col_upper)
-    model.row_lower_ = np.where(np.isinf(lp.row_lower), -highspy.kHighsInf, lp.row_lower)
-    model.row_upper_ = np.where(np.isinf(lp.row_upper), highspy.kHighsInf, lp.row_upper)
-    csc = lp.matrix.tocsc()
-    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    model.a_matrix_.num_col_ = lp.num_cols
-    model.a_matrix_.num_row_ = lp.num_rows
-    model.a_matrix_.start_ = csc.indptr
-    model.a_matrix_.index_ = csc.indices
-    model.a_matrix_.value_ = csc.data
-    if lp.integer.any():
-        model.integrality_ = [highspy.HighsVarType.kInteger if flag
-                              else highspy.HighsVarType.kContinuous for flag in lp.integer]
-    if names:
-        model.col_names_ = list(lp.col_names)
-        model.row_names_ = list(lp.row_names)
-    return model
-
-
-def new_highs() -> highspy.Highs:
-    with _no_banner():
-        highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    return highs
+SEPARATION_SHARE = 0.25  # of the time limit, at most, for the cutting-plane loop
+RESTRICTED_SHARE = 0.5  # of the time left, at most, for the restricted MIP
 
 
 def solve_highs(lp: LPArrays, time_limit: float, mip_gap: float, threads: int | None = None,
-                on_incumbent: Callable[[float, float | None], None] | None = None,
+                on_incumbent: IncumbentHook | None = None,
                 start: dict[int, float] | None = None) -> SolveResult:
+    """Solve with HiGHS; a MIP with a cut pool is strengthened first (solve/strengthen.py)."""
     started = time.perf_counter()
+    deadline = started + time_limit
+    result = None
+    if lp.cuts is not None and lp.cuts.size and lp.integer.any():
+        result = _strengthened(lp, lp.cuts, deadline, mip_gap, threads, on_incumbent, start)
+    if result is None:
+        result = _solve_mip(lp, deadline, mip_gap, threads, on_incumbent, start)
+    return replace(result, seconds=time.perf_counter() - started)
+
+
+def _strengthened(lp: LPArrays, pool: CutPool, deadline: float, mip_gap: float,
+                  threads: int | None, on_incumbent: IncumbentHook | None,
+                  start: dict[int, float] | None) -> SolveResult | None:
+    now = time.perf_counter()
+    root = separate(lp, pool, _configured(threads), now + SEPARATION_SHARE * (deadline - now))
+    if root is None:
+        return None
+    target = target_objective(root.bound, mip_gap)
+    now = time.perf_counter()
+    first = _solve_mip(restricted(root, start), now + RESTRICTED_SHARE * (deadline - now),
+                       mip_gap, threads, on_incumbent, start, target=target,
+                       gap_bound=root.bound)
+    if first.values is not None and first.objective is not None:
+        if first.objective >= target:
+            log.info("restricted MIP plan within the gap of the strengthened bound")
+            bound = max(root.bound, first.objective)
+            return SolveResult(Status.OPTIMAL, "highs", first.objective, bound,
+                               relative_gap(first.objective, bound), 0.0, first.values)
+        start = dict(enumerate(first.values.tolist()))
+    return _solve_mip(root.lp, deadline, mip_gap, threads, on_incumbent, start)
+
+
+def _configured(threads: int | None) -> highspy.Highs:
     highs = new_highs()
-    highs.setOptionValue("time_limit", max(time_limit, 0.01))
-    highs.setOptionValue("mip_rel_gap", mip_gap)
-    highs.setOptionValue("mip_abs_gap", 1e-6)
     if threads:
         highs.setOptionValue("threads", threads)
+    return highs
+
+
+def _solve_mip(lp: LPArrays, deadline: float, mip_gap: float, threads: int | None,
+               on_incumbent: IncumbentHook | None, start: dict[int, float] | None,
+               target: float | None = None, gap_bound: float | None = None) -> SolveResult:
+    """One HiGHS run; `target` stops it at that objective, `gap_bound` (a bound proven
+    elsewhere) is what the gaps reported to `on_incumbent` are measured against."""
+    started = time.perf_counter()
+    highs = _configured(threads)
+    highs.setOptionValue("time_limit", max(deadline - started, 0.01))
+    highs.setOptionValue("mip_rel_gap", mip_gap)
+    highs.setOptionValue("mip_abs_gap", ABSOLUTE_GAP)
     highs.cbMipImprovingSolution.subscribe(_log_incumbent)
     if on_incumbent is not None:
-        highs.cbMipImprovingSolution.subscribe(
-            lambda event: on_incumbent(event.data_out.objective_function_value,
-                                       event.data_out.mip_gap))
+        hook = on_incumbent
+        if gap_bound is None:
+            highs.cbMipImprovingSolution.subscribe(
+                lambda event: hook(event.data_out.objective_function_value,
+                                   event.data_out.mip_gap))
+        else:
+            highs.cbMipImprovingSolution.subscribe(
+                lambda event: hook(event.data_out.objective_function_value,
+                                   relative_gap(event.data_out.objective_function_value,
+                                                gap_bound)))
+    if target is not None:
+        stop_at_target(highs, target)
     highs.passModel(to_highs_lp(lp))
     if start:  # a partial solution: HiGHS completes it into a first incumbent
         highs.setSolution(len(start), np.fromiter(start, dtype=np.int32, count=len(start)),

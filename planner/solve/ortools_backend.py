@@ -19,7 +19,7 @@ import numpy as np
 from ortools.linear_solver.python import model_builder as mb
 
 from planner.model.lp import LPArrays
-from planner.solve.highs import new_highs, to_highs_lp
+from planner.solve.highs_model import new_highs, to_highs_lp
 from planner.solve.result import SolveResult, Status, relative_gap, status_from_gap
 
 _ENGINES = {"scip": "scip", "cpsat": "sat"}

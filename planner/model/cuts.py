@@ -1,0 +1,93 @@
+"""Valid inequalities for the cut pool: not rows of SPEC §2, and never added blindly.
+
+Each holds at every integer-feasible point of the SPEC model, so adding any of them leaves the
+optimum unchanged; they only cut fractional retool and launch decisions from the LP
+relaxation. The HiGHS path separates them (adds those an LP solution violates) before the
+branch-and-bound; see planner/solve/strengthen.py. With E[p,k] = Σ_{l compatible with k}
+E[p,l] (existing capacity that can build k at p) and online[o,t] = Σ_{τ≤t−L_o} z[o,τ] ∈ {0,1}:
+
+- open_link[p,k,r,t]:   s[p,k,r,t] ≤ min(D, E[p,k]) + Σ_{o at p, (g_o,k) compatible}
+                                      min(D, a_o) · online[o,t]          where D = D[r,k,t]
+  Valid because s ≤ D and s ≤ Σ_l cap[p,l,t] ≤ E[p,k] + Σ_o a_o · online[o,t], and
+  min(D, ·) is subadditive on non-negative terms. Listed only where E[p,k] < D (else the
+  demand row implies it) and some option can bring capacity for k to p.
+- launch_link[p,k,r,t]: s[p,k,r,t] ≤ min(D, E[p,k] + Σ_o a_o) · y[k]   for k with a launch
+  cost: a sale needs the launch, and can never exceed demand or p's reachable capacity.
+
+The classic facility-location disaggregation; SPEC's own rows aggregate them (capacity per
+line, launch per product), which is what leaves the relaxation weak.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from planner.case import Case
+from planner.model.lp import LinearProgram
+from planner.model.variables import Variables, existing_capacity, products_by_line
+
+
+@dataclass(frozen=True)
+class CapacitySource:
+    """An option that can bring capacity for a product to a plant."""
+
+    option_id: str
+    capacity_added: float
+    lead_time_years: int
+
+
+def add_cuts(case: Case, lp: LinearProgram, v: Variables) -> None:
+    """Put open_link and launch_link of every sales column into the cut pool."""
+    existing = _existing_by_plant_product(case)
+    sources = _sources_by_plant_product(case)
+    demand = {(d.region_id, d.product_id, d.year): d.units for d in case.demand}
+    for (plant_id, product_id, region_id, t), column in v.s.items():
+        units = demand[region_id, product_id, t]
+        on_hand = existing.get((plant_id, product_id), 0.0)
+        options = sources.get((plant_id, product_id), [])
+        if on_hand < units and options:
+            _add_open_link(lp, v, (plant_id, product_id, region_id, t), column, units,
+                           on_hand, options)
+        launch = v.y.get(product_id)
+        if launch is not None:
+            reachable = on_hand + sum(source.capacity_added for source in options)
+            lp.add_cut(f"launch_link[{plant_id},{product_id},{region_id},{t}]",
+                       [column, launch], [1.0, -min(units, reachable)], upper=0.0)
+
+
+def _add_open_link(lp: LinearProgram, v: Variables, key: tuple[str, str, str, int],
+                   column: int, units: float, on_hand: float,
+                   options: list[CapacitySource]) -> None:
+    t = key[3]
+    columns, coefficients = [column], [1.0]
+    for source in options:
+        for start, z in v.starts(source.option_id):
+            if start <= t - source.lead_time_years:
+                columns.append(z)
+                coefficients.append(-min(units, source.capacity_added))
+    if len(columns) > 1:
+        lp.add_cut("open_link[{},{},{},{}]".format(*key), columns, coefficients,
+                   upper=min(units, on_hand))
+
+
+def _existing_by_plant_product(case: Case) -> dict[tuple[str, str], float]:
+    total: dict[tuple[str, str], float] = defaultdict(float)
+    products = products_by_line(case)
+    for (plant_id, line_type), capacity in existing_capacity(case).items():
+        for product_id in products.get(line_type, ()):
+            total[plant_id, product_id] += max(capacity, 0.0)
+    return dict(total)
+
+
+def _sources_by_plant_product(case: Case) -> dict[tuple[str, str], list[CapacitySource]]:
+    products = products_by_line(case)
+    found: dict[tuple[str, str], list[CapacitySource]] = defaultdict(list)
+    for option in case.options:
+        if option.capacity_added <= 0:
+            continue
+        for product_id in products.get(option.to_line_type, ()):
+            found[option.plant_id, product_id].append(CapacitySource(
+                option.option_id, option.capacity_added, option.lead_time_years))
+    return dict(found)
+

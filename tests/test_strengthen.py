@@ -1,0 +1,126 @@
+"""The cut pool (model/cuts.py) and the strengthened HiGHS path (solve/strengthen.py).
+
+A cut that removed an integer-feasible plan would change optima: each generated case is solved
+without the pool and every cut must hold at that optimum, and both paths must agree on NPV.
+The hand case shows what the cuts are for: the SPEC relaxation opens 10 % of a line for 10 %
+of its capex; the open_link cut makes the relaxation's bound the true optimum.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import highspy
+import numpy as np
+import pytest
+from workbooks import settings, write
+
+from planner.bench.generate import SizeSpec, write_workbook
+from planner.load import load_workbook_cases
+from planner.model.build import build_model
+from planner.model.lp import LPArrays
+from planner.solve import solve
+from planner.solve.highs_model import new_highs, to_highs_lp
+from planner.solve.result import Status, relative_gap
+from planner.solve.strengthen import separate, target_objective
+
+
+def new_plant_case() -> dict[str, list[dict[str, object]]]:
+    """P1 holds only a TRUCK line (no CAR); option OPEN adds 100 CAR units at P2 for $500.
+
+    Margin 110 − 10 (freight) = 100 $/unit on a demand of 10: NPV = 1000 − 500 = 500 with the
+    line, 0 without. The SPEC relaxation takes z = 10/100 = 0.1: 1000 − 50 = 950.
+    """
+    return {
+        "Settings": settings(first_year=2030, last_year=2030, discount_rate=0, mip_gap=0),
+        "Plants": [{"plant_id": "P1", "country": "US", "lat": 40.0, "lon": -85.0},
+                   {"plant_id": "P2", "country": "US", "lat": 41.0, "lon": -86.0}],
+        "PlantLines": [{"plant_id": "P1", "line_type": "TRUCK", "capacity": 50}],
+        "Products": [{"product_id": "CAR", "segment": "sedan", "powertrain": "ICE",
+                      "price": 110, "variable_cost": 0, "mpg": 30},
+                     {"product_id": "PICKUP", "segment": "truck", "powertrain": "ICE",
+                      "price": 110, "variable_cost": 200, "mpg": 20}],
+        "Compatibility": [{"line_type": "UNIBODY", "product_id": "CAR"},
+                          {"line_type": "TRUCK", "product_id": "PICKUP"}],
+        "RetoolOptions": [{"option_id": "OPEN", "plant_id": "P2", "to_line_type": "UNIBODY",
+                           "capacity_added": 100, "capex": 500, "lead_time_years": 0,
+                           "earliest_start": 2030, "latest_start": 2030}],
+        "Regions": [{"region_id": "R1", "country": "US", "lat": 41.0, "lon": -87.0}],
+        "Demand": [{"region_id": "R1", "product_id": "CAR", "year": 2030, "units": 10},
+                   {"region_id": "R1", "product_id": "PICKUP", "year": 2030, "units": 10}],
+        "Freight": [{"plant_id": "P1", "region_id": "R1", "cost_per_unit": 10},
+                    {"plant_id": "P2", "region_id": "R1", "cost_per_unit": 10}],
+    }
+
+
+def relaxation_value(lp: LPArrays) -> float:
+    highs = new_highs()
+    relaxation = to_highs_lp(lp)
+    relaxation.integrality_ = []
+    highs.passModel(relaxation)
+    highs.run()
+    assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return float(highs.getInfo().objective_function_value)
+
+
+def test_open_link_makes_the_relaxation_exact(tmp_path: Path) -> None:
+    case = load_workbook_cases(write(tmp_path / "w.xlsx", new_plant_case())).cases[0]
+    lp = build_model(case).lp
+    assert lp.cuts is not None
+    assert lp.cuts.names == ("open_link[P2,CAR,R1,2030]",)
+    assert relaxation_value(lp) == pytest.approx(950.0)
+    root = separate(lp, lp.cuts, new_highs(), deadline=math.inf)
+    assert root is not None
+    assert root.bound == pytest.approx(500.0)
+    assert root.cuts_added == 1
+    result = solve(lp, "highs", time_limit=60, mip_gap=0.0)
+    assert result.status is Status.OPTIMAL
+    assert result.objective == pytest.approx(500.0)
+    assert result.bound == pytest.approx(500.0)
+
+
+def test_launch_link_lists_each_sale_of_a_launched_product(tmp_path: Path) -> None:
+    sheets = new_plant_case()
+    sheets["Products"][0]["launch_cost"] = 100
+    case = load_workbook_cases(write(tmp_path / "w.xlsx", sheets)).cases[0]
+    lp = build_model(case).lp
+    assert lp.cuts is not None
+    assert set(lp.cuts.names) == {"open_link[P2,CAR,R1,2030]", "launch_link[P2,CAR,R1,2030]"}
+    # s ≤ 10·z and s ≤ 10·y: the relaxation pays all of capex and launch cost
+    root = separate(lp, lp.cuts, new_highs(), deadline=math.inf)
+    assert root is not None
+    assert root.bound == pytest.approx(1000.0 - 500.0 - 100.0)
+
+
+GENERATED = [SizeSpec(f"gen{seed}", 6, 8, 4, 5, 12, seed=seed) for seed in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("spec", GENERATED, ids=lambda spec: spec.name)
+def test_cuts_hold_at_the_optimum_of_the_spec_model(tmp_path: Path, spec: SizeSpec) -> None:
+    case = load_workbook_cases(write_workbook(spec, tmp_path / "g.xlsx")).cases[0]
+    lp = build_model(case).lp
+    pool = lp.cuts
+    assert pool is not None and pool.size > 0
+    plain = solve(replace(lp, cuts=None), "highs", time_limit=120, mip_gap=0.0)
+    assert plain.status is Status.OPTIMAL and plain.values is not None
+    slack = pool.upper - pool.matrix @ plain.values
+    assert slack.min() >= -1e-6 * max(1.0, float(np.abs(pool.matrix).max()))
+    root = separate(lp, pool, new_highs(), deadline=math.inf)
+    assert root is not None and root.cuts_added > 0
+    assert plain.objective <= root.bound + 1e-9 * abs(root.bound) < relaxation_value(lp)
+    strengthened = solve(lp, "highs", time_limit=120, mip_gap=0.0)
+    assert strengthened.status is Status.OPTIMAL
+    assert strengthened.objective == pytest.approx(plain.objective, rel=1e-9)
+
+
+@pytest.mark.parametrize("bound", [8.5e11, 1234.5, -2.0e6])
+@pytest.mark.parametrize("gap", [0.0, 1e-5, 1e-3])
+def test_target_objective_is_the_least_objective_within_the_gap(bound: float,
+                                                                gap: float) -> None:
+    target = target_objective(bound, gap)
+    measured = relative_gap(target, bound)
+    assert measured is not None
+    assert measured <= gap + 1e-12 or bound - target <= 1e-6
+    assert target <= bound
