@@ -9,6 +9,7 @@ of its capex; the open_link cut makes the relaxation's bound the true optimum.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -79,6 +80,17 @@ def test_open_link_makes_the_relaxation_exact(tmp_path: Path) -> None:
     assert result.status is Status.OPTIMAL
     assert result.objective == pytest.approx(500.0)
     assert result.bound == pytest.approx(500.0)
+
+
+def test_separation_past_its_deadline_keeps_the_last_solved_relaxation(tmp_path: Path) -> None:
+    case = load_workbook_cases(write(tmp_path / "w.xlsx", new_plant_case())).cases[0]
+    lp = build_model(case).lp
+    assert lp.cuts is not None
+    root = separate(lp, lp.cuts, new_highs(), deadline=time.perf_counter())
+    assert root is not None
+    assert root.cuts_added == 0
+    assert root.bound == pytest.approx(950.0)  # the SPEC relaxation: still a proven bound
+    assert root.lp.num_rows == lp.num_rows
 
 
 def test_launch_link_lists_each_sale_of_a_launched_product(tmp_path: Path) -> None:

@@ -7,10 +7,11 @@ steps attack both sides before the branch-and-bound:
 1. `separate`: solve the LP relaxation, append the cut-pool inequalities it violates
    (model/cuts.py), re-solve from the previous basis, until none is violated. The optimum is
    unchanged (every cut is valid); the relaxation's value is a proven bound on the NPV.
-2. `restricted_mip`: fix to 0 every binary the strengthened relaxation leaves at 0 (typically
-   all but a few dozen) and solve that small MIP, stopping as soon as a plan is within the
-   gap of the bound from step 1. Such a plan is proven good enough without any branching;
-   otherwise it is the full MIP's first incumbent.
+2. `restricted`: fix to 0 every binary the strengthened relaxation leaves at 0 (typically all
+   but a few dozen) and solve that small MIP, stopping as soon as a plan is within the gap of
+   the bound from step 1: such a plan is proven good enough without any branching.
+3. Otherwise the SPEC model is solved as before, from that plan as its first incumbent, and
+   the better of its bound and step 1's is reported (solve/highs.py).
 """
 
 from __future__ import annotations
@@ -42,42 +43,45 @@ class Root:
     values: np.ndarray
     bound: float
     cuts_added: int
-    rounds: int
 
 
 def separate(lp: LPArrays, pool: CutPool, highs: highspy.Highs, deadline: float) -> Root | None:
-    """Cutting-plane loop on the LP relaxation; None if it does not solve to optimality.
-
-    `highs` is a configured, empty instance; it is left holding the relaxation."""
+    """Cutting-plane loop on the LP relaxation, until no cut is violated, MAX_ROUNDS, or the
+    deadline; None if the first relaxation does not solve to optimality. A round the deadline
+    stops is dropped: the last solved one is a proven bound. `highs` is a configured, empty
+    instance."""
     relaxation = to_highs_lp(lp)
     relaxation.integrality_ = []
     highs.passModel(relaxation)
     scale = _row_scale(pool)
     added = np.zeros(pool.size, dtype=bool)
-    rounds = 0
-    while True:
-        highs.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+    solved: tuple[np.ndarray, float, np.ndarray] | None = None  # values, bound, cuts in
+    for _ in range(MAX_ROUNDS + 1):
+        # HiGHS's clock runs on across calls to run(): the limit is on its total
+        highs.setOptionValue("time_limit",
+                             highs.getRunTime() + max(deadline - time.perf_counter(), 0.01))
         highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
+            break
         values = np.asarray(highs.getSolution().col_value, dtype=float)
+        solved = (values, float(highs.getInfo().objective_function_value), added.copy())
         violated = np.flatnonzero(
             (pool.matrix @ values - pool.upper > VIOLATION * scale) & ~added)
-        if violated.size == 0 or rounds == MAX_ROUNDS or time.perf_counter() > deadline:
+        if violated.size == 0 or time.perf_counter() >= deadline:
             break
         rows = pool.matrix[violated]
         highs.addRows(violated.size, np.full(violated.size, -highspy.kHighsInf),
                       pool.upper[violated], rows.nnz, rows.indptr[:-1].astype(np.int32),
                       rows.indices.astype(np.int32), rows.data)
         added[violated] = True
-        rounds += 1
-    bound = float(highs.getInfo().objective_function_value)
-    chosen = np.flatnonzero(added)
+    if solved is None:
+        return None
+    values, bound, cuts_in = solved
+    chosen = np.flatnonzero(cuts_in)
     tightened = lp.with_rows(tuple(pool.names[i] for i in chosen), pool.matrix[chosen],
                              pool.upper[chosen])
-    log.info("strengthened relaxation: %d cuts in %d rounds, bound %.9g", chosen.size,
-             rounds, bound)
-    return Root(tightened, values, bound, int(chosen.size), rounds)
+    log.info("strengthened relaxation: %d cuts, bound %.9g", chosen.size, bound)
+    return Root(tightened, values, bound, int(chosen.size))
 
 
 def _row_scale(pool: CutPool) -> np.ndarray:
