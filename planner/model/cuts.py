@@ -14,6 +14,9 @@ E[p,l] (existing capacity that can build k at p) and online[o,t] = Σ_{τ≤t−
 - launch_link[p,k,r,t]: s[p,k,r,t] ≤ min(D, E[p,k] + Σ_o a_o) · y[k]   for k with a launch
   cost: a sale needs the launch, and can never exceed demand or p's reachable capacity.
 
+Cuts of one plant, product and year (all regions) form a group, separated together: when one
+is violated its siblings soon are (sample case: 8 rounds instead of 18).
+
 The classic facility-location disaggregation; SPEC's own rows aggregate them (capacity per
 line, launch per product), which is what leaves the relaxation weak.
 """
@@ -53,7 +56,8 @@ def add_cuts(case: Case, lp: LinearProgram, v: Variables) -> None:
         if launch is not None:
             reachable = on_hand + sum(source.capacity_added for source in options)
             lp.add_cut(f"launch_link[{plant_id},{product_id},{region_id},{t}]",
-                       [column, launch], [1.0, -min(units, reachable)], upper=0.0)
+                       [column, launch], [1.0, -min(units, reachable)], upper=0.0,
+                       group=f"launch_link[{plant_id},{product_id},{t}]")
 
 
 def _add_open_link(lp: LinearProgram, v: Variables, key: tuple[str, str, str, int],
@@ -67,8 +71,10 @@ def _add_open_link(lp: LinearProgram, v: Variables, key: tuple[str, str, str, in
                 columns.append(z)
                 coefficients.append(-min(units, source.capacity_added))
     if len(columns) > 1:
-        lp.add_cut("open_link[{},{},{},{}]".format(*key), columns, coefficients,
-                   upper=min(units, on_hand))
+        plant_id, product_id, region_id, _ = key
+        lp.add_cut(f"open_link[{plant_id},{product_id},{region_id},{t}]", columns,
+                   coefficients, upper=min(units, on_hand),
+                   group=f"open_link[{plant_id},{product_id},{t}]")
 
 
 def _existing_by_plant_product(case: Case) -> dict[tuple[str, str], float]:

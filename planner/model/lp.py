@@ -32,6 +32,7 @@ class LinearProgram:
     _entry_cols: list[int] = field(default_factory=list)
     _entry_values: list[float] = field(default_factory=list)
     _cut_names: list[str] = field(default_factory=list)
+    _cut_groups: list[str] = field(default_factory=list)
     _cut_upper: list[float] = field(default_factory=list)
     _cut_rows: list[int] = field(default_factory=list)
     _cut_cols: list[int] = field(default_factory=list)
@@ -79,11 +80,13 @@ class LinearProgram:
         return row
 
     def add_cut(self, name: str, columns: list[int], coefficients: list[float],
-                upper: float) -> None:
+                upper: float, group: str) -> None:
         """A valid inequality `Σ a·x ≤ upper` for the cut pool: never part of the model the
-        solvers are given, only separated into it when an LP solution violates it."""
+        solvers are given, only separated into it when an LP solution violates it; cuts of a
+        `group` are separated together."""
         row = len(self._cut_names)
         self._cut_names.append(self.prefix + name)
+        self._cut_groups.append(self.prefix + group)
         self._cut_upper.append(upper)
         self._cut_rows.extend([row] * len(columns))
         self._cut_cols.extend(columns)
@@ -92,9 +95,11 @@ class LinearProgram:
     def freeze(self) -> LPArrays:
         matrix = _csr(self._entry_values, self._entry_rows, self._entry_cols,
                       (self.num_rows, self.num_cols))
+        groups = np.unique(np.asarray(self._cut_groups, dtype=str), return_inverse=True)[1]
         cuts = CutPool(tuple(self._cut_names), np.asarray(self._cut_upper, dtype=float),
                        _csr(self._cut_values, self._cut_rows, self._cut_cols,
-                            (len(self._cut_names), self.num_cols)))
+                            (len(self._cut_names), self.num_cols)),
+                       groups.astype(np.int64).ravel())
         return LPArrays(
             col_names=tuple(self.col_names),
             col_lower=np.asarray(self.col_lower, dtype=float),
@@ -127,6 +132,7 @@ class CutPool:
     names: tuple[str, ...]
     upper: np.ndarray
     matrix: sparse.csr_matrix
+    groups: np.ndarray  # per cut: its group's number
 
     @property
     def size(self) -> int:

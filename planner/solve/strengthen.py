@@ -45,11 +45,12 @@ class Root:
     cuts_added: int
 
 
-def separate(lp: LPArrays, pool: CutPool, highs: highspy.Highs, deadline: float) -> Root | None:
-    """Cutting-plane loop on the LP relaxation, until no cut is violated, MAX_ROUNDS, or the
-    deadline; None if the first relaxation does not solve to optimality. A round the deadline
-    stops is dropped: the last solved one is a proven bound. `highs` is a configured, empty
-    instance."""
+def separate(lp: LPArrays, pool: CutPool, highs: highspy.Highs, deadline: float,
+             tailing_off: float = 0.0) -> Root | None:
+    """Cutting-plane loop on the LP relaxation, until no cut is violated, MAX_ROUNDS, the
+    deadline, or a round that lowers the bound by less than `tailing_off` (relative).
+    None if the first relaxation does not solve to optimality. A round the deadline stops is
+    dropped: the last solved one is a proven bound. `highs` is a configured, empty instance."""
     relaxation = to_highs_lp(lp)
     relaxation.integrality_ = []
     highs.passModel(relaxation)
@@ -64,11 +65,13 @@ def separate(lp: LPArrays, pool: CutPool, highs: highspy.Highs, deadline: float)
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             break
         values = np.asarray(highs.getSolution().col_value, dtype=float)
-        solved = (values, float(highs.getInfo().objective_function_value), added.copy())
-        violated = np.flatnonzero(
-            (pool.matrix @ values - pool.upper > VIOLATION * scale) & ~added)
-        if violated.size == 0 or time.perf_counter() >= deadline:
+        bound = float(highs.getInfo().objective_function_value)
+        tailed_off = solved is not None and solved[1] - bound < tailing_off * abs(bound)
+        solved = (values, bound, added.copy())
+        violated = (pool.matrix @ values - pool.upper > VIOLATION * scale) & ~added
+        if not violated.any() or tailed_off or time.perf_counter() >= deadline:
             break
+        violated = np.flatnonzero(np.isin(pool.groups, pool.groups[violated]) & ~added)
         rows = pool.matrix[violated]
         highs.addRows(violated.size, np.full(violated.size, -highspy.kHighsInf),
                       pool.upper[violated], rows.nnz, rows.indptr[:-1].astype(np.int32),
@@ -77,7 +80,9 @@ def separate(lp: LPArrays, pool: CutPool, highs: highspy.Highs, deadline: float)
     if solved is None:
         return None
     values, bound, cuts_in = solved
-    chosen = np.flatnonzero(cuts_in)
+    # only the cuts that hold the relaxation's solution: dropping slack ones keeps its value
+    binding = pool.upper - pool.matrix @ values <= VIOLATION * scale
+    chosen = np.flatnonzero(cuts_in & binding)
     tightened = lp.with_rows(tuple(pool.names[i] for i in chosen), pool.matrix[chosen],
                              pool.upper[chosen])
     log.info("strengthened relaxation: %d cuts, bound %.9g", chosen.size, bound)
