@@ -22,11 +22,11 @@ from workbooks import settings, write
 from planner.bench.generate import SizeSpec, write_workbook
 from planner.load import load_workbook_cases
 from planner.model.build import build_model
-from planner.model.lp import LPArrays
+from planner.model.lp import LinearProgram, LPArrays
 from planner.solve import highs, solve
 from planner.solve.highs_model import new_highs, to_highs_lp
 from planner.solve.result import Status, relative_gap
-from planner.solve.strengthen import separate, target_objective
+from planner.solve.strengthen import Root, restricted, separate, target_objective
 
 
 def new_plant_case() -> dict[str, list[dict[str, object]]]:
@@ -156,3 +156,15 @@ def test_target_objective_is_the_least_objective_within_the_gap(bound: float,
     assert measured is not None
     assert measured <= gap + 1e-12 or bound - target <= 1e-6
     assert target <= bound
+
+
+def test_the_restricted_mip_keeps_every_start_year_of_an_option_in_use() -> None:
+    lp = LinearProgram()
+    for name, group in (("z[A,2030]", "A"), ("z[A,2031]", "A"), ("z[B,2030]", "B"),
+                        ("y[K]", None)):
+        lp.add_binary(name, group=group)
+    lp.add_column("s")
+    root = Root(lp.freeze(), np.array([0.4, 0.0, 0.0, 0.0, 3.0]), bound=0.0, cuts_added=0)
+    assert restricted(root, None).col_upper.tolist() == [1.0, 1.0, 0.0, 0.0, math.inf]
+    kept = restricted(root, {2: 1.0, 3: 0.0})  # a MIP start using B
+    assert kept.col_upper.tolist() == [1.0, 1.0, 1.0, 0.0, math.inf]

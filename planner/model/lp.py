@@ -24,6 +24,7 @@ class LinearProgram:
     col_lower: list[float] = field(default_factory=list)
     col_upper: list[float] = field(default_factory=list)
     col_integer: list[bool] = field(default_factory=list)
+    _binary_groups: dict[int, str] = field(default_factory=dict)  # column -> decision
     objective: list[float] = field(default_factory=list)
     row_names: list[str] = field(default_factory=list)
     row_lower: list[float] = field(default_factory=list)
@@ -55,8 +56,13 @@ class LinearProgram:
         self.objective.append(0.0)
         return len(self.col_names) - 1
 
-    def add_binary(self, name: str) -> int:
-        return self.add_column(name, 0.0, 1.0, integer=True)
+    def add_binary(self, name: str, group: str | None = None) -> int:
+        """A 0/1 column; binaries of one `group` are alternatives of one decision (e.g. the
+        start years of one option)."""
+        column = self.add_column(name, 0.0, 1.0, integer=True)
+        if group is not None:
+            self._binary_groups[column] = group
+        return column
 
     def add_objective(self, column: int, coefficient: float) -> None:
         """Objective terms accumulate: each family adds its own, set once at hand-off."""
@@ -100,6 +106,11 @@ class LinearProgram:
                        _csr(self._cut_values, self._cut_rows, self._cut_cols,
                             (len(self._cut_names), self.num_cols)),
                        groups.astype(np.int64).ravel())
+        labels = sorted(set(self._binary_groups.values()))
+        number = {label: i for i, label in enumerate(labels)}
+        binary_groups = np.full(self.num_cols, -1, dtype=np.int64)
+        for column, label in self._binary_groups.items():
+            binary_groups[column] = number[label]
         return LPArrays(
             col_names=tuple(self.col_names),
             col_lower=np.asarray(self.col_lower, dtype=float),
@@ -111,6 +122,7 @@ class LinearProgram:
             row_upper=np.asarray(self.row_upper, dtype=float),
             matrix=matrix,
             cuts=cuts,
+            binary_groups=binary_groups,
         )
 
 
@@ -153,6 +165,7 @@ class LPArrays:
     row_upper: np.ndarray
     matrix: sparse.csr_matrix
     cuts: CutPool | None = None  # valid inequalities a solver may separate; not rows
+    binary_groups: np.ndarray | None = None  # per column: its decision's number, or -1
 
     @property
     def num_cols(self) -> int:

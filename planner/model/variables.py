@@ -102,7 +102,8 @@ def add_plan_columns(cases: Sequence[Case], lp: LinearProgram) -> PlanColumns:
     for option in first.options:
         starts = z_by_option.setdefault(option.option_id, [])
         for t in start_years(first, option):
-            z[option.option_id, t] = lp.add_binary(f"z[{option.option_id},{t}]")
+            z[option.option_id, t] = lp.add_binary(f"z[{option.option_id},{t}]",
+                                                   group=option.option_id)
             starts.append((t, z[option.option_id, t]))
     launched = set()
     for case in cases:
