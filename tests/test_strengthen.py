@@ -158,13 +158,14 @@ def test_target_objective_is_the_least_objective_within_the_gap(bound: float,
     assert target <= bound
 
 
-def test_the_restricted_mip_keeps_every_start_year_of_an_option_in_use() -> None:
+def test_the_restricted_mip_frees_the_binaries_in_use_then_their_options() -> None:
     lp = LinearProgram()
     for name, group in (("z[A,2030]", "A"), ("z[A,2031]", "A"), ("z[B,2030]", "B"),
                         ("y[K]", None)):
         lp.add_binary(name, group=group)
     lp.add_column("s")
     root = Root(lp.freeze(), np.array([0.4, 0.0, 0.0, 0.0, 3.0]), bound=0.0, cuts_added=0)
-    assert restricted(root, None).col_upper.tolist() == [1.0, 1.0, 0.0, 0.0, math.inf]
-    kept = restricted(root, {2: 1.0, 3: 0.0})  # a MIP start using B
+    assert restricted(root, None, False).col_upper.tolist() == [1.0, 0.0, 0.0, 0.0, math.inf]
+    assert restricted(root, None, True).col_upper.tolist() == [1.0, 1.0, 0.0, 0.0, math.inf]
+    kept = restricted(root, {2: 1.0, 3: 0.0}, True)  # a MIP start using B
     assert kept.col_upper.tolist() == [1.0, 1.0, 1.0, 0.0, math.inf]

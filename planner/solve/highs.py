@@ -90,10 +90,15 @@ def _strengthened(lp: LPArrays, pool: CutPool, deadline: float, mip_gap: float,
         return None
     bound = min(root.bound, known_bound)
     target = target_objective(bound, mip_gap)
-    now = time.perf_counter()
-    first = _solve_mip(restricted(root, start), now + RESTRICTED_SHARE * (deadline - now),
-                       mip_gap, threads, on_incumbent, start, target=target, gap_bound=bound)
-    if first.values is not None and first.objective is not None:
+    # the start years the relaxation uses first (national: 103 s, 161 s with whole options),
+    # then whole options (large: 0.29 % off with single years, within the gap with options)
+    for whole_options in (False, True):
+        now = time.perf_counter()
+        first = _solve_mip(restricted(root, start, whole_options),
+                           now + RESTRICTED_SHARE * (deadline - now), mip_gap, threads,
+                           on_incumbent, start, target=target, gap_bound=bound)
+        if first.values is None or first.objective is None:
+            continue
         if first.objective >= target:
             log.info("restricted MIP plan within the gap of the strengthened bound")
             bound = max(bound, first.objective)

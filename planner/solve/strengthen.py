@@ -7,10 +7,10 @@ steps attack both sides before the branch-and-bound:
 1. `separate`: solve the LP relaxation, append the cut-pool inequalities it violates
    (model/cuts.py), re-solve from the previous basis, until none is violated. The optimum is
    unchanged (every cut is valid); the relaxation's value is a proven bound on the NPV.
-2. `restricted`: fix to 0 every binary the strengthened relaxation leaves at 0, except the
-   other start years of the options it uses (typically a few dozen options are left), and
-   solve that small MIP, stopping as soon as a plan is within the gap of the bound from
-   step 1: such a plan is proven good enough without any branching.
+2. `restricted`: fix to 0 every binary the strengthened relaxation leaves at 0 (typically
+   all but a few dozen) and solve that small MIP, stopping as soon as a plan is within the
+   gap of the bound from step 1: such a plan is proven good enough without any branching.
+   If it is not, again with every start year of the options the relaxation uses.
 3. Otherwise the SPEC model is solved as before, from that plan as its first incumbent, and
    the better of its bound and step 1's is reported (solve/highs.py).
 """
@@ -103,15 +103,16 @@ def _row_scale(pool: CutPool) -> np.ndarray:
     return np.maximum(largest, 1.0)
 
 
-def restricted(root: Root, keep: dict[int, float] | None) -> LPArrays:
+def restricted(root: Root, keep: dict[int, float] | None, whole_options: bool) -> LPArrays:
     """The strengthened model with the binaries the relaxation leaves at 0 fixed to 0, except
-    the other start years of an option it uses, and those `keep` (a MIP start) sets."""
+    those `keep` (a MIP start) sets and, with `whole_options`, every start year of an option
+    the relaxation uses."""
     binaries = np.flatnonzero(root.lp.integer)
     used = binaries[root.values[binaries] > AT_ZERO]
     if keep:
         used = np.union1d(used, [j for j, value in keep.items() if value > AT_ZERO])
     groups = root.lp.binary_groups
-    if groups is not None:
+    if whole_options and groups is not None:
         used_groups = groups[used][groups[used] >= 0]
         used = np.union1d(used, binaries[np.isin(groups[binaries], used_groups)])
     upper = root.lp.col_upper.copy()
