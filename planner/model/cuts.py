@@ -40,18 +40,30 @@ class CapacitySource:
     lead_time_years: int
 
 
+OnlineTerms = list[tuple[int, float]]  # (z column, capacity it brings online)
+
+
 def add_cuts(case: Case, lp: LinearProgram, v: Variables) -> None:
     """Put open_link and launch_link of every sales column into the cut pool."""
-    existing = _existing_by_plant_product(case)
-    sources = _sources_by_plant_product(case)
+    products = products_by_line(case)
+    existing = _existing_by_plant_product(case, products)
+    sources = _sources_by_plant_product(case, products)
     demand = {(d.region_id, d.product_id, d.year): d.units for d in case.demand}
+    online: dict[tuple[str, str, int], OnlineTerms] = {}  # shared by every region
     for (plant_id, product_id, region_id, t), column in v.s.items():
         units = demand[region_id, product_id, t]
         on_hand = existing.get((plant_id, product_id), 0.0)
         options = sources.get((plant_id, product_id), [])
         if on_hand < units and options:
-            _add_open_link(lp, v, (plant_id, product_id, region_id, t), column, units,
-                           on_hand, options)
+            key = (plant_id, product_id, t)
+            if key not in online:
+                online[key] = _online_terms(v, options, t)
+            if online[key]:
+                lp.add_cut(f"open_link[{plant_id},{product_id},{region_id},{t}]",
+                           [column, *(z for z, _ in online[key])],
+                           [1.0, *(-min(units, added) for _, added in online[key])],
+                           upper=min(units, on_hand),
+                           group=f"open_link[{plant_id},{product_id},{t}]")
         launch = v.y.get(product_id)
         if launch is not None:
             reachable = on_hand + sum(source.capacity_added for source in options)
@@ -60,34 +72,24 @@ def add_cuts(case: Case, lp: LinearProgram, v: Variables) -> None:
                        group=f"launch_link[{plant_id},{product_id},{t}]")
 
 
-def _add_open_link(lp: LinearProgram, v: Variables, key: tuple[str, str, str, int],
-                   column: int, units: float, on_hand: float,
-                   options: list[CapacitySource]) -> None:
-    t = key[3]
-    columns, coefficients = [column], [1.0]
-    for source in options:
-        for start, z in v.starts(source.option_id):
-            if start <= t - source.lead_time_years:
-                columns.append(z)
-                coefficients.append(-min(units, source.capacity_added))
-    if len(columns) > 1:
-        plant_id, product_id, region_id, _ = key
-        lp.add_cut(f"open_link[{plant_id},{product_id},{region_id},{t}]", columns,
-                   coefficients, upper=min(units, on_hand),
-                   group=f"open_link[{plant_id},{product_id},{t}]")
+def _online_terms(v: Variables, options: list[CapacitySource], t: int) -> OnlineTerms:
+    """The z columns whose option is online by year t, with the capacity each brings."""
+    return [(z, source.capacity_added) for source in options
+            for start, z in v.starts(source.option_id)
+            if start <= t - source.lead_time_years]
 
 
-def _existing_by_plant_product(case: Case) -> dict[tuple[str, str], float]:
+def _existing_by_plant_product(case: Case, products: dict[str, list[str]],
+                               ) -> dict[tuple[str, str], float]:
     total: dict[tuple[str, str], float] = defaultdict(float)
-    products = products_by_line(case)
     for (plant_id, line_type), capacity in existing_capacity(case).items():
         for product_id in products.get(line_type, ()):
             total[plant_id, product_id] += max(capacity, 0.0)
     return dict(total)
 
 
-def _sources_by_plant_product(case: Case) -> dict[tuple[str, str], list[CapacitySource]]:
-    products = products_by_line(case)
+def _sources_by_plant_product(case: Case, products: dict[str, list[str]],
+                              ) -> dict[tuple[str, str], list[CapacitySource]]:
     found: dict[tuple[str, str], list[CapacitySource]] = defaultdict(list)
     for option in case.options:
         if option.capacity_added <= 0:
