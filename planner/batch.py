@@ -39,8 +39,13 @@ Finished = ScenarioOutcome | ScenarioFailure
 DoneHook = Callable[[Finished], None]
 
 
-def run_batch(cases: Sequence[Case], jobs: int, progress: ProgressHook, on_done: DoneHook,
-              dask_address: str | None = None) -> list[Finished]:
+def run_batch(
+    cases: Sequence[Case],
+    jobs: int,
+    progress: ProgressHook,
+    on_done: DoneHook,
+    dask_address: str | None = None,
+) -> list[Finished]:
     if dask_address:
         return _run_dask(cases, dask_address, progress, on_done)
     if jobs <= 1 or len(cases) <= 1:
@@ -75,8 +80,9 @@ def _worker(case: Case, events: Any) -> ScenarioOutcome:
     return solve_case(case, progress, threads=1)  # the pool already fills the cores
 
 
-def _run_processes(cases: Sequence[Case], jobs: int, progress: ProgressHook,
-                   on_done: DoneHook) -> list[Finished]:
+def _run_processes(
+    cases: Sequence[Case], jobs: int, progress: ProgressHook, on_done: DoneHook
+) -> list[Finished]:
     from pebble import ProcessExpired, ProcessPool
 
     context = multiprocessing.get_context("spawn")
@@ -84,8 +90,8 @@ def _run_processes(cases: Sequence[Case], jobs: int, progress: ProgressHook,
     events = manager.Queue()
     pool = ProcessPool(max_workers=jobs, max_tasks=1, context=context)
     futures: dict[Future[Any], Case] = {
-        pool.schedule(_worker, args=(case, events), timeout=_watchdog(case)): case
-        for case in cases}
+        pool.schedule(_worker, args=(case, events), timeout=_watchdog(case)): case for case in cases
+    }
     finished: list[Finished] = []
     try:
         pending = set(futures)
@@ -98,12 +104,14 @@ def _run_processes(cases: Sequence[Case], jobs: int, progress: ProgressHook,
                 try:
                     outcome = future.result()
                 except ProcessExpired as exc:
-                    outcome = ScenarioFailure(case.scenario_id,
-                                              f"worker process died (exit code {exc.exitcode})")
+                    outcome = ScenarioFailure(
+                        case.scenario_id, f"worker process died (exit code {exc.exitcode})"
+                    )
                 except TimeoutError:
-                    outcome = ScenarioFailure(case.scenario_id,
-                                              f"stopped after {_watchdog(case):.0f} s "
-                                              "(far over its time limit)")
+                    outcome = ScenarioFailure(
+                        case.scenario_id,
+                        f"stopped after {_watchdog(case):.0f} s (far over its time limit)",
+                    )
                 except Exception as exc:
                     outcome = ScenarioFailure(case.scenario_id, f"{type(exc).__name__}: {exc}")
                 on_done(outcome)
@@ -130,8 +138,9 @@ def _solve_on_dask(case: Case) -> ScenarioOutcome:
     return solve_case(case, threads=1)  # one scenario per worker thread slot
 
 
-def _run_dask(cases: Sequence[Case], address: str, progress: ProgressHook,
-              on_done: DoneHook) -> list[Finished]:
+def _run_dask(
+    cases: Sequence[Case], address: str, progress: ProgressHook, on_done: DoneHook
+) -> list[Finished]:
     """Send each scenario to a running Dask scheduler; results come back to this process."""
     from distributed import Client, as_completed
 
@@ -139,8 +148,12 @@ def _run_dask(cases: Sequence[Case], address: str, progress: ProgressHook,
     with Client(address, timeout="30s") as client:
         futures = {}
         for case in cases:
-            future = client.submit(_solve_on_dask, case, key=f"planner-{case.scenario_id}-"
-                                   f"{case.input_sha256[:12]}", pure=False)
+            future = client.submit(
+                _solve_on_dask,
+                case,
+                key=f"planner-{case.scenario_id}-{case.input_sha256[:12]}",
+                pure=False,
+            )
             futures[future] = case
             progress(case.scenario_id, "submitted", address)
         try:

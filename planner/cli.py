@@ -38,30 +38,58 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="solve every scenario of a workbook")
     run.add_argument("file", type=Path)
-    run.add_argument("--scenario", action="append", default=[], metavar="ID",
-                     help="run only this scenario (repeatable)")
+    run.add_argument(
+        "--scenario",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only this scenario (repeatable)",
+    )
     run.add_argument("--solver", choices=("highs", "cbc", "scip", "cpsat"))
     run.add_argument("--time-limit", type=float, metavar="S", help="seconds, wall time")
     run.add_argument("--mip-gap", type=float, metavar="G", help="relative MIP gap")
     run.add_argument("--out", type=Path, metavar="DIR", help="results go to DIR/NAME/")
-    run.add_argument("--jobs", type=int, metavar="N",
-                     help="scenarios in parallel worker processes (default: one per core; "
-                          "1 = serial, in-process)")
-    run.add_argument("--dask", metavar="ADDRESS",
-                     help="run scenarios on a Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    run.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="scenarios in parallel worker processes (default: one per core; "
+        "1 = serial, in-process)",
+    )
+    run.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run scenarios on a Dask scheduler, e.g. tcp://10.0.0.5:8786",
+    )
     again = run.add_mutually_exclusive_group()
-    again.add_argument("--resume", action="store_true",
-                       help="skip scenarios whose outputs are current")
+    again.add_argument(
+        "--resume", action="store_true", help="skip scenarios whose outputs are current"
+    )
     again.add_argument("--force", action="store_true", help="re-run every scenario (default)")
     robust = run.add_argument_group("robust mode (SPEC §4): one plan for every scenario")
-    robust.add_argument("--robust", action="store_true",
-                        help="also plan one retooling for all scenarios: robust.xlsx/.json")
-    robust.add_argument("--risk-weight", type=_share, metavar="λ",
-                        help="weight of CVaR in [0, 1] (default: Settings risk_weight)")
-    robust.add_argument("--cvar-alpha", type=_tail_share, metavar="α",
-                        help="CVaR tail share in (0, 1] (default: Settings cvar_alpha)")
-    robust.add_argument("--risk-weights", type=_shares, metavar="λ,λ,...",
-                        help="efficient frontier: solve for each λ, e.g. 0,0.25,0.5,1")
+    robust.add_argument(
+        "--robust",
+        action="store_true",
+        help="also plan one retooling for all scenarios: robust.xlsx/.json",
+    )
+    robust.add_argument(
+        "--risk-weight",
+        type=_share,
+        metavar="λ",
+        help="weight of CVaR in [0, 1] (default: Settings risk_weight)",
+    )
+    robust.add_argument(
+        "--cvar-alpha",
+        type=_tail_share,
+        metavar="α",
+        help="CVaR tail share in (0, 1] (default: Settings cvar_alpha)",
+    )
+    robust.add_argument(
+        "--risk-weights",
+        type=_shares,
+        metavar="λ,λ,...",
+        help="efficient frontier: solve for each λ, e.g. 0,0.25,0.5,1",
+    )
     _add_verbosity(run)
     return parser
 
@@ -132,8 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last resort: never a traceback unless asked for
         if args.debug:
             raise
-        print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
-              file=sys.stderr)
+        print(
+            f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            file=sys.stderr,
+        )
         return EXIT_SOLVER
 
 
@@ -146,10 +176,12 @@ def _validate(path: Path) -> int:
         print(format_problems(loaded.warnings))
     base = loaded.cases[0]
     years = base.settings.years
-    print(f"OK {path}: {len(base.plants)} plants, {len(base.lines)} lines, "
-          f"{len(base.products)} products, {len(base.regions)} regions, "
-          f"{len(base.options)} options, {len(base.policies)} policies, "
-          f"{len(loaded.cases)} scenarios, years {years[0]}-{years[-1]}")
+    print(
+        f"OK {path}: {len(base.plants)} plants, {len(base.lines)} lines, "
+        f"{len(base.products)} products, {len(base.regions)} regions, "
+        f"{len(base.options)} options, {len(base.policies)} policies, "
+        f"{len(loaded.cases)} scenarios, years {years[0]}-{years[-1]}"
+    )
     return EXIT_OK
 
 
@@ -165,12 +197,21 @@ def _run(args: argparse.Namespace) -> int:
     from planner.run import RunOptions, run_workbook
 
     options = RunOptions(
-        scenarios=tuple(args.scenario), solver=args.solver, time_limit=args.time_limit,
-        mip_gap=args.mip_gap, out_dir=args.out, jobs=args.jobs, dask=args.dask,
+        scenarios=tuple(args.scenario),
+        solver=args.solver,
+        time_limit=args.time_limit,
+        mip_gap=args.mip_gap,
+        out_dir=args.out,
+        jobs=args.jobs,
+        dask=args.dask,
         resume=args.resume and not args.force,
     )
-    if args.robust or args.risk_weight is not None or args.cvar_alpha is not None \
-            or args.risk_weights:
+    if (
+        args.robust
+        or args.risk_weight is not None
+        or args.cvar_alpha is not None
+        or args.risk_weights
+    ):
         from planner.robust.run import RobustOptions, run_robust
 
         robust = RobustOptions(args.risk_weight, args.cvar_alpha, args.risk_weights or ())

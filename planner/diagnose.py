@@ -19,9 +19,15 @@ from planner.model.economics import Economics, build_economics
 
 SAFETY = 10.0
 UNITS = {
-    "domestic_share_min": "vehicles", "ev_share_min": "vehicles", "ev_share_max": "vehicles",
-    "min_units": "vehicles", "max_units": "vehicles", "fleet_mpg_min": "vehicle-mpg",
-    "capex_budget": "$", "capex_budget_total": "$", "max_retools": "options",
+    "domestic_share_min": "vehicles",
+    "ev_share_min": "vehicles",
+    "ev_share_max": "vehicles",
+    "min_units": "vehicles",
+    "max_units": "vehicles",
+    "fleet_mpg_min": "vehicle-mpg",
+    "capex_budget": "$",
+    "capex_budget_total": "$",
+    "max_retools": "options",
 }
 
 
@@ -54,8 +60,10 @@ class Diagnosis:
             total = sum(i.amount for i in items)
             years = [i.year for i in items if i.year is not None]
             when = f" in {_years_text(years)}" if years else " over its window"
-            lines.append(f"{policy_id} ({first.kind}) {first.direction} by {_amount(total)} "
-                         f"{first.unit}{when}")
+            lines.append(
+                f"{policy_id} ({first.kind}) {first.direction} by {_amount(total)} "
+                f"{first.unit}{when}"
+            )
         return lines
 
 
@@ -77,26 +85,40 @@ def diagnosis_penalties(case: Case, economics: Economics | None = None) -> dict[
     economics = economics or build_economics(case)
     horizon_weight = sum(economics.weight.values())
     per_unit_plan = max(
-        ((o.capex + o.fixed_cost_per_year * horizon_weight) / o.capacity_added
-         for o in case.options if o.capacity_added > 0), default=0.0)
-    unit = (max(economics.price.values(), default=0.0)
-            + sum(abs(p.value) for p in case.policies if p.kind == "credit_per_unit")
-            + max(economics.cost.values(), default=0.0)
-            + per_unit_plan + max((p.launch_cost for p in case.products), default=0.0))
+        (
+            (o.capex + o.fixed_cost_per_year * horizon_weight) / o.capacity_added
+            for o in case.options
+            if o.capacity_added > 0
+        ),
+        default=0.0,
+    )
+    unit = (
+        max(economics.price.values(), default=0.0)
+        + sum(abs(p.value) for p in case.policies if p.kind == "credit_per_unit")
+        + max(economics.cost.values(), default=0.0)
+        + per_unit_plan
+        + max((p.launch_cost for p in case.products), default=0.0)
+    )
     vehicle = SAFETY * unit * max(economics.weight.values())
-    option_value = max((o.capacity_added * unit * horizon_weight for o in case.options),
-                       default=0.0)
-    per_capex_dollar = max((o.capacity_added * unit * horizon_weight / o.capex
-                            for o in case.options if o.capex > 0), default=1.0)
-    return {p.policy_id: _penalty(case, p, vehicle, SAFETY * option_value,
-                                  SAFETY * per_capex_dollar)
-            for p in case.policies if not p.soft}
+    option_value = max(
+        (o.capacity_added * unit * horizon_weight for o in case.options), default=0.0
+    )
+    per_capex_dollar = max(
+        (o.capacity_added * unit * horizon_weight / o.capex for o in case.options if o.capex > 0),
+        default=1.0,
+    )
+    return {
+        p.policy_id: _penalty(case, p, vehicle, SAFETY * option_value, SAFETY * per_capex_dollar)
+        for p in case.policies
+        if not p.soft
+    }
 
 
 def _penalty(case: Case, policy: Policy, vehicle: float, option: float, dollar: float) -> float:
     if policy.kind == "fleet_mpg_min":
-        coefficients = [abs(policy.value ** 2 / case.product(k).mpg - policy.value)
-                        for k in policy.products]
+        coefficients = [
+            abs(policy.value**2 / case.product(k).mpg - policy.value) for k in policy.products
+        ]
         smallest = min((c for c in coefficients if c > 0), default=1.0)
         return vehicle / max(smallest, 0.01)
     if policy.kind in ("capex_budget", "capex_budget_total"):

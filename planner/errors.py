@@ -52,8 +52,14 @@ class InputError(PlannerError):
 def _problem_order(problem: Problem) -> tuple[int, str, int, int, str, str]:
     """File problems first, then sheets in workbook order, rows, columns left to right."""
     letter = problem.letter or ""
-    return (SHEET_ORDER.get(problem.sheet, len(SHEET_ORDER)) if problem.sheet else -1,
-            problem.sheet, problem.row or 0, len(letter), letter, problem.message)
+    return (
+        SHEET_ORDER.get(problem.sheet, len(SHEET_ORDER)) if problem.sheet else -1,
+        problem.sheet,
+        problem.row or 0,
+        len(letter),
+        letter,
+        problem.message,
+    )
 
 
 def format_problems(problems: Iterable[Problem]) -> str:

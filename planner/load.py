@@ -65,9 +65,15 @@ def load_workbook_cases(path: Path, scenario_ids: Sequence[str] = ()) -> LoadedW
     notes = tuple(str(w) for w in found_warnings)
     memo: Memo = {}
     cases = tuple(
-        replace(build_case(raw, checked[row.scenario_id].tables,
-                           checked[row.scenario_id].settings, row, memo), warnings=notes)
-        for row in rows if row.scenario_id in wanted)
+        replace(
+            build_case(
+                raw, checked[row.scenario_id].tables, checked[row.scenario_id].settings, row, memo
+            ),
+            warnings=notes,
+        )
+        for row in rows
+        if row.scenario_id in wanted
+    )
     return LoadedWorkbook(path, raw.sha256, cases, tuple(rows), found_warnings)
 
 
@@ -87,9 +93,16 @@ def _chosen_scenarios(
     known = [r.scenario_id for r in rows]
     for scenario_id in scenario_ids:
         if scenario_id not in known:
-            problems.append(Problem("Scenarios", None, None, "scenario_id",
-                                    f"--scenario {scenario_id!r} is not a scenario of this "
-                                    f"workbook (known: {', '.join(known)})"))
+            problems.append(
+                Problem(
+                    "Scenarios",
+                    None,
+                    None,
+                    "scenario_id",
+                    f"--scenario {scenario_id!r} is not a scenario of this "
+                    f"workbook (known: {', '.join(known)})",
+                )
+            )
     return set(scenario_ids) if scenario_ids else set(known)
 
 
@@ -104,8 +117,11 @@ def _check_scenario(tables: Tables, scenario_id: str) -> CheckedScenario:
 
 
 def _with_scenario_findings(
-    tables: Tables, rows: list[ScenarioRow], checked: dict[str, CheckedScenario],
-    problems: list[Problem], warnings: list[Problem],
+    tables: Tables,
+    rows: list[ScenarioRow],
+    checked: dict[str, CheckedScenario],
+    problems: list[Problem],
+    warnings: list[Problem],
 ) -> tuple[list[Problem], list[Problem]]:
     """Base findings plus each scenario's own, tagged with the scenario.
 
@@ -117,16 +133,19 @@ def _with_scenario_findings(
     for row in rows[1:]:
         scenario = checked[row.scenario_id]
         tag = _scenario_tag(tables, row.scenario_id)
-        problems += [_tag(p, row.scenario_id, tag) for p in scenario.problems
-                     if p not in base_problems]
-        warnings += [_tag(w, row.scenario_id, tag) for w in scenario.warnings
-                     if w not in base_warnings]
+        problems += [
+            _tag(p, row.scenario_id, tag) for p in scenario.problems if p not in base_problems
+        ]
+        warnings += [
+            _tag(w, row.scenario_id, tag) for w in scenario.warnings if w not in base_warnings
+        ]
     return problems, warnings
 
 
 def _scenario_tag(tables: Tables, scenario_id: str) -> str:
-    rows = [str(r.row) for r in tables.get("ScenarioChanges", [])
-            if r.get("scenario_id") == scenario_id]
+    rows = [
+        str(r.row) for r in tables.get("ScenarioChanges", []) if r.get("scenario_id") == scenario_id
+    ]
     changes = f", after ScenarioChanges row{'s' if len(rows) > 1 else ''} {', '.join(rows)}"
     return f" (in scenario {scenario_id}{changes if rows else ''})"
 
@@ -135,15 +154,17 @@ def _tag(problem: Problem, scenario_id: str, tag: str) -> Problem:
     """Name the scenario (and its change rows) unless the message names a change already."""
     if f"scenario {scenario_id}" in problem.message:
         return problem
-    return Problem(problem.sheet, problem.row, problem.letter, problem.column,
-                   problem.message + tag)
+    return Problem(
+        problem.sheet, problem.row, problem.letter, problem.column, problem.message + tag
+    )
 
 
 Memo = dict[tuple[int, Any], tuple[Any, ...]]
 
 
-def _reuse(memo: Memo | None, records: list[Record], extra: Any,
-           build: Callable[[], tuple[Any, ...]]) -> tuple[Any, ...]:
+def _reuse(
+    memo: Memo | None, records: list[Record], extra: Any, build: Callable[[], tuple[Any, ...]]
+) -> tuple[Any, ...]:
     """Build once per table: a scenario that leaves a sheet alone shares its record list
     (see `apply_changes`), so its cases can share the built rows too (Freight can be big)."""
     if memo is None:
@@ -155,7 +176,10 @@ def _reuse(memo: Memo | None, records: list[Record], extra: Any,
 
 
 def build_case(
-    raw: RawWorkbook, tables: Tables, settings_values: dict[str, Any], row: ScenarioRow,
+    raw: RawWorkbook,
+    tables: Tables,
+    settings_values: dict[str, Any],
+    row: ScenarioRow,
     memo: Memo | None = None,
 ) -> Case:
     """Typed, frozen case from validated tables (defaults by rule, selectors resolved).
@@ -171,43 +195,107 @@ def build_case(
         return Source(record.sheet, record.row)
 
     plants = tuple(
-        Plant(r.get("plant_id"), r.get("name") or r.get("plant_id"), r.get("country"),
-              r.get("state") or "", r.get("lat"), r.get("lon"), r.get("cost_index"),
-              r.get("freight_adder"), src(r))
-        for r in tables["Plants"])
-    lines = tuple(PlantLine(r.get("plant_id"), r.get("line_type"), r.get("capacity"), src(r))
-                  for r in tables.get("PlantLines", []))
+        Plant(
+            r.get("plant_id"),
+            r.get("name") or r.get("plant_id"),
+            r.get("country"),
+            r.get("state") or "",
+            r.get("lat"),
+            r.get("lon"),
+            r.get("cost_index"),
+            r.get("freight_adder"),
+            src(r),
+        )
+        for r in tables["Plants"]
+    )
+    lines = tuple(
+        PlantLine(r.get("plant_id"), r.get("line_type"), r.get("capacity"), src(r))
+        for r in tables.get("PlantLines", [])
+    )
     products = tuple(
-        Product(r.get("product_id"), r.get("segment"), r.get("powertrain"), r.get("price"),
-                r.get("variable_cost"), r.get("mpg"), r.get("launch_cost"), src(r))
-        for r in tables["Products"])
+        Product(
+            r.get("product_id"),
+            r.get("segment"),
+            r.get("powertrain"),
+            r.get("price"),
+            r.get("variable_cost"),
+            r.get("mpg"),
+            r.get("launch_cost"),
+            src(r),
+        )
+        for r in tables["Products"]
+    )
     options = tuple(_option(r, settings, src(r)) for r in tables.get("RetoolOptions", []))
     regions = tuple(
-        Region(r.get("region_id"), r.get("name") or r.get("region_id"), r.get("country"),
-               r.get("lat"), r.get("lon"), r.get("group") or "", src(r))
-        for r in tables["Regions"])
-    demand = _reuse(memo, tables["Demand"], years, lambda: tuple(
-        Demand(r.get("region_id"), r.get("product_id"), r.get("year"), r.get("units"),
-               r.get("price"), src(r))
-        for r in tables["Demand"] if r.get("year") in years))
+        Region(
+            r.get("region_id"),
+            r.get("name") or r.get("region_id"),
+            r.get("country"),
+            r.get("lat"),
+            r.get("lon"),
+            r.get("group") or "",
+            src(r),
+        )
+        for r in tables["Regions"]
+    )
+    demand = _reuse(
+        memo,
+        tables["Demand"],
+        years,
+        lambda: tuple(
+            Demand(
+                r.get("region_id"),
+                r.get("product_id"),
+                r.get("year"),
+                r.get("units"),
+                r.get("price"),
+                src(r),
+            )
+            for r in tables["Demand"]
+            if r.get("year") in years
+        ),
+    )
     freight = tables.get("Freight", [])
-    lanes = _reuse(memo, freight, None, lambda: tuple(
-        Lane(r.get("plant_id"), r.get("region_id"), r.get("cost_per_unit"), src(r))
-        for r in freight))
+    lanes = _reuse(
+        memo,
+        freight,
+        None,
+        lambda: tuple(
+            Lane(r.get("plant_id"), r.get("region_id"), r.get("cost_per_unit"), src(r))
+            for r in freight
+        ),
+    )
     tariffs = tuple(
-        Tariff(r.get("origin_country"), r.get("market_country"),
-               resolve_selector(r, "products", universe.product_set, universe.products, unused),
-               r.get("year_from"), r.get("year_to"), r.get("rate"), src(r))
-        for r in tables.get("Tariffs", []))
+        Tariff(
+            r.get("origin_country"),
+            r.get("market_country"),
+            resolve_selector(r, "products", universe.product_set, universe.products, unused),
+            r.get("year_from"),
+            r.get("year_to"),
+            r.get("rate"),
+            src(r),
+        )
+        for r in tables.get("Tariffs", [])
+    )
     policies = tuple(_policy(r, settings, universe, src(r)) for r in tables.get("Policies", []))
-    compatibility = frozenset((r.get("line_type"), r.get("product_id"))
-                              for r in tables.get("Compatibility", []))
+    compatibility = frozenset(
+        (r.get("line_type"), r.get("product_id")) for r in tables.get("Compatibility", [])
+    )
     return Case(
-        name=raw.path.stem, input_file=str(raw.path), input_sha256=raw.sha256,
+        name=raw.path.stem,
+        input_file=str(raw.path),
+        input_sha256=raw.sha256,
         scenario=Scenario(row.scenario_id, row.description, row.probability),
-        settings=settings, plants=plants, lines=lines, products=products,
-        compatibility=compatibility, options=options, regions=regions, demand=demand,
-        lanes=lanes, tariffs=tariffs,
+        settings=settings,
+        plants=plants,
+        lines=lines,
+        products=products,
+        compatibility=compatibility,
+        options=options,
+        regions=regions,
+        demand=demand,
+        lanes=lanes,
+        tariffs=tariffs,
         policies=tuple(p for p in policies if p.year_from <= p.year_to),
     )
 
@@ -219,10 +307,14 @@ def _option(r: Record, settings: Settings, source: Source) -> RetoolOption:
     earliest = r.get("earliest_start")
     latest = r.get("latest_start")
     return RetoolOption(
-        option_id=r.get("option_id"), plant_id=r.get("plant_id"),
-        from_line_type=r.get("from_line_type"), to_line_type=r.get("to_line_type"),
-        capacity_added=r.get("capacity_added"), capacity_removed=removed,
-        capex=r.get("capex"), lead_time_years=r.get("lead_time_years"),
+        option_id=r.get("option_id"),
+        plant_id=r.get("plant_id"),
+        from_line_type=r.get("from_line_type"),
+        to_line_type=r.get("to_line_type"),
+        capacity_added=r.get("capacity_added"),
+        capacity_removed=removed,
+        capex=r.get("capex"),
+        lead_time_years=r.get("lead_time_years"),
         fixed_cost_per_year=r.get("fixed_cost_per_year"),
         earliest_start=settings.first_year if earliest is None else earliest,
         latest_start=settings.last_year if latest is None else latest,
@@ -233,16 +325,28 @@ def _option(r: Record, settings: Settings, source: Source) -> RetoolOption:
 def _policy(r: Record, settings: Settings, universe: Any, source: Source) -> Policy:
     unused: list[Problem] = []
     plan_kind = r.get("kind") in PLAN_POLICY_KINDS
-    products = frozenset() if plan_kind else resolve_selector(
-        r, "products", universe.product_set, universe.products, unused)
-    regions = frozenset() if plan_kind else resolve_selector(
-        r, "regions", universe.region_set, universe.regions, unused)
+    products = (
+        frozenset()
+        if plan_kind
+        else resolve_selector(r, "products", universe.product_set, universe.products, unused)
+    )
+    regions = (
+        frozenset()
+        if plan_kind
+        else resolve_selector(r, "regions", universe.region_set, universe.regions, unused)
+    )
     start = r.get("year_from")
     end = r.get("year_to")
     return Policy(
-        policy_id=r.get("policy_id"), kind=r.get("kind"), value=r.get("value"),
-        products=products, regions=regions, origin=r.get("origin") or "any",
+        policy_id=r.get("policy_id"),
+        kind=r.get("kind"),
+        value=r.get("value"),
+        products=products,
+        regions=regions,
+        origin=r.get("origin") or "any",
         year_from=max(settings.first_year, settings.first_year if start is None else start),
         year_to=min(settings.last_year, settings.last_year if end is None else end),
-        mode=r.get("mode") or "hard", penalty=r.get("penalty") or 0.0, source=source,
+        mode=r.get("mode") or "hard",
+        penalty=r.get("penalty") or 0.0,
+        source=source,
     )

@@ -52,9 +52,11 @@ def with_overrides(case: Case, choice: SolverChoice) -> Case:
     """The case with command-line overrides of Settings applied."""
     s = case.settings
     settings = replace(
-        s, solver=choice.solver or s.solver,
+        s,
+        solver=choice.solver or s.solver,
         time_limit_s=s.time_limit_s if choice.time_limit is None else choice.time_limit,
-        mip_gap=s.mip_gap if choice.mip_gap is None else choice.mip_gap)
+        mip_gap=s.mip_gap if choice.mip_gap is None else choice.mip_gap,
+    )
     return replace(case, settings=settings)
 
 
@@ -65,8 +67,9 @@ def _quiet(scenario: str, stage: str, detail: str) -> None:
     return None
 
 
-def solve_case(case: Case, progress: ProgressHook = _quiet,
-               threads: int | None = None) -> ScenarioOutcome:
+def solve_case(
+    case: Case, progress: ProgressHook = _quiet, threads: int | None = None
+) -> ScenarioOutcome:
     started = _now()
     clock = time.perf_counter()
     settings = case.settings
@@ -75,8 +78,13 @@ def solve_case(case: Case, progress: ProgressHook = _quiet,
     progress(scenario, "building", "")
     model = build_model(case)
     remaining = settings.time_limit_s - (time.perf_counter() - clock)
-    log.info("[%s] solving with %s (gap %g, %.0f s left)", scenario, settings.solver,
-             settings.mip_gap, remaining)
+    log.info(
+        "[%s] solving with %s (gap %g, %.0f s left)",
+        scenario,
+        settings.solver,
+        settings.mip_gap,
+        remaining,
+    )
     progress(scenario, "solving", model.describe())
 
     def incumbent(objective: float, gap: float | None) -> None:
@@ -84,9 +92,13 @@ def solve_case(case: Case, progress: ProgressHook = _quiet,
         progress(scenario, "solving", f"incumbent {objective:,.0f}{gap_text}")
 
     result = solve(model.lp, settings.solver, remaining, settings.mip_gap, incumbent, threads)
-    log.info("[%s] %s%s in %.2f s", case.scenario_id, result.status.value,
-             f", NPV {result.objective:,.0f}" if result.objective is not None else "",
-             result.seconds)
+    log.info(
+        "[%s] %s%s in %.2f s",
+        case.scenario_id,
+        result.status.value,
+        f", NPV {result.objective:,.0f}" if result.objective is not None else "",
+        result.seconds,
+    )
     if result.message:
         log.warning("[%s] %s", case.scenario_id, result.message)
     shadow = shadow_prices(model, result.values) if result.status.has_solution else None
@@ -113,36 +125,55 @@ def shadow_prices(model: Model, values: np.ndarray | None) -> dict[int, float] |
     lp = model.lp
     fixed = np.flatnonzero(lp.integer)
     relaxed = lp.with_fixed(fixed, np.round(values[fixed]))
-    result = solve_highs(relaxed, time_limit=max(60.0, model.case.settings.time_limit_s),
-                         mip_gap=0.0)
+    result = solve_highs(
+        relaxed, time_limit=max(60.0, model.case.settings.time_limit_s), mip_gap=0.0
+    )
     if result.row_duals is None:
         return None
-    return {r.row: float(-result.row_duals[r.row] if r.sense == ">=" else result.row_duals[r.row])
-            for r in rows if r.row is not None}
+    return {
+        r.row: float(-result.row_duals[r.row] if r.sense == ">=" else result.row_duals[r.row])
+        for r in rows
+        if r.row is not None
+    }
 
 
 def diagnose(case: Case) -> tuple[Diagnosis, Results | None]:
     hard = [p for p in case.policies if not p.soft and p.kind != "credit_per_unit"]
     if not hard:
-        message = ("the case is infeasible even without any hard policy: check capacities, "
-                   "budgets and demand")
+        message = (
+            "the case is infeasible even without any hard policy: check capacities, "
+            "budgets and demand"
+        )
         return Diagnosis({}, (), message), None
     penalties = diagnosis_penalties(case)
-    log.info("[%s] infeasible: solving again with %d hard policies made soft",
-             case.scenario_id, len(hard))
+    log.info(
+        "[%s] infeasible: solving again with %d hard policies made soft",
+        case.scenario_id,
+        len(hard),
+    )
     model = build_model(case, forced_penalties=penalties)
-    result = solve(model.lp, case.settings.solver, case.settings.time_limit_s,
-                   case.settings.mip_gap)
+    result = solve(
+        model.lp, case.settings.solver, case.settings.time_limit_s, case.settings.mip_gap
+    )
     if not result.status.has_solution or result.values is None:
-        return Diagnosis(penalties, (), f"the relaxed model could not be solved either "
-                                        f"({result.status.value})"), None
+        return Diagnosis(
+            penalties, (), f"the relaxed model could not be solved either ({result.status.value})"
+        ), None
     results = extract_results(model, result)
     hard_ids = {p.policy_id for p in hard}
     give_way = tuple(
-        GiveWay(v.policy_id, v.kind, v.year, v.violation,
-                "short" if v.kind in ("domestic_share_min", "ev_share_min", "min_units",
-                                      "fleet_mpg_min") else "over")
-        for v in results.violations if v.policy_id in hard_ids)
+        GiveWay(
+            v.policy_id,
+            v.kind,
+            v.year,
+            v.violation,
+            "short"
+            if v.kind in ("domestic_share_min", "ev_share_min", "min_units", "fleet_mpg_min")
+            else "over",
+        )
+        for v in results.violations
+        if v.policy_id in hard_ids
+    )
     diagnosis = Diagnosis(penalties, give_way, "")
     for sentence in diagnosis.sentences():
         log.warning("[%s] %s", case.scenario_id, sentence)

@@ -46,13 +46,18 @@ class BatchDisplay:
         if self.live:
             self._saved_level = logging.getLogger("planner").level
             logging.getLogger("planner").setLevel(logging.WARNING)  # the table says it all
-            self._live = Live(self._table(), console=Console(stderr=True), refresh_per_second=4,
-                              transient=True)
+            self._live = Live(
+                self._table(), console=Console(stderr=True), refresh_per_second=4, transient=True
+            )
             self._live.__enter__()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         if self._live is not None:
             self._live.__exit__(kind, error, trace)
             logging.getLogger("planner").setLevel(self._saved_level)

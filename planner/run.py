@@ -70,8 +70,11 @@ def fingerprint(case: Case) -> str:
 
 def _canonical(value: object) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if f.name != "warnings"}
+        return {
+            f.name: _canonical(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name != "warnings"
+        }
     if isinstance(value, (frozenset, set)):
         return sorted((_canonical(v) for v in value), key=repr)
     if isinstance(value, (tuple, list)):
@@ -92,8 +95,12 @@ def _outcome_path(folder: Path, scenario: str) -> Path:
 
 def is_current(folder: Path, case: Case) -> bool:
     scenario = case.scenario_id
-    files = [folder / f"{scenario}.json", folder / f"{scenario}.xlsx",
-             _outcome_path(folder, scenario), _fingerprint_path(folder, scenario)]
+    files = [
+        folder / f"{scenario}.json",
+        folder / f"{scenario}.xlsx",
+        _outcome_path(folder, scenario),
+        _fingerprint_path(folder, scenario),
+    ]
     if not all(f.exists() for f in files):
         return False
     return files[3].read_text().strip() == fingerprint(case)
@@ -115,8 +122,11 @@ def run_workbook(path: Path, options: RunOptions) -> int:
         log.warning("%s", warning)
     folder = output_folder(path, options)
     cases = [with_overrides(case, options.choice) for case in loaded.cases]
-    kept = {c.scenario_id: _load_outcome(folder, c.scenario_id) for c in cases
-            if options.resume and is_current(folder, c)}
+    kept = {
+        c.scenario_id: _load_outcome(folder, c.scenario_id)
+        for c in cases
+        if options.resume and is_current(folder, c)
+    }
     resumed = {k: v for k, v in kept.items() if v is not None}
     todo = [c for c in cases if c.scenario_id not in resumed]
     skipped = list(resumed)
@@ -136,8 +146,10 @@ def run_workbook(path: Path, options: RunOptions) -> int:
     with display:
         finished = run_batch(todo, options.workers, display.update, on_done, options.dask)
     order = {c.scenario_id: i for i, c in enumerate(cases)}
-    outcomes = sorted([f for f in finished if isinstance(f, ScenarioOutcome)]
-                      + list(resumed.values()), key=lambda o: order[o.results.case.scenario_id])
+    outcomes = sorted(
+        [f for f in finished if isinstance(f, ScenarioOutcome)] + list(resumed.values()),
+        key=lambda o: order[o.results.case.scenario_id],
+    )
     if len(cases) > 1 and outcomes:
         _write_comparison(folder, outcomes)
     if log.isEnabledFor(logging.INFO):  # not with --quiet
@@ -150,8 +162,9 @@ def write_outcome(folder: Path, outcome: ScenarioOutcome) -> None:
     scenario = case.scenario_id
     write_text_atomically(folder / f"{scenario}.json", summary_json(outcome))
     write_scenario_workbook(folder / f"{scenario}.xlsx", outcome)
-    write_atomically(_outcome_path(folder, scenario),
-                     lambda path: path.write_bytes(pickle.dumps(outcome)))
+    write_atomically(
+        _outcome_path(folder, scenario), lambda path: path.write_bytes(pickle.dumps(outcome))
+    )
     write_text_atomically(_fingerprint_path(folder, scenario), fingerprint(case) + "\n")
     log.info("[%s] wrote %s", scenario, folder / f"{scenario}.json")
 
@@ -164,8 +177,7 @@ def _write_comparison(folder: Path, outcomes: Sequence[ScenarioOutcome]) -> None
 def _print_final_table(folder: Path, finished: Sequence[Finished], skipped: list[str]) -> None:
     table = Table(title=f"results in {folder}")
     for column in ("scenario", "status", "NPV", "gap", "seconds", "output"):
-        table.add_column(column, justify="right" if column in ("NPV", "gap", "seconds")
-                         else "left")
+        table.add_column(column, justify="right" if column in ("NPV", "gap", "seconds") else "left")
     for item in finished:
         if isinstance(item, ScenarioFailure):
             table.add_row(item.scenario_id, "failed", "", "", "", item.message)
@@ -173,10 +185,14 @@ def _print_final_table(folder: Path, finished: Sequence[Finished], skipped: list
         results = item.results
         npv = "" if results.npv is None else f"{results.npv:,.0f}"
         gap = "" if results.gap is None else f"{100 * results.gap:.3f}%"
-        table.add_row(results.case.scenario_id, results.status.value, npv, gap,
-                      f"{results.solve_seconds:.1f}",
-                      str(folder / f"{results.case.scenario_id}.xlsx"))
+        table.add_row(
+            results.case.scenario_id,
+            results.status.value,
+            npv,
+            gap,
+            f"{results.solve_seconds:.1f}",
+            str(folder / f"{results.case.scenario_id}.xlsx"),
+        )
     for scenario in skipped:
         table.add_row(scenario, "skipped", "", "", "", "outputs are current")
     Console(stderr=True, width=140).print(table)
-

@@ -61,8 +61,11 @@ class Change:
 
 def scenario_rows(tables: Tables) -> list[ScenarioRow]:
     """`base` first (described by its row if listed), then the Scenarios rows in order."""
-    rows = [ScenarioRow(r.get("scenario_id"), r.get("description") or "", r.get("probability"))
-            for r in tables.get("Scenarios", []) if r.get("scenario_id")]
+    rows = [
+        ScenarioRow(r.get("scenario_id"), r.get("description") or "", r.get("probability"))
+        for r in tables.get("Scenarios", [])
+        if r.get("scenario_id")
+    ]
     base = next((r for r in rows if r.scenario_id == BASE), ScenarioRow(BASE, "", None))
     return [base] + [r for r in rows if r.scenario_id != BASE]
 
@@ -75,8 +78,9 @@ def check_changes(tables: Tables, problems: list[Problem]) -> None:
         if scenario == BASE:
             problems.append(record.problem("scenario_id", "base has no changes by definition"))
         elif scenario is not None and scenario not in known:
-            problems.append(record.problem("scenario_id",
-                                           f"scenario {scenario!r} is not in Scenarios"))
+            problems.append(
+                record.problem("scenario_id", f"scenario {scenario!r} is not in Scenarios")
+            )
         parse_change(record, problems)
 
 
@@ -89,13 +93,21 @@ def parse_change(record: Record, problems: list[Problem]) -> Change | None:
     columns = {canonical(c): c for c in SHEETS_BY_NAME[sheet].column_names}
     column = columns.get(canonical(values["column"]))
     if column is None:
-        problems.append(record.problem(
-            "column", f"{sheet} has no column {values['column']!r} (columns: "
-                      f"{', '.join(columns.values())})"))
+        problems.append(
+            record.problem(
+                "column",
+                f"{sheet} has no column {values['column']!r} (columns: "
+                f"{', '.join(columns.values())})",
+            )
+        )
         return None
     if sheet == "Settings" and column != "value":
-        problems.append(record.problem("column", "a Settings change changes `value`; choose "
-                                                 "the setting with match key=<key>"))
+        problems.append(
+            record.problem(
+                "column",
+                "a Settings change changes `value`; choose the setting with match key=<key>",
+            )
+        )
         return None
     conditions = _parse_match(record, columns, problems)
     if conditions is None:
@@ -103,8 +115,7 @@ def parse_change(record: Record, problems: list[Problem]) -> Change | None:
     operand = _operand(record, sheet, column, problems)
     if operand is _FAILED:
         return None
-    return Change(record, values["scenario_id"], sheet, column, conditions, values["op"],
-                  operand)
+    return Change(record, values["scenario_id"], sheet, column, conditions, values["op"], operand)
 
 
 _FAILED = object()
@@ -120,8 +131,11 @@ def _parse_match(
         name, sep, value = part.partition("=")
         column = columns.get(canonical(name))
         if not sep or column is None:
-            problems.append(change.problem(
-                "match", f"condition {part!r} is not column=value with a column of that sheet"))
+            problems.append(
+                change.problem(
+                    "match", f"condition {part!r} is not column=value with a column of that sheet"
+                )
+            )
             return None
         conditions.append((column, value.strip()))
     return tuple(conditions)
@@ -165,8 +179,11 @@ def _equal(value: Any, wanted: str) -> bool:
 
 
 def scenario_changes(tables: Tables, scenario_id: str) -> list[Change]:
-    changes = (parse_change(r, []) for r in tables.get("ScenarioChanges", [])
-               if r.get("scenario_id") == scenario_id)
+    changes = (
+        parse_change(r, [])
+        for r in tables.get("ScenarioChanges", [])
+        if r.get("scenario_id") == scenario_id
+    )
     return [c for c in changes if c is not None]
 
 
@@ -189,8 +206,9 @@ def _apply_one(tables: Tables, change: Change, problems: list[Problem]) -> None:
     if not targets:
         problems.append(change.record.problem("match", _no_match(change)))
         return
-    column = None if change.sheet == "Settings" else SHEETS_BY_NAME[change.sheet].column(
-        change.column)
+    column = (
+        None if change.sheet == "Settings" else SHEETS_BY_NAME[change.sheet].column(change.column)
+    )
     for target in targets:
         new_value = _new_value(change, column, target.values.get(change.column), problems)
         if new_value is _FAILED:
@@ -199,8 +217,7 @@ def _apply_one(tables: Tables, change: Change, problems: list[Problem]) -> None:
         if column is None:
             target.values[change.column] = new_value
         else:
-            target.values[change.column] = check_column_value(target, column, new_value,
-                                                              problems)
+            target.values[change.column] = check_column_value(target, column, new_value, problems)
 
 
 def _no_match(change: Change) -> str:
@@ -213,27 +230,37 @@ def _no_match(change: Change) -> str:
     return message
 
 
-def _new_value(change: Change, column: Column | None, current: Any,
-               problems: list[Problem]) -> Any:
+def _new_value(change: Change, column: Column | None, current: Any, problems: list[Problem]) -> Any:
     if change.op == "set":
         return change.operand
     if current is None:
-        problems.append(change.record.problem("op", f"{change.op} on an empty cell of "
-                                                    f"{change.sheet}.{change.column}"))
+        problems.append(
+            change.record.problem(
+                "op", f"{change.op} on an empty cell of {change.sheet}.{change.column}"
+            )
+        )
         return _FAILED
     kind = Kind.TEXT if column is None else column.kind
     if kind not in (Kind.INT, Kind.FLOAT) and not _numeric(current):
-        problems.append(change.record.problem(
-            "op", f"{change.op} needs a numeric column; {change.sheet}.{change.column} holds "
-                  f"{current!r}"))
+        problems.append(
+            change.record.problem(
+                "op",
+                f"{change.op} needs a numeric column; {change.sheet}.{change.column} holds "
+                f"{current!r}",
+            )
+        )
         return _FAILED
     base = float(coerce(current, Kind.FLOAT))
     result = base * change.operand if change.op == "multiply" else base + change.operand
     if kind is Kind.INT:
         if abs(result - round(result)) > 1e-9:
-            problems.append(change.record.problem(
-                "value", f"{change.op} gives {fmt_number(result)} in "
-                         f"{change.sheet}.{change.column}, not a whole number"))
+            problems.append(
+                change.record.problem(
+                    "value",
+                    f"{change.op} gives {fmt_number(result)} in "
+                    f"{change.sheet}.{change.column}, not a whole number",
+                )
+            )
             return _FAILED
         return round(result)
     return as_text(result) if kind is Kind.TEXT else result
@@ -265,8 +292,7 @@ def robust_change_problems(tables: Tables) -> list[Problem]:
     for row in scenario_rows(tables)[1:]:
         changed = apply_changes(tables, row.scenario_id, [])
         for option, window in _option_windows(changed, horizon).items():
-            problems.extend(_window_problems(changed, option, base_windows.get(option),
-                                             window))
+            problems.extend(_window_problems(changed, option, base_windows.get(option), window))
     return sorted(set(problems))
 
 
@@ -275,9 +301,12 @@ def _fixed_input_problems(tables: Tables, change: Change) -> list[Problem]:
     if change.sheet == "Settings":
         keys = {canonical(r.get("key")) for r in change.targets(tables)}
         fixed = [k for k in ROBUST_FIXED_SETTINGS if k in keys]
-        return [change.record.problem("match", f"changes {key}, which may not differ by "
-                                               f"scenario in robust mode (SPEC §4)")
-                for key in fixed]
+        return [
+            change.record.problem(
+                "match", f"changes {key}, which may not differ by scenario in robust mode (SPEC §4)"
+            )
+            for key in fixed
+        ]
     if change.sheet == "RetoolOptions" and change.column in ROBUST_FIXED_OPTION_COLUMNS:
         return [change.record.problem("column", f"changes an option's {change.column}; {why}")]
     return []
@@ -296,7 +325,8 @@ def _option_windows(
         latest = record.get("latest_start")
         windows[record.get("option_id")] = (
             max(first, first if earliest is None else earliest),
-            min(last, last if latest is None else latest))
+            min(last, last if latest is None else latest),
+        )
     return windows
 
 
@@ -306,10 +336,16 @@ def _window_problems(
     if base is None or base == window:
         return []
     record = next(r for r in tables["RetoolOptions"] if r.get("option_id") == option)
-    changes = [record.changed_by[c] for c in ("earliest_start", "latest_start")
-               if c in record.changed_by]
-    return [change.problem("value", f"moves the start window of option {option} from "
-                                    f"{base[0]}-{base[1]} to {window[0]}-{window[1]}; robust "
-                                    "mode plans one set of retooling for all scenarios "
-                                    "(SPEC §4)")
-            for change in changes]
+    changes = [
+        record.changed_by[c] for c in ("earliest_start", "latest_start") if c in record.changed_by
+    ]
+    return [
+        change.problem(
+            "value",
+            f"moves the start window of option {option} from "
+            f"{base[0]}-{base[1]} to {window[0]}-{window[1]}; robust "
+            "mode plans one set of retooling for all scenarios "
+            "(SPEC §4)",
+        )
+        for change in changes
+    ]

@@ -46,8 +46,10 @@ class Bound:
     def describe(self) -> str:
         """`>= 0`, `> 0`, or an interval such as `in [0, 1)`."""
         if self.low is not None and self.high is not None:
-            return (f"in {'(' if self.low_strict else '['}{fmt_number(self.low)}, "
-                    f"{fmt_number(self.high)}{')' if self.high_strict else ']'}")
+            return (
+                f"in {'(' if self.low_strict else '['}{fmt_number(self.low)}, "
+                f"{fmt_number(self.high)}{')' if self.high_strict else ']'}"
+            )
         if self.low is not None:
             return f"{'>' if self.low_strict else '>='} {fmt_number(self.low)}"
         if self.high is not None:
@@ -169,29 +171,57 @@ ORIGINS = ("any", "domestic", "import")
 OPS = ("set", "multiply", "add")
 SOLVERS = ("highs", "cbc", "scip", "cpsat")
 SCENARIO_SHEETS = ("Scenarios", "ScenarioChanges")
-CHANGEABLE_SHEETS = ("Settings", "Plants", "PlantLines", "Products", "Compatibility",
-                     "RetoolOptions", "Regions", "Demand", "Freight", "Tariffs", "Policies")
+CHANGEABLE_SHEETS = (
+    "Settings",
+    "Plants",
+    "PlantLines",
+    "Products",
+    "Compatibility",
+    "RetoolOptions",
+    "Regions",
+    "Demand",
+    "Freight",
+    "Tariffs",
+    "Policies",
+)
 
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("first_year", Kind.INT, "first planning year", required=True, bound=YEAR),
-    SettingSpec("last_year", Kind.INT, "last planning year; 1 to 40 years in all",
-                required=True, bound=YEAR),
-    SettingSpec("discount_rate", Kind.FLOAT, "yearly discount rate", 0.08,
-                bound=Bound(low=0, high=1, high_strict=True)),
-    SettingSpec("terminal_years", Kind.INT,
-                "years beyond last_year over which the last year's operating cash flow continues",
-                0, bound=NONNEG),
+    SettingSpec(
+        "last_year", Kind.INT, "last planning year; 1 to 40 years in all", required=True, bound=YEAR
+    ),
+    SettingSpec(
+        "discount_rate",
+        Kind.FLOAT,
+        "yearly discount rate",
+        0.08,
+        bound=Bound(low=0, high=1, high_strict=True),
+    ),
+    SettingSpec(
+        "terminal_years",
+        Kind.INT,
+        "years beyond last_year over which the last year's operating cash flow continues",
+        0,
+        bound=NONNEG,
+    ),
     SettingSpec("domestic_country", Kind.TEXT, "plants in this country are domestic", "US"),
     SettingSpec("freight_cost_per_mile", Kind.FLOAT, "$ per vehicle-mile", 0.30, bound=NONNEG),
-    SettingSpec("road_circuity", Kind.FLOAT, "road miles per great-circle mile", 1.2,
-                bound=Bound(low=1)),
+    SettingSpec(
+        "road_circuity", Kind.FLOAT, "road miles per great-circle mile", 1.2, bound=Bound(low=1)
+    ),
     SettingSpec("solver", Kind.TEXT, "default solver", "highs", allowed=SOLVERS),
     SettingSpec("time_limit_s", Kind.FLOAT, "solver time limit, seconds", 600.0, bound=POSITIVE),
-    SettingSpec("mip_gap", Kind.FLOAT, "relative MIP gap at which the solver may stop", 0.001,
-                bound=NONNEG),
+    SettingSpec(
+        "mip_gap", Kind.FLOAT, "relative MIP gap at which the solver may stop", 0.001, bound=NONNEG
+    ),
     SettingSpec("risk_weight", Kind.FLOAT, "weight of CVaR in robust mode", 0.0, bound=SHARE),
-    SettingSpec("cvar_alpha", Kind.FLOAT, "tail share for CVaR in robust mode", 0.1,
-                bound=Bound(low=0, high=1, low_strict=True)),
+    SettingSpec(
+        "cvar_alpha",
+        Kind.FLOAT,
+        "tail share for CVaR in robust mode",
+        0.1,
+        bound=Bound(low=0, high=1, low_strict=True),
+    ),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -210,63 +240,101 @@ def _int(name: str, description: str, **kw: object) -> Column:
 
 SHEETS: tuple[SheetSchema, ...] = (
     SheetSchema(
-        "Settings", "Planning horizon, discounting, freight rule and solver settings.",
+        "Settings",
+        "Planning horizon, discounting, freight rule and solver settings.",
         (
             _text("key", "setting name (see the list of keys)", required=True),
             _text("value", "setting value", default_note="the key's default"),
         ),
-        needs_rows=True, key=("key",),
+        needs_rows=True,
+        key=("key",),
     ),
     SheetSchema(
-        "Plants", "Assembly plants, domestic and foreign.",
+        "Plants",
+        "Assembly plants, domestic and foreign.",
         (
             _text("plant_id", "unique plant id", required=True),
             _text("name", "plant name", default_note="plant_id"),
             _text("country", "country code, e.g. US, MX, CA, JP", required=True),
             _text("state", "state or province"),
-            _float("lat", "latitude (port of entry for overseas plants)", unit="degrees",
-                   default_note="required unless every lane of the plant is in Freight",
-                   bound=Bound(low=-90, high=90)),
-            _float("lon", "longitude (port of entry for overseas plants)", unit="degrees",
-                   default_note="required unless every lane of the plant is in Freight",
-                   bound=Bound(low=-180, high=180)),
-            _float("cost_index", "multiplier on each product's variable_cost", default=1.0,
-                   bound=POSITIVE),
-            _float("freight_adder", "added to distance-based freight (e.g. ocean freight)",
-                   unit="$/unit", default=0.0, bound=NONNEG),
+            _float(
+                "lat",
+                "latitude (port of entry for overseas plants)",
+                unit="degrees",
+                default_note="required unless every lane of the plant is in Freight",
+                bound=Bound(low=-90, high=90),
+            ),
+            _float(
+                "lon",
+                "longitude (port of entry for overseas plants)",
+                unit="degrees",
+                default_note="required unless every lane of the plant is in Freight",
+                bound=Bound(low=-180, high=180),
+            ),
+            _float(
+                "cost_index",
+                "multiplier on each product's variable_cost",
+                default=1.0,
+                bound=POSITIVE,
+            ),
+            _float(
+                "freight_adder",
+                "added to distance-based freight (e.g. ocean freight)",
+                unit="$/unit",
+                default=0.0,
+                bound=NONNEG,
+            ),
         ),
-        needs_rows=True, key=("plant_id",),
+        needs_rows=True,
+        key=("plant_id",),
     ),
     SheetSchema(
-        "PlantLines", "Capacity that exists today.",
+        "PlantLines",
+        "Capacity that exists today.",
         (
             _text("plant_id", "plant", required=True, reference="Plants.plant_id"),
-            _text("line_type", "e.g. BOF_TRUCK, UNIBODY, KEI_ICE, KEI_EV, KEI_FLEX",
-                  required=True),
-            _float("capacity", "existing capacity", unit="units/year", required=True,
-                   bound=NONNEG),
+            _text("line_type", "e.g. BOF_TRUCK, UNIBODY, KEI_ICE, KEI_EV, KEI_FLEX", required=True),
+            _float("capacity", "existing capacity", unit="units/year", required=True, bound=NONNEG),
         ),
         key=("plant_id", "line_type"),
     ),
     SheetSchema(
-        "Products", "Vehicles that can be built and sold.",
+        "Products",
+        "Vehicles that can be built and sold.",
         (
             _text("product_id", "unique product id", required=True),
             _text("segment", "e.g. kei, pickup, suv, sedan", required=True),
-            _text("powertrain", "EV counts as electric in EV-share policies", required=True,
-                  allowed=POWERTRAINS),
+            _text(
+                "powertrain",
+                "EV counts as electric in EV-share policies",
+                required=True,
+                allowed=POWERTRAINS,
+            ),
             _float("price", "price", unit="$/unit", required=True, bound=NONNEG),
-            _float("variable_cost", "variable cost at cost_index 1", unit="$/unit",
-                   required=True, bound=NONNEG),
-            _float("mpg", "rated fuel economy (mpge for EV)", unit="mpg", required=True,
-                   bound=POSITIVE),
-            _float("launch_cost", "one-time cost if built anywhere (e.g. FMVSS certification)",
-                   unit="$", default=0.0, bound=NONNEG),
+            _float(
+                "variable_cost",
+                "variable cost at cost_index 1",
+                unit="$/unit",
+                required=True,
+                bound=NONNEG,
+            ),
+            _float(
+                "mpg", "rated fuel economy (mpge for EV)", unit="mpg", required=True, bound=POSITIVE
+            ),
+            _float(
+                "launch_cost",
+                "one-time cost if built anywhere (e.g. FMVSS certification)",
+                unit="$",
+                default=0.0,
+                bound=NONNEG,
+            ),
         ),
-        needs_rows=True, key=("product_id",),
+        needs_rows=True,
+        key=("product_id",),
     ),
     SheetSchema(
-        "Compatibility", "Which line types can build which products.",
+        "Compatibility",
+        "Which line types can build which products.",
         (
             _text("line_type", "line type", required=True),
             _text("product_id", "product", required=True, reference="Products.product_id"),
@@ -274,125 +342,195 @@ SHEETS: tuple[SheetSchema, ...] = (
         key=("line_type", "product_id"),
     ),
     SheetSchema(
-        "RetoolOptions", "Conversions and new lines that can be chosen.",
+        "RetoolOptions",
+        "Conversions and new lines that can be chosen.",
         (
             _text("option_id", "unique option id", required=True),
             _text("plant_id", "plant", required=True, reference="Plants.plant_id"),
             _text("from_line_type", "line converted; empty = a new line at the plant"),
             _text("to_line_type", "line type gained", required=True),
-            _float("capacity_added", "capacity of to_line_type once online",
-                   unit="units/year", required=True, bound=NONNEG),
-            _float("capacity_removed", "capacity of from_line_type lost from the start year on",
-                   unit="units/year",
-                   default_note="capacity_added if from_line_type is set, else 0",
-                   bound=NONNEG),
-            _float("capex", "investment, paid in the start year", unit="$", required=True,
-                   bound=NONNEG),
-            _int("lead_time_years", "online in start year + lead time", unit="years",
-                 default=1, bound=NONNEG),
-            _float("fixed_cost_per_year", "fixed cost while online", unit="$/year", default=0.0,
-                   bound=NONNEG),
-            _int("earliest_start", "first possible start year", default_note="first_year",
-                 bound=YEAR),
-            _int("latest_start", "last possible start year", default_note="last_year",
-                 bound=YEAR),
+            _float(
+                "capacity_added",
+                "capacity of to_line_type once online",
+                unit="units/year",
+                required=True,
+                bound=NONNEG,
+            ),
+            _float(
+                "capacity_removed",
+                "capacity of from_line_type lost from the start year on",
+                unit="units/year",
+                default_note="capacity_added if from_line_type is set, else 0",
+                bound=NONNEG,
+            ),
+            _float(
+                "capex", "investment, paid in the start year", unit="$", required=True, bound=NONNEG
+            ),
+            _int(
+                "lead_time_years",
+                "online in start year + lead time",
+                unit="years",
+                default=1,
+                bound=NONNEG,
+            ),
+            _float(
+                "fixed_cost_per_year",
+                "fixed cost while online",
+                unit="$/year",
+                default=0.0,
+                bound=NONNEG,
+            ),
+            _int(
+                "earliest_start", "first possible start year", default_note="first_year", bound=YEAR
+            ),
+            _int("latest_start", "last possible start year", default_note="last_year", bound=YEAR),
         ),
-        required=False, key=("option_id",),
+        required=False,
+        key=("option_id",),
     ),
     SheetSchema(
-        "Regions", "Markets.",
+        "Regions",
+        "Markets.",
         (
             _text("region_id", "unique region id", required=True),
             _text("name", "region name", default_note="region_id"),
             _text("country", "market country", required=True),
-            _float("lat", "demand centroid latitude", unit="degrees",
-                   default_note="required unless every lane to it is in Freight",
-                   bound=Bound(low=-90, high=90)),
-            _float("lon", "demand centroid longitude", unit="degrees",
-                   default_note="required unless every lane to it is in Freight",
-                   bound=Bound(low=-180, high=180)),
+            _float(
+                "lat",
+                "demand centroid latitude",
+                unit="degrees",
+                default_note="required unless every lane to it is in Freight",
+                bound=Bound(low=-90, high=90),
+            ),
+            _float(
+                "lon",
+                "demand centroid longitude",
+                unit="degrees",
+                default_note="required unless every lane to it is in Freight",
+                bound=Bound(low=-180, high=180),
+            ),
             _text("group", "free tag for selectors, e.g. ZEV"),
         ),
-        needs_rows=True, key=("region_id",),
+        needs_rows=True,
+        key=("region_id",),
     ),
     SheetSchema(
-        "Demand", "Most units that can be sold, per region, product and year.",
+        "Demand",
+        "Most units that can be sold, per region, product and year.",
         (
             _text("region_id", "region", required=True, reference="Regions.region_id"),
             _text("product_id", "product", required=True, reference="Products.product_id"),
-            _int("year", "year (rows outside the horizon are ignored)", required=True,
-                 bound=YEAR),
-            _float("units", "most units that can be sold", unit="units", required=True,
-                   bound=NONNEG),
-            _float("price", "overrides Products.price for this region and year",
-                   unit="$/unit", default_note="Products.price", bound=NONNEG),
+            _int("year", "year (rows outside the horizon are ignored)", required=True, bound=YEAR),
+            _float(
+                "units", "most units that can be sold", unit="units", required=True, bound=NONNEG
+            ),
+            _float(
+                "price",
+                "overrides Products.price for this region and year",
+                unit="$/unit",
+                default_note="Products.price",
+                bound=NONNEG,
+            ),
         ),
-        needs_rows=True, key=("region_id", "product_id", "year"),
+        needs_rows=True,
+        key=("region_id", "product_id", "year"),
     ),
     SheetSchema(
-        "Freight", "Lane costs that override the distance rule.",
+        "Freight",
+        "Lane costs that override the distance rule.",
         (
             _text("plant_id", "plant", required=True, reference="Plants.plant_id"),
             _text("region_id", "region", required=True, reference="Regions.region_id"),
-            _float("cost_per_unit", "freight cost", unit="$/unit", required=True,
-                   bound=NONNEG),
+            _float("cost_per_unit", "freight cost", unit="$/unit", required=True, bound=NONNEG),
         ),
-        required=False, key=("plant_id", "region_id"),
+        required=False,
+        key=("plant_id", "region_id"),
     ),
     SheetSchema(
-        "Tariffs", "Import tariffs as a share of the unit price.",
+        "Tariffs",
+        "Import tariffs as a share of the unit price.",
         (
             _text("origin_country", "country of the building plant", required=True),
             _text("market_country", "country of the selling region", required=True),
-            Column("products", Kind.SELECTOR,
-                   "product selector: ids, segment:<s>, powertrain:<p>; empty = all",
-                   default_note="all products"),
+            Column(
+                "products",
+                Kind.SELECTOR,
+                "product selector: ids, segment:<s>, powertrain:<p>; empty = all",
+                default_note="all products",
+            ),
             _int("year_from", "first year", default_note="open", bound=YEAR),
             _int("year_to", "last year", default_note="open", bound=YEAR),
-            _float("rate", "share of the unit price paid as tariff", required=True,
-                   bound=Bound(low=0, high=5)),
+            _float(
+                "rate",
+                "share of the unit price paid as tariff",
+                required=True,
+                bound=Bound(low=0, high=5),
+            ),
         ),
         required=False,
     ),
     SheetSchema(
-        "Policies", "Rules: shares, fleet mpg, unit limits, credits, budgets.",
+        "Policies",
+        "Rules: shares, fleet mpg, unit limits, credits, budgets.",
         (
             _text("policy_id", "unique policy id", required=True),
             _text("kind", "policy kind", required=True, allowed=POLICY_KINDS),
             _float("value", "share, mpg, units, $ or options (by kind)", required=True),
-            Column("products", Kind.SELECTOR,
-                   "product selector: ids, segment:<s>, powertrain:<p>; empty = all",
-                   default_note="all products"),
-            Column("regions", Kind.SELECTOR,
-                   "region selector: ids, group:<g>, country:<c>; empty = all",
-                   default_note="all regions"),
+            Column(
+                "products",
+                Kind.SELECTOR,
+                "product selector: ids, segment:<s>, powertrain:<p>; empty = all",
+                default_note="all products",
+            ),
+            Column(
+                "regions",
+                Kind.SELECTOR,
+                "region selector: ids, group:<g>, country:<c>; empty = all",
+                default_note="all regions",
+            ),
             _text("origin", "which plants' units count", default="any", allowed=ORIGINS),
             _int("year_from", "first year", default_note="first_year", bound=YEAR),
             _int("year_to", "last year", default_note="last_year", bound=YEAR),
             _text("mode", "soft = may be violated at penalty", default="hard", allowed=MODES),
-            _float("penalty", "$ per unit of violation", unit="$/unit",
-                   default_note="required when soft", bound=NONNEG),
+            _float(
+                "penalty",
+                "$ per unit of violation",
+                unit="$/unit",
+                default_note="required when soft",
+                bound=NONNEG,
+            ),
         ),
-        required=False, key=("policy_id",),
+        required=False,
+        key=("policy_id",),
     ),
     SheetSchema(
-        "Scenarios", "Named scenarios; `base` always exists.",
+        "Scenarios",
+        "Named scenarios; `base` always exists.",
         (
             _text("scenario_id", "unique scenario id", required=True),
             _text("description", "what the scenario means"),
-            _float("probability", "weight in robust mode (normalised to sum 1)",
-                   default_note="equal shares", bound=NONNEG),
+            _float(
+                "probability",
+                "weight in robust mode (normalised to sum 1)",
+                default_note="equal shares",
+                bound=NONNEG,
+            ),
         ),
-        required=False, key=("scenario_id",),
+        required=False,
+        key=("scenario_id",),
     ),
     SheetSchema(
-        "ScenarioChanges", "Changes applied in row order to build each scenario.",
+        "ScenarioChanges",
+        "Changes applied in row order to build each scenario.",
         (
-            _text("scenario_id", "scenario", required=True,
-                  reference="Scenarios.scenario_id"),
+            _text("scenario_id", "scenario", required=True, reference="Scenarios.scenario_id"),
             _text("sheet", "the sheet changed", required=True, allowed=CHANGEABLE_SHEETS),
-            _text("match", "`;`-separated column=value conditions, all must hold (Settings: "
-                           "key=<key>); empty = all rows", default_note="all rows"),
+            _text(
+                "match",
+                "`;`-separated column=value conditions, all must hold (Settings: "
+                "key=<key>); empty = all rows",
+                default_note="all rows",
+            ),
             _text("column", "the column changed (Settings: value)", required=True),
             _text("op", "how the value changes", required=True, allowed=OPS),
             _text("value", "the operand", required=True),

@@ -54,8 +54,15 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 
 def _column_row(column: Column) -> list[str]:
-    return [f"`{column.name}`", column.type_text, column.unit, column.default_text,
-            "yes" if column.required else "", column.allowed_text, column.description]
+    return [
+        f"`{column.name}`",
+        column.type_text,
+        column.unit,
+        column.default_text,
+        "yes" if column.required else "",
+        column.allowed_text,
+        column.description,
+    ]
 
 
 def _sheet_section(schema: SheetSchema) -> list[str]:
@@ -65,13 +72,26 @@ def _sheet_section(schema: SheetSchema) -> list[str]:
     lines = [f"### {schema.name} ({need})", "", schema.description]
     if schema.key:
         lines[-1] += f" Unique: ({', '.join(schema.key)})."
-    lines += ["", *_table(("column", "type", "unit", "default", "required", "allowed values",
-                           "description"), [_column_row(c) for c in schema.columns])]
+    lines += [
+        "",
+        *_table(
+            ("column", "type", "unit", "default", "required", "allowed values", "description"),
+            [_column_row(c) for c in schema.columns],
+        ),
+    ]
     if schema.name == "Settings":
-        lines += ["", "Settings keys (an unknown key is an error):", "",
-                  *_table(("key", "type", "default", "allowed values", "meaning"),
-                          [[f"`{s.key}`", s.type_text, s.default_text, ", ".join(s.allowed),
-                            s.description] for s in SETTINGS])]
+        lines += [
+            "",
+            "Settings keys (an unknown key is an error):",
+            "",
+            *_table(
+                ("key", "type", "default", "allowed values", "meaning"),
+                [
+                    [f"`{s.key}`", s.type_text, s.default_text, ", ".join(s.allowed), s.description]
+                    for s in SETTINGS
+                ],
+            ),
+        ]
     return lines
 
 
@@ -88,7 +108,7 @@ def readme_block(text: str) -> str | None:
     start, end = text.find(START), text.find(END)
     if start < 0 or end < start:
         return None
-    return text[start + len(START):end].strip("\n") + "\n"
+    return text[start + len(START) : end].strip("\n") + "\n"
 
 
 def write_readme(path: Path = README) -> None:
@@ -97,13 +117,16 @@ def write_readme(path: Path = README) -> None:
     if start < 0 or end < start:
         raise SystemExit(f"{path}: no {START} ... {END} markers")
     block = f"{START}\n{schema_markdown()}{END}"
-    path.write_text(text[:start] + block + text[end + len(END):], encoding="utf-8")
+    path.write_text(text[:start] + block + text[end + len(END) :], encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m planner.schema_doc", description=__doc__)
-    parser.add_argument("--write-readme", action="store_true",
-                        help="replace the block between the markers in README.md")
+    parser.add_argument(
+        "--write-readme",
+        action="store_true",
+        help="replace the block between the markers in README.md",
+    )
     args = parser.parse_args(argv)
     if args.write_readme:
         write_readme()

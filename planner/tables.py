@@ -35,13 +35,14 @@ class Record:
         letter = self.letters.get(column) if column else None
         change = self.changed_by.get(column) if column else None
         if change is not None:
-            message = (f"{message} (after ScenarioChanges row {change.row}, scenario "
-                       f"{change.values.get('scenario_id')})")
+            message = (
+                f"{message} (after ScenarioChanges row {change.row}, scenario "
+                f"{change.values.get('scenario_id')})"
+            )
         return Problem(self.sheet, self.row, letter, column, message)
 
     def copy(self) -> Record:
-        return Record(self.sheet, self.row, dict(self.values), self.letters,
-                      dict(self.changed_by))
+        return Record(self.sheet, self.row, dict(self.values), self.letters, dict(self.changed_by))
 
 
 Tables = dict[str, list[Record]]
@@ -100,18 +101,22 @@ def column_check(column: Column) -> Callable[[Any], Any]:
     """Range and allowed-value check of one typed cell: returns the value or raises."""
     allowed, bound = column.allowed, column.bound
     if allowed:
+
         def check_allowed(typed: Any) -> Any:
             match = _match_allowed(typed, allowed)
             if match is None:
                 raise CoercionError(f"must be one of {', '.join(allowed)}, got {typed!r}")
             return match
+
         return check_allowed
     if bound is not None:
+
         def check_bound(typed: Any) -> Any:
             message = bound.violation(typed) if isinstance(typed, (int, float)) else None
             if message:
                 raise CoercionError(message)
             return typed
+
         return check_bound
     return lambda typed: typed
 
@@ -121,10 +126,12 @@ def column_reader(column: Column) -> Callable[[Any], Any]:
     check = column_check(column)
     kind = column.kind
     if kind is Kind.FLOAT:
+
         def read_float(value: Any) -> Any:
             if type(value) is float and math.isfinite(value):
                 return check(value)
             return check(coerce(value, kind))
+
         return read_float
     if kind is Kind.TEXT and not column.allowed:
         return lambda value: value if type(value) is str else as_text(value)
@@ -133,8 +140,10 @@ def column_reader(column: Column) -> Callable[[Any], Any]:
 
 def coerce_sheet(raw: RawSheet, problems: list[Problem]) -> list[Record]:
     schema = SHEETS_BY_NAME[raw.name]
-    readers = [(c.name, column_reader(c), c.required and c.name in raw.letters, c.default)
-               for c in schema.columns]
+    readers = [
+        (c.name, column_reader(c), c.required and c.name in raw.letters, c.default)
+        for c in schema.columns
+    ]
     records = []
     for raw_row in raw.rows:
         cells = raw_row.values
@@ -156,9 +165,7 @@ def coerce_sheet(raw: RawSheet, problems: list[Problem]) -> list[Record]:
     return records
 
 
-def check_column_value(
-    record: Record, column: Column, typed: Any, problems: list[Problem]
-) -> Any:
+def check_column_value(record: Record, column: Column, typed: Any, problems: list[Problem]) -> Any:
     """Range and allowed-value checks of one typed cell; returns the value (None if bad)."""
     if typed is None:
         return None
@@ -192,8 +199,11 @@ def coerce_settings(records: list[Record], problems: list[Problem]) -> dict[str,
     for spec in SETTINGS_BY_KEY.values():
         if spec.key not in settings:
             if spec.required:
-                problems.append(Problem("Settings", None, None, "key",
-                                        f"required setting {spec.key!r} is missing"))
+                problems.append(
+                    Problem(
+                        "Settings", None, None, "key", f"required setting {spec.key!r} is missing"
+                    )
+                )
             settings[spec.key] = spec.default
         elif settings[spec.key] is None and not spec.required:
             settings[spec.key] = spec.default
@@ -220,8 +230,11 @@ def coerce_setting(record: Record, spec: SettingSpec, problems: list[Problem]) -
     if spec.allowed:
         match = _match_allowed(typed, spec.allowed)
         if match is None:
-            problems.append(record.problem(
-                "value", f"{spec.key} must be one of {', '.join(spec.allowed)}, got {typed!r}"))
+            problems.append(
+                record.problem(
+                    "value", f"{spec.key} must be one of {', '.join(spec.allowed)}, got {typed!r}"
+                )
+            )
         return match
     if spec.bound is not None and isinstance(typed, (int, float)):
         message = spec.bound.violation(typed)

@@ -13,8 +13,13 @@ from planner.pipeline import ScenarioOutcome, SolverChoice, solve_case, with_ove
 SOLVERS = ("highs", "cbc", "scip", "cpsat")
 
 
-def solve_sheets(tmp_path: Path, sheets: Sheets, solver: str = "highs",
-                 scenario: str = "base", time_limit: float = 60.0) -> ScenarioOutcome:
+def solve_sheets(
+    tmp_path: Path,
+    sheets: Sheets,
+    solver: str = "highs",
+    scenario: str = "base",
+    time_limit: float = 60.0,
+) -> ScenarioOutcome:
     path = write(tmp_path / f"case_{solver}.xlsx", sheets)
     loaded = load_workbook_cases(path, (scenario,))
     case = with_overrides(loaded.cases[0], SolverChoice(solver, time_limit, 0.0))
@@ -37,4 +42,3 @@ def npv_of(tmp_path: Path, sheets: Sheets, solver: str = "highs") -> float:
     assert npv is not None
     assert outcome.results.objective == pytest.approx(npv, rel=1e-9, abs=1e-6)
     return npv
-

@@ -25,15 +25,21 @@ def test_broken_workbook_exits_2_without_traceback(tmp_path: Path) -> None:
     sheets = full()
     sheets["Plants"][0]["cost_index"] = -1
     path = write(tmp_path / "broken.xlsx", sheets)
-    done = subprocess.run([*_planner(), "validate", str(path)], capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [*_planner(), "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "Plants!G2  cost_index  must be > 0, got -1" in done.stderr
 
 
-def test_not_a_workbook_exits_2_with_one_line(tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_not_a_workbook_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "plants.xlsx"
     path.write_text("plant_id,country\nP1,US\n")
     assert main(["validate", str(path)]) == 2
@@ -42,15 +48,17 @@ def test_not_a_workbook_exits_2_with_one_line(tmp_path: Path,
     assert "Traceback" not in err
 
 
-def test_clean_workbook_prints_ok_and_inventory(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_clean_workbook_prints_ok_and_inventory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path / "case.xlsx", full(), extra_headers={"Plants": ["notes"]})
     assert main(["validate", str(path)]) == 0
     out = capsys.readouterr().out
     assert "Plants!I1  notes  unknown column, ignored" in out
     assert out.splitlines()[-1] == (
         f"OK {path}: 2 plants, 2 lines, 2 products, 1 regions, 1 options, 1 policies, "
-        "2 scenarios, years 2030-2031")
+        "2 scenarios, years 2030-2031"
+    )
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make not installed")
@@ -65,15 +73,17 @@ def test_make_skips_excel_lock_files(tmp_path: Path) -> None:
     inputs.mkdir()
     for name in ("us_kei.xlsx", "~$us_kei.xlsx", "mexico.xlsx", "notes.txt"):
         (inputs / name).write_bytes(b"")
-    done = subprocess.run(["make", "-n", "run"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=60, check=True)
+    done = subprocess.run(
+        ["make", "-n", "run"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True
+    )
     loop = next(line for line in done.stdout.splitlines() if "for wb in" in line)
     listed = loop.split("for wb in", 1)[1].split(";", 1)[0].split()
     assert sorted(listed) == ["inputs/mexico.xlsx", "inputs/us_kei.xlsx"]
 
 
-def test_warnings_are_shown_with_the_problems(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_warnings_are_shown_with_the_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sheets = tiny()
     sheets["Plants"][0]["cost_index"] = -1
     sheets["Plants"][0]["colour"] = "red"  # unknown column: a warning

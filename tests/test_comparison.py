@@ -14,35 +14,88 @@ from planner.io.write_comparison import write_comparison_workbook
 from planner.load import load_workbook_cases
 from planner.pipeline import ScenarioOutcome, solve_case
 
-SCENARIO_HEADERS = ["scenario", "description", "probability", "status", "NPV ($)",
-                    "NPV vs base ($)", "MIP gap", "kei units (all years)",
-                    "kei units (last year)", "domestic share", "EV share", "retool capex ($)",
-                    "retools", "launched products", "policy violations", "solve time (s)"]
+SCENARIO_HEADERS = [
+    "scenario",
+    "description",
+    "probability",
+    "status",
+    "NPV ($)",
+    "NPV vs base ($)",
+    "MIP gap",
+    "kei units (all years)",
+    "kei units (last year)",
+    "domestic share",
+    "EV share",
+    "retool capex ($)",
+    "retools",
+    "launched products",
+    "policy violations",
+    "solve time (s)",
+]
 
 
 def three_scenarios() -> Sheets:
     """tiny() plus option OPT1 (new KEI_LINE, capex 100,000) for KEI (segment 'KEI', margin
     5,000 − 10 on 80 units: worth 299,200). Scenarios: `dear` makes OPT1 cost 500,000 (not
     taken); `stuck` asks for 130 CAR from a 100-unit line (infeasible)."""
-    sheets = with_rows(tiny(), "Products", {
-        "product_id": "KEI", "segment": "KEI", "powertrain": "EV", "price": 15000,
-        "variable_cost": 10000, "mpg": 100})
+    sheets = with_rows(
+        tiny(),
+        "Products",
+        {
+            "product_id": "KEI",
+            "segment": "KEI",
+            "powertrain": "EV",
+            "price": 15000,
+            "variable_cost": 10000,
+            "mpg": 100,
+        },
+    )
     sheets = with_rows(sheets, "Compatibility", {"line_type": "KEI_LINE", "product_id": "KEI"})
-    sheets = with_rows(sheets, "Demand",
-                       {"region_id": "R1", "product_id": "KEI", "year": 2030, "units": 80})
-    sheets = with_rows(sheets, "RetoolOptions", {
-        "option_id": "OPT1", "plant_id": "P1", "to_line_type": "KEI_LINE",
-        "capacity_added": 100, "capex": 100000, "lead_time_years": 0,
-        "fixed_cost_per_year": 0})
-    sheets = with_rows(sheets, "Policies", {"policy_id": "MIN", "kind": "min_units",
-                                            "value": 0, "products": "CAR"})
-    sheets = with_rows(sheets, "Scenarios", {"scenario_id": "dear", "description": "capex ×5"},
-                       {"scenario_id": "stuck", "description": "too much CAR"})
-    return with_rows(sheets, "ScenarioChanges",
-                     {"scenario_id": "dear", "sheet": "RetoolOptions", "match": "option_id=OPT1",
-                      "column": "capex", "op": "multiply", "value": 5},
-                     {"scenario_id": "stuck", "sheet": "Policies", "match": "policy_id=MIN",
-                      "column": "value", "op": "set", "value": 130})
+    sheets = with_rows(
+        sheets, "Demand", {"region_id": "R1", "product_id": "KEI", "year": 2030, "units": 80}
+    )
+    sheets = with_rows(
+        sheets,
+        "RetoolOptions",
+        {
+            "option_id": "OPT1",
+            "plant_id": "P1",
+            "to_line_type": "KEI_LINE",
+            "capacity_added": 100,
+            "capex": 100000,
+            "lead_time_years": 0,
+            "fixed_cost_per_year": 0,
+        },
+    )
+    sheets = with_rows(
+        sheets, "Policies", {"policy_id": "MIN", "kind": "min_units", "value": 0, "products": "CAR"}
+    )
+    sheets = with_rows(
+        sheets,
+        "Scenarios",
+        {"scenario_id": "dear", "description": "capex ×5"},
+        {"scenario_id": "stuck", "description": "too much CAR"},
+    )
+    return with_rows(
+        sheets,
+        "ScenarioChanges",
+        {
+            "scenario_id": "dear",
+            "sheet": "RetoolOptions",
+            "match": "option_id=OPT1",
+            "column": "capex",
+            "op": "multiply",
+            "value": 5,
+        },
+        {
+            "scenario_id": "stuck",
+            "sheet": "Policies",
+            "match": "policy_id=MIN",
+            "column": "value",
+            "op": "set",
+            "value": 130,
+        },
+    )
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +112,9 @@ def test_one_row_per_scenario(outcomes: list[ScenarioOutcome], tmp_path: Path) -
     sheet = book["Scenarios"]
     rows = list(sheet[sheet.tables["Scenarios"].ref])
     assert [c.value for c in rows[0]] == SCENARIO_HEADERS
-    table = {r[0].value: {h: c.value for h, c in zip(SCENARIO_HEADERS, r, strict=True)}
-             for r in rows[1:]}
+    table = {
+        r[0].value: {h: c.value for h, c in zip(SCENARIO_HEADERS, r, strict=True)} for r in rows[1:]
+    }
     assert list(table) == ["base", "dear", "stuck"]
     assert table["base"]["NPV ($)"] == pytest.approx(499_000 + 299_200)
     assert table["base"]["kei units (all years)"] == 80  # segment 'KEI' is kei
@@ -91,11 +145,11 @@ def test_start_year_matrix_and_chart(outcomes: list[ScenarioOutcome], tmp_path: 
                 assert not re.search(r"<f[ >]", archive.read(name).decode()), name
 
 
-def test_policy_costs_across_scenarios(outcomes: list[ScenarioOutcome],
-                                       tmp_path: Path) -> None:
+def test_policy_costs_across_scenarios(outcomes: list[ScenarioOutcome], tmp_path: Path) -> None:
     target = tmp_path / "comparison.xlsx"
     write_comparison_workbook(target, outcomes)
     sheet = load_workbook(target)["PolicyCosts"]
     values = [r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] is not None]
-    assert values == [("MIN", "min_units", "does not bind", "does not bind", None,
-                       "binds in 0 of 3")]
+    assert values == [
+        ("MIN", "min_units", "does not bind", "does not bind", None, "binds in 0 of 3")
+    ]

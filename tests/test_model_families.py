@@ -18,29 +18,52 @@ from planner.model.economics import haversine_miles
 
 def three_years(**extra: object) -> Sheets:
     return {
-        "Settings": settings(first_year=2030, last_year=2032, discount_rate=0, mip_gap=0,
-                             **extra),
+        "Settings": settings(first_year=2030, last_year=2032, discount_rate=0, mip_gap=0, **extra),
         "Plants": [{"plant_id": "P1", "country": "US", "lat": 40.0, "lon": -85.0}],
         "PlantLines": [{"plant_id": "P1", "line_type": "UNIBODY", "capacity": 100}],
         "Products": [
-            {"product_id": "CAR", "segment": "sedan", "powertrain": "ICE", "price": 20000,
-             "variable_cost": 19000, "mpg": 30},
-            {"product_id": "KEI", "segment": "kei", "powertrain": "ICE", "price": 15000,
-             "variable_cost": 12000, "mpg": 45},
+            {
+                "product_id": "CAR",
+                "segment": "sedan",
+                "powertrain": "ICE",
+                "price": 20000,
+                "variable_cost": 19000,
+                "mpg": 30,
+            },
+            {
+                "product_id": "KEI",
+                "segment": "kei",
+                "powertrain": "ICE",
+                "price": 15000,
+                "variable_cost": 12000,
+                "mpg": 45,
+            },
         ],
-        "Compatibility": [{"line_type": "UNIBODY", "product_id": "CAR"},
-                          {"line_type": "KEI", "product_id": "KEI"}],
+        "Compatibility": [
+            {"line_type": "UNIBODY", "product_id": "CAR"},
+            {"line_type": "KEI", "product_id": "KEI"},
+        ],
         "Regions": [{"region_id": "R1", "country": "US", "lat": 40.0, "lon": -85.0}],
-        "Demand": [{"region_id": "R1", "product_id": k, "year": t, "units": 1000}
-                   for k in ("CAR", "KEI") for t in (2030, 2031, 2032)],
+        "Demand": [
+            {"region_id": "R1", "product_id": k, "year": t, "units": 1000}
+            for k in ("CAR", "KEI")
+            for t in (2030, 2031, 2032)
+        ],
         "Freight": [{"plant_id": "P1", "region_id": "R1", "cost_per_unit": 0}],
     }
 
 
 def conversion_option(**overrides: object) -> dict[str, object]:
     option: dict[str, object] = {
-        "option_id": "O1", "plant_id": "P1", "from_line_type": "UNIBODY", "to_line_type": "KEI",
-        "capacity_added": 80, "capacity_removed": 100, "capex": 100000, "lead_time_years": 1}
+        "option_id": "O1",
+        "plant_id": "P1",
+        "from_line_type": "UNIBODY",
+        "to_line_type": "KEI",
+        "capacity_added": 80,
+        "capacity_removed": 100,
+        "capex": 100000,
+        "lead_time_years": 1,
+    }
     option.update(overrides)
     return option
 
@@ -73,10 +96,14 @@ def case_removal_limit() -> Sheets:
     sheets["Settings"] = settings(first_year=2030, last_year=2030, discount_rate=0, mip_gap=0)
     sheets["Demand"] = [{"region_id": "R1", "product_id": "KEI", "year": 2030, "units": 1000}]
     sheets["Compatibility"].append({"line_type": "KEI2", "product_id": "KEI"})
-    return with_rows(sheets, "RetoolOptions",
-                     conversion_option(capacity_added=100, capex=0, lead_time_years=0),
-                     conversion_option(option_id="O2", to_line_type="KEI2", capacity_added=100,
-                                       capex=0, lead_time_years=0))
+    return with_rows(
+        sheets,
+        "RetoolOptions",
+        conversion_option(capacity_added=100, capex=0, lead_time_years=0),
+        conversion_option(
+            option_id="O2", to_line_type="KEI2", capacity_added=100, capex=0, lead_time_years=0
+        ),
+    )
 
 
 def case_once_only() -> Sheets:
@@ -85,9 +112,18 @@ def case_once_only() -> Sheets:
     300,000). Taken once in 2030: 300,000 + 3 · 50 · 3,000 − 10,000 = 740,000. (Without the
     once-only row it could be taken three times: KEI 50, 100, 150 → 1,170,000.)
     """
-    return with_rows(three_years(), "RetoolOptions",
-                     {"option_id": "NEW", "plant_id": "P1", "to_line_type": "KEI",
-                      "capacity_added": 50, "capex": 10000, "lead_time_years": 0})
+    return with_rows(
+        three_years(),
+        "RetoolOptions",
+        {
+            "option_id": "NEW",
+            "plant_id": "P1",
+            "to_line_type": "KEI",
+            "capacity_added": 50,
+            "capex": 10000,
+            "lead_time_years": 0,
+        },
+    )
 
 
 def case_fixed_cost_and_discounting() -> Sheets:
@@ -155,25 +191,40 @@ def case_tariff() -> Sheets:
     20,000 − 12,000 − 10 − 5,000 = 2,990 < P1's 4,990. P1 sells 100, MX 50:
     NPV = 499,000 + 149,500 = 648,500."""
     sheets = tiny()
-    sheets["Plants"].append({"plant_id": "MX1", "country": "MX", "lat": 20.0, "lon": -100.0,
-                             "cost_index": 0.8})
+    sheets["Plants"].append(
+        {"plant_id": "MX1", "country": "MX", "lat": 20.0, "lon": -100.0, "cost_index": 0.8}
+    )
     sheets["PlantLines"].append({"plant_id": "MX1", "line_type": "UNIBODY", "capacity": 100})
     sheets["Freight"].append({"plant_id": "MX1", "region_id": "R1", "cost_per_unit": 10})
-    sheets["Tariffs"] = [{"origin_country": "MX", "market_country": "US", "rate": 0.25,
-                          "year_from": 2030, "year_to": 2030},
-                         {"origin_country": "MX", "market_country": "US", "rate": 0.9,
-                          "year_from": 2031}]
+    sheets["Tariffs"] = [
+        {
+            "origin_country": "MX",
+            "market_country": "US",
+            "rate": 0.25,
+            "year_from": 2030,
+            "year_to": 2030,
+        },
+        {"origin_country": "MX", "market_country": "US", "rate": 0.9, "year_from": 2031},
+    ]
     return sheets
 
 
 def case_credit() -> Sheets:
     """tiny() with a credit of 500 $/unit for domestic ICE units sold in R1 and a fee of −200
     for imports (none): NPV = 100 · (4,990 + 500) = 549,000."""
-    return with_rows(tiny(), "Policies",
-                     {"policy_id": "CREDIT", "kind": "credit_per_unit", "value": 500,
-                      "products": "powertrain:ICE", "regions": "R1", "origin": "domestic"},
-                     {"policy_id": "FEE", "kind": "credit_per_unit", "value": -200,
-                      "origin": "import"})
+    return with_rows(
+        tiny(),
+        "Policies",
+        {
+            "policy_id": "CREDIT",
+            "kind": "credit_per_unit",
+            "value": 500,
+            "products": "powertrain:ICE",
+            "regions": "R1",
+            "origin": "domestic",
+        },
+        {"policy_id": "FEE", "kind": "credit_per_unit", "value": -200, "origin": "import"},
+    )
 
 
 def case_demand_price() -> Sheets:
@@ -188,13 +239,17 @@ CASES: dict[str, tuple[Callable[[], Sheets], float]] = {
     "conversion_lead_time": (case_conversion_with_lead_time, 380_000),
     "removal_limit": (case_removal_limit, 300_000),
     "once_only": (case_once_only, 740_000),
-    "fixed_cost_discounting": (case_fixed_cost_and_discounting,
-                               220_000 * (1 / 1.1 + 1 / 1.21) - 100_000),
+    "fixed_cost_discounting": (
+        case_fixed_cost_and_discounting,
+        220_000 * (1 / 1.1 + 1 / 1.21) - 100_000,
+    ),
     "terminal_years": (case_terminal_years, 499_000 * (1 + (1 / 1.1) * (1 + 1 / 1.1 + 1 / 1.21))),
     "launch_cost_paid": (case_launch_cost_paid, 300_000),
     "launch_cost_worth_it": (case_launch_cost_worth_it, 330_000),
-    "freight_distance": (case_freight_by_distance,
-                         100 * (5000 - (3958.8 * math.pi / 180 * 1.2 * 0.30 + 25))),
+    "freight_distance": (
+        case_freight_by_distance,
+        100 * (5000 - (3958.8 * math.pi / 180 * 1.2 * 0.30 + 25)),
+    ),
     "freight_lane": (case_freight_by_lane, 749_000),
     "tariff": (case_tariff, 648_500),
     "credit": (case_credit, 549_000),
@@ -206,8 +261,9 @@ CASES: dict[str, tuple[Callable[[], Sheets], float]] = {
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_hand_solved_case(tmp_path: Path, name: str, solver: str) -> None:
     build, expected = CASES[name]
-    assert npv_of(tmp_path, build(), solver) == pytest.approx(expected, rel=tolerance(solver),
-                                                             abs=0.01)
+    assert npv_of(tmp_path, build(), solver) == pytest.approx(
+        expected, rel=tolerance(solver), abs=0.01
+    )
 
 
 def test_haversine_one_degree_of_latitude() -> None:
@@ -235,8 +291,9 @@ def test_launch_decision_reported(tmp_path: Path) -> None:
 def test_no_variables_for_impossible_cells(tmp_path: Path) -> None:
     """No x for an incompatible line, no s where a lane has no demand that year."""
     sheets = case_conversion_with_lead_time()
-    sheets["Demand"] = [d for d in sheets["Demand"] if not (d["product_id"] == "KEI"
-                                                            and d["year"] == 2031)]
+    sheets["Demand"] = [
+        d for d in sheets["Demand"] if not (d["product_id"] == "KEI" and d["year"] == 2031)
+    ]
     outcome = solve_sheets(tmp_path, sheets)
     names = outcome.results.model_size
     assert names["variables"] > 0

@@ -23,18 +23,23 @@ def lines(problems: tuple[Problem, ...] | list[Problem]) -> list[str]:
     return [str(p) for p in problems]
 
 
-def raw_workbook(path: Path, sheet_data: dict[str, str], shared: list[str] | None = None,
-                 prolog: str = "") -> Path:
+def raw_workbook(
+    path: Path, sheet_data: dict[str, str], shared: list[str] | None = None, prolog: str = ""
+) -> Path:
     """`write_raw` plus the content-type overrides Excel writes (openpyxl finds parts by them)."""
     write_raw(path, sheet_data, shared, prolog)
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     kinds = {"xl/workbook.xml": "sheet.main", "xl/sharedStrings.xml": "sharedStrings"}
     kinds.update({n: "worksheet" for n in parts if n.startswith("xl/worksheets/")})
-    overrides = "".join(f'<Override PartName="/{name}" ContentType="{SPREADSHEETML}.{kind}+xml"/>'
-                        for name, kind in kinds.items() if name in parts)
+    overrides = "".join(
+        f'<Override PartName="/{name}" ContentType="{SPREADSHEETML}.{kind}+xml"/>'
+        for name, kind in kinds.items()
+        if name in parts
+    )
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-        b"</Types>", overrides.encode() + b"</Types>")
+        b"</Types>", overrides.encode() + b"</Types>"
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
@@ -65,10 +70,12 @@ def test_formula_read_by_saved_value(tmp_path: Path) -> None:
 
 
 def test_formula_whose_saved_value_is_empty_text_is_an_empty_cell(tmp_path: Path) -> None:
-    data = ('<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>plant_id</t></is></c>'
-            '<c r="B1" t="inlineStr"><is><t>state</t></is></c></row><row r="2">'
-            '<c r="A2" t="str"><f>"P"&amp;1</f><v>P1</v></c>'
-            '<c r="B2" t="str"><f>""</f><v></v></c></row></sheetData>')  # as Excel saves it
+    data = (
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>plant_id</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>state</t></is></c></row><row r="2">'
+        '<c r="A2" t="str"><f>"P"&amp;1</f><v>P1</v></c>'
+        '<c r="B2" t="str"><f>""</f><v></v></c></row></sheetData>'
+    )  # as Excel saves it
     raw = read_workbook(raw_workbook(tmp_path / "raw.xlsx", {"Plants": data}))
     assert raw.sheets["Plants"].rows[0].values == {"plant_id": "P1"}
     assert not [p for p in raw.problems if p.sheet == "Plants" and p.row]
@@ -81,7 +88,8 @@ def test_formula_without_saved_value_names_the_cell(tmp_path: Path) -> None:
         load_workbook_cases(write(tmp_path / "uncalc.xlsx", sheets))
     assert lines(info.value.problems) == [
         "PlantLines!C2  capacity  formula has no saved value: open the file in Excel, let it "
-        "calculate and save it, or type the value"]
+        "calculate and save it, or type the value"
+    ]
 
 
 def test_excel_error_value_names_the_cell(tmp_path: Path) -> None:
@@ -90,8 +98,8 @@ def test_excel_error_value_names_the_cell(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_workbook_cases(write_calculated(tmp_path / "error.xlsx", sheets))
     assert lines(info.value.problems) == [
-        "Products!D2  price  holds the Excel error #DIV/0!; correct the formula or type the "
-        "value"]
+        "Products!D2  price  holds the Excel error #DIV/0!; correct the formula or type the value"
+    ]
 
 
 def test_text_that_looks_like_a_formula_or_an_error_stays_text(tmp_path: Path) -> None:
@@ -107,13 +115,16 @@ def test_text_that_looks_like_a_formula_or_an_error_stays_text(tmp_path: Path) -
 
 
 def test_excel_error_typed_in_a_cell_names_the_cell(tmp_path: Path) -> None:
-    data = ('<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>plant_id</t></is></c>'
-            '<c r="B1" t="inlineStr"><is><t>lat</t></is></c></row><row r="2">'
-            '<c r="A2" t="inlineStr"><is><t>P1</t></is></c><c r="B2" t="e"><v>#N/A</v></c>'
-            '</row></sheetData>')
+    data = (
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>plant_id</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>lat</t></is></c></row><row r="2">'
+        '<c r="A2" t="inlineStr"><is><t>P1</t></is></c><c r="B2" t="e"><v>#N/A</v></c>'
+        "</row></sheetData>"
+    )
     raw = read_workbook(raw_workbook(tmp_path / "raw.xlsx", {"Plants": data}))
     assert [str(p) for p in raw.problems if p.row] == [
-        "Plants!B2  lat  holds the Excel error #N/A; correct the formula or type the value"]
+        "Plants!B2  lat  holds the Excel error #N/A; correct the formula or type the value"
+    ]
     assert raw.sheets["Plants"].rows[0].unreadable == {"lat"}
 
 
@@ -128,28 +139,34 @@ def test_number_formatted_as_a_date_reads_as_the_number(tmp_path: Path) -> None:
 
 
 def test_rows_beyond_a_stale_dimension_are_read(tmp_path: Path) -> None:
-    data = ('<dimension ref="A1:A2"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is>'
-            '<t>line_type</t></is></c><c r="B1" t="inlineStr"><is><t>product_id</t></is></c>'
-            '</row><row r="2"><c r="A2" t="inlineStr"><is><t>L1</t></is></c><c r="B2" '
-            't="inlineStr"><is><t>P1</t></is></c></row><row r="3"><c r="A3" t="inlineStr">'
-            '<is><t>L2</t></is></c><c r="B3" t="inlineStr"><is><t>P2</t></is></c></row>'
-            '</sheetData>')
+    data = (
+        '<dimension ref="A1:A2"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is>'
+        '<t>line_type</t></is></c><c r="B1" t="inlineStr"><is><t>product_id</t></is></c>'
+        '</row><row r="2"><c r="A2" t="inlineStr"><is><t>L1</t></is></c><c r="B2" '
+        't="inlineStr"><is><t>P1</t></is></c></row><row r="3"><c r="A3" t="inlineStr">'
+        '<is><t>L2</t></is></c><c r="B3" t="inlineStr"><is><t>P2</t></is></c></row>'
+        "</sheetData>"
+    )
     raw = read_workbook(raw_workbook(tmp_path / "raw.xlsx", {"Compatibility": data}))
     assert [r.values for r in raw.sheets["Compatibility"].rows] == [
-        {"line_type": "L1", "product_id": "P1"}, {"line_type": "L2", "product_id": "P2"}]
+        {"line_type": "L1", "product_id": "P1"},
+        {"line_type": "L2", "product_id": "P2"},
+    ]
 
 
 def test_extra_column_is_a_warning(tmp_path: Path) -> None:
     path = write(tmp_path / "extra.xlsx", tiny(), extra_headers={"Plants": ["notes", "cost_idx"]})
     assert lines(load_workbook_cases(path).warnings) == [
         "Plants!I1  notes  unknown column, ignored",
-        "Plants!J1  cost_idx  unknown column, ignored (did you mean cost_index?)"]
+        "Plants!J1  cost_idx  unknown column, ignored (did you mean cost_index?)",
+    ]
 
 
 def test_names_match_ignoring_case_and_spaces(tmp_path: Path) -> None:
     titles = {"Plants": " plants ", "PlantLines": "PLANTLINES", "Settings": "settings "}
-    path = write(tmp_path / "case.xlsx", full(), titles=titles,
-                 header=lambda name: f" {name.upper()} ")
+    path = write(
+        tmp_path / "case.xlsx", full(), titles=titles, header=lambda name: f" {name.upper()} "
+    )
     loaded = load_workbook_cases(path)
     assert loaded.warnings == ()
     assert [p.plant_id for p in loaded.cases[0].plants] == ["P1", "P2"]
@@ -161,7 +178,10 @@ def test_empty_rows_are_skipped_and_rows_keep_their_excel_row(tmp_path: Path) ->
     sheets["Demand"].insert(0, {})  # and row 2
     case = load_workbook_cases(write(tmp_path / "gaps.xlsx", sheets)).cases[0]
     assert [(d.product_id, d.year, d.source.row) for d in case.demand] == [
-        ("CAR", 2030, 3), ("KEI", 2030, 5), ("CAR", 2031, 6)]
+        ("CAR", 2030, 3),
+        ("KEI", 2030, 5),
+        ("CAR", 2031, 6),
+    ]
 
 
 def test_structure_problems(tmp_path: Path) -> None:
@@ -182,25 +202,33 @@ def test_structure_problems(tmp_path: Path) -> None:
 def test_misspelt_sheet_is_a_warning(tmp_path: Path) -> None:
     path = write(tmp_path / "case.xlsx", {**tiny(), "Polices": []})
     assert lines(load_workbook_cases(path).warnings) == [
-        "Polices  -  sheet is not an input sheet and is ignored; did you mean Policies?"]
+        "Polices  -  sheet is not an input sheet and is ignored; did you mean Policies?"
+    ]
 
 
 def test_shared_strings_rich_text_and_phonetic_runs(tmp_path: Path) -> None:
-    shared = ["<si><t>region_id</t></si>", "<si><t>name</t></si>",
-              "<si><r><t>R</t></r><r><rPr><b/></rPr><t>1</t></r></si>",
-              '<si><t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh></si>']
-    data = ('<x:sheetData xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            '<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="s"><x:v>1</x:v>'
-            '</x:c></x:row><x:row r="2"><x:c r="A2" t="s"><x:v>2</x:v></x:c>'
-            '<x:c r="B2" t="s"><x:v>3</x:v></x:c></x:row></x:sheetData>')
+    shared = [
+        "<si><t>region_id</t></si>",
+        "<si><t>name</t></si>",
+        "<si><r><t>R</t></r><r><rPr><b/></rPr><t>1</t></r></si>",
+        '<si><t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh></si>',
+    ]
+    data = (
+        '<x:sheetData xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="s"><x:v>1</x:v>'
+        '</x:c></x:row><x:row r="2"><x:c r="A2" t="s"><x:v>2</x:v></x:c>'
+        '<x:c r="B2" t="s"><x:v>3</x:v></x:c></x:row></x:sheetData>'
+    )
     raw = read_workbook(raw_workbook(tmp_path / "raw.xlsx", {"Regions": data}, shared))
     assert raw.sheets["Regions"].rows[0].values == {"region_id": "R1", "name": "東京"}
 
 
 def test_cells_without_references_and_inline_strings(tmp_path: Path) -> None:
-    data = ('<sheetData><row><c t="inlineStr"><is><t>key</t></is></c><c t="inlineStr"><is>'
-            '<t>value</t></is></c></row><row><c t="inlineStr"><is><t> first_year </t></is></c>'
-            '<c><v>2030</v></c></row></sheetData>')
+    data = (
+        '<sheetData><row><c t="inlineStr"><is><t>key</t></is></c><c t="inlineStr"><is>'
+        '<t>value</t></is></c></row><row><c t="inlineStr"><is><t> first_year </t></is></c>'
+        "<c><v>2030</v></c></row></sheetData>"
+    )
     raw = read_workbook(raw_workbook(tmp_path / "raw.xlsx", {"Settings": data}))
     assert raw.sheets["Settings"].rows[0].values == {"key": "first_year", "value": 2030.0}
     assert raw.sheets["Settings"].rows[0].row == 2
@@ -262,8 +290,9 @@ NOT_WORKBOOKS: list[tuple[str, Callable[[Path], None], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("case", "spoil", "fragment"), NOT_WORKBOOKS,
-                         ids=[n[0] for n in NOT_WORKBOOKS])
+@pytest.mark.parametrize(
+    ("case", "spoil", "fragment"), NOT_WORKBOOKS, ids=[n[0] for n in NOT_WORKBOOKS]
+)
 def test_not_a_workbook_is_one_clear_error(
     tmp_path: Path, case: str, spoil: Callable[[Path], None], fragment: str
 ) -> None:
@@ -278,8 +307,10 @@ def test_not_a_workbook_is_one_clear_error(
 
 
 def test_dtd_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    prolog = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-              '<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>')
+    prolog = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+    )
     path = raw_workbook(tmp_path / "dtd.xlsx", {"Settings": "<sheetData/>"}, prolog=prolog)
     with pytest.raises(InputError) as info:
         read_workbook(path)
@@ -293,10 +324,12 @@ def test_dtd_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 def test_doctype_without_declarations_is_harmless(tmp_path: Path) -> None:
     """defusedxml (as openpyxl calls it) refuses entity declarations, not a bare DOCTYPE."""
-    data = ('<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>key</t></is></c></row>'
-            '</sheetData>')
-    path = raw_workbook(tmp_path / "doctype.xlsx", {"Settings": data},
-                        prolog='<?xml version="1.0"?><!DOCTYPE worksheet>')
+    data = '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>key</t></is></c></row></sheetData>'
+    path = raw_workbook(
+        tmp_path / "doctype.xlsx",
+        {"Settings": data},
+        prolog='<?xml version="1.0"?><!DOCTYPE worksheet>',
+    )
     assert "Settings" in read_workbook(path).sheets
 
 
@@ -306,17 +339,28 @@ def test_openpyxl_parses_through_defusedxml() -> None:
     assert openpyxl.xml.DEFUSEDXML  # what refuses entity declarations in every part
 
 
-@pytest.mark.parametrize(("data", "fragment"), [
-    ('<dimension ref="A1:C5000000"/><sheetData/>', "claims 5,000,000 rows"),
-    ('<dimension ref="A1:XFE2"/><sheetData/>', "claims 16,385 columns"),
-    ('<sheetData><row r="2000000"><c r="A2000000"><v>1</v></c></row></sheetData>',
-     "has rows beyond row 1,048,576, Excel's last row"),
-    ('<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>plant_id</t></is></c></row>'
-     '<row r="1048577"><c r="A1048577" t="inlineStr"><is><t>P1</t></is></c></row>'
-     '</sheetData>', "has rows beyond row 1,048,576"),
-    ('<sheetData><row r="1"><c r="XFE1"><v>1</v></c></row></sheetData>',
-     "has a cell in column XFE, beyond Excel's 16,384 columns"),
-], ids=["claimed rows", "claimed columns", "row number", "first row beyond", "column"])
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        ('<dimension ref="A1:C5000000"/><sheetData/>', "claims 5,000,000 rows"),
+        ('<dimension ref="A1:XFE2"/><sheetData/>', "claims 16,385 columns"),
+        (
+            '<sheetData><row r="2000000"><c r="A2000000"><v>1</v></c></row></sheetData>',
+            "has rows beyond row 1,048,576, Excel's last row",
+        ),
+        (
+            '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>plant_id</t></is></c></row>'
+            '<row r="1048577"><c r="A1048577" t="inlineStr"><is><t>P1</t></is></c></row>'
+            "</sheetData>",
+            "has rows beyond row 1,048,576",
+        ),
+        (
+            '<sheetData><row r="1"><c r="XFE1"><v>1</v></c></row></sheetData>',
+            "has a cell in column XFE, beyond Excel's 16,384 columns",
+        ),
+    ],
+    ids=["claimed rows", "claimed columns", "row number", "first row beyond", "column"],
+)
 def test_absurd_sizes_are_refused(tmp_path: Path, data: str, fragment: str) -> None:
     raw = read_workbook(raw_workbook(tmp_path / "big.xlsx", {"Plants": data}))
     found = [p for p in raw.problems if p.sheet == "Plants"]

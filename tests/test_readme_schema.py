@@ -12,7 +12,8 @@ def test_readme_block_equals_schema_markdown() -> None:
     block = readme_block(README.read_text(encoding="utf-8"))
     assert block is not None, "README.md has no <!-- schema:start --> ... end markers"
     assert block == schema_markdown(), (
-        "README.md is out of date: run `python -m planner.schema_doc --write-readme`")
+        "README.md is out of date: run `python -m planner.schema_doc --write-readme`"
+    )
 
 
 def test_schema_markdown_has_every_sheet_column_and_setting() -> None:

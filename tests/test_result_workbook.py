@@ -28,54 +28,151 @@ from planner.load import load_workbook_cases
 from planner.pipeline import ScenarioOutcome, solve_case
 from planner.solve.result import Status
 
-SHEETS = ["Summary", "Retooling", "Production", "Sales", "Capacity", "Policies", "CashFlow",
-          "RunInfo", "ChartData"]
+SHEETS = [
+    "Summary",
+    "Retooling",
+    "Production",
+    "Sales",
+    "Capacity",
+    "Policies",
+    "CashFlow",
+    "RunInfo",
+    "ChartData",
+]
 HEADERS = {
-    "Retooling": ["option", "taken", "plant", "plant name", "state", "from line", "to line",
-                  "capacity added (units/yr)", "capacity removed (units/yr)", "start year",
-                  "online year", "capex ($)", "fixed cost ($/yr)", "lead time (yrs)",
-                  "could start from", "could start until", "input row"],
+    "Retooling": [
+        "option",
+        "taken",
+        "plant",
+        "plant name",
+        "state",
+        "from line",
+        "to line",
+        "capacity added (units/yr)",
+        "capacity removed (units/yr)",
+        "start year",
+        "online year",
+        "capex ($)",
+        "fixed cost ($/yr)",
+        "lead time (yrs)",
+        "could start from",
+        "could start until",
+        "input row",
+    ],
     "Production": ["plant", "plant name", "line", "product", "segment", "year", "units"],
-    "Sales": ["plant", "region", "product", "segment", "year", "units", "price ($)",
-              "freight ($/unit)", "tariff ($/unit)", "credit ($/unit)",
-              "production cost ($/unit)", "margin ($/unit)", "margin ($)"],
+    "Sales": [
+        "plant",
+        "region",
+        "product",
+        "segment",
+        "year",
+        "units",
+        "price ($)",
+        "freight ($/unit)",
+        "tariff ($/unit)",
+        "credit ($/unit)",
+        "production cost ($/unit)",
+        "margin ($/unit)",
+        "margin ($)",
+    ],
     "UnmetDemand": ["region", "product", "year", "demand", "sold", "unmet", "unmet share"],
-    "Capacity": ["plant", "plant name", "line", "retooled to", "year", "existing", "removed",
-                 "added", "available", "used", "utilization"],
-    "Policies": ["policy", "kind", "mode", "year", "rule", "required", "achieved", "binding",
-                 "slack", "violation", "penalty cost ($, undiscounted)",
-                 "shadow price ($ per unit)", "unit", "input row"],
-    "CashFlow": ["year", "revenue", "production cost", "freight", "tariffs", "credits",
-                 "fixed costs", "penalties", "operating", "capex", "launch costs",
-                 "window penalties", "net (undiscounted)", "discount factor",
-                 "operating weight", "discounted", "cumulative NPV"],
+    "Capacity": [
+        "plant",
+        "plant name",
+        "line",
+        "retooled to",
+        "year",
+        "existing",
+        "removed",
+        "added",
+        "available",
+        "used",
+        "utilization",
+    ],
+    "Policies": [
+        "policy",
+        "kind",
+        "mode",
+        "year",
+        "rule",
+        "required",
+        "achieved",
+        "binding",
+        "slack",
+        "violation",
+        "penalty cost ($, undiscounted)",
+        "shadow price ($ per unit)",
+        "unit",
+        "input row",
+    ],
+    "CashFlow": [
+        "year",
+        "revenue",
+        "production cost",
+        "freight",
+        "tariffs",
+        "credits",
+        "fixed costs",
+        "penalties",
+        "operating",
+        "capex",
+        "launch costs",
+        "window penalties",
+        "net (undiscounted)",
+        "discount factor",
+        "operating weight",
+        "discounted",
+        "cumulative NPV",
+    ],
 }
 
 
 def two_regions() -> Sheets:
     """tiny() plus region R2 (demand 150 CAR) whose lane costs 1,010 $/unit: a unit sold in
     R2 earns 20,000 − 15,000 − 1,010 = 3,990, one sold in R1 earns 4,990."""
-    sheets = with_rows(tiny(), "Regions",
-                       {"region_id": "R2", "country": "US", "lat": 30.0, "lon": -90.0})
-    sheets = with_rows(sheets, "Demand",
-                       {"region_id": "R2", "product_id": "CAR", "year": 2030, "units": 150})
-    return with_rows(sheets, "Freight",
-                     {"plant_id": "P1", "region_id": "R2", "cost_per_unit": 1010})
+    sheets = with_rows(
+        tiny(), "Regions", {"region_id": "R2", "country": "US", "lat": 30.0, "lon": -90.0}
+    )
+    sheets = with_rows(
+        sheets, "Demand", {"region_id": "R2", "product_id": "CAR", "year": 2030, "units": 150}
+    )
+    return with_rows(
+        sheets, "Freight", {"plant_id": "P1", "region_id": "R2", "cost_per_unit": 1010}
+    )
 
 
 def with_kei_option(sheets: Sheets) -> Sheets:
     """A new KEI_LINE (100 units, capex 100,000, online at once) for product KEI (segment
     'Kei', price 15,000, cost 10,000, demand 80 in R1): worth 80 × (5,000 − 10) − 100,000."""
-    sheets = with_rows(sheets, "Products", {
-        "product_id": "KEI", "segment": "Kei", "powertrain": "EV", "price": 15000,
-        "variable_cost": 10000, "mpg": 100})
+    sheets = with_rows(
+        sheets,
+        "Products",
+        {
+            "product_id": "KEI",
+            "segment": "Kei",
+            "powertrain": "EV",
+            "price": 15000,
+            "variable_cost": 10000,
+            "mpg": 100,
+        },
+    )
     sheets = with_rows(sheets, "Compatibility", {"line_type": "KEI_LINE", "product_id": "KEI"})
-    sheets = with_rows(sheets, "Demand",
-                       {"region_id": "R1", "product_id": "KEI", "year": 2030, "units": 80})
-    return with_rows(sheets, "RetoolOptions", {
-        "option_id": "OPT1", "plant_id": "P1", "to_line_type": "KEI_LINE",
-        "capacity_added": 100, "capex": 100000, "lead_time_years": 0,
-        "fixed_cost_per_year": 0})
+    sheets = with_rows(
+        sheets, "Demand", {"region_id": "R1", "product_id": "KEI", "year": 2030, "units": 80}
+    )
+    return with_rows(
+        sheets,
+        "RetoolOptions",
+        {
+            "option_id": "OPT1",
+            "plant_id": "P1",
+            "to_line_type": "KEI_LINE",
+            "capacity_added": 100,
+            "capex": 100000,
+            "lead_time_years": 0,
+            "fixed_cost_per_year": 0,
+        },
+    )
 
 
 def solved(tmp_path: Path, sheets: Sheets, name: str = "case") -> ScenarioOutcome:
@@ -94,8 +191,11 @@ def table_rows(sheet: Worksheet, table: str) -> list[dict[str, Any]]:
     ref = sheet.tables[table].ref
     rows = [list(r) for r in sheet[ref]]
     headers = [c.value for c in rows[0]]
-    return [dict(zip(headers, (c.value for c in row), strict=True)) for row in rows[1:]
-            if any(c.value is not None for c in row)]
+    return [
+        dict(zip(headers, (c.value for c in row), strict=True))
+        for row in rows[1:]
+        if any(c.value is not None for c in row)
+    ]
 
 
 def table_headers(sheet: Worksheet, table: str) -> list[str]:
@@ -106,8 +206,17 @@ def table_headers(sheet: Worksheet, table: str) -> list[str]:
 def kei_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp_path = tmp_path_factory.mktemp("kei")
     sheets = with_kei_option(two_regions())
-    sheets = with_rows(sheets, "Policies", {"policy_id": "MIN_R2", "kind": "min_units",
-                                            "value": 60, "products": "CAR", "regions": "R2"})
+    sheets = with_rows(
+        sheets,
+        "Policies",
+        {
+            "policy_id": "MIN_R2",
+            "kind": "min_units",
+            "value": 60,
+            "products": "CAR",
+            "regions": "R2",
+        },
+    )
     return run_cli(tmp_path, sheets)
 
 
@@ -115,10 +224,15 @@ def test_sheets_in_order_with_headers(kei_run: Path) -> None:
     book = load_workbook(kei_run / "base.xlsx")
     assert book.sheetnames == SHEETS
     assert book["ChartData"].sheet_state == "hidden"
-    for sheet_name, table in [("Retooling", "Retooling"), ("Production", "Production"),
-                              ("Sales", "Sales"), ("Sales", "UnmetDemand"),
-                              ("Capacity", "Capacity"), ("Policies", "Policies"),
-                              ("CashFlow", "CashFlow")]:
+    for sheet_name, table in [
+        ("Retooling", "Retooling"),
+        ("Production", "Production"),
+        ("Sales", "Sales"),
+        ("Sales", "UnmetDemand"),
+        ("Capacity", "Capacity"),
+        ("Policies", "Policies"),
+        ("CashFlow", "CashFlow"),
+    ]:
         assert table_headers(book[sheet_name], table) == HEADERS[table], table
         assert book[sheet_name].freeze_panes is not None
 
@@ -127,8 +241,10 @@ def test_summary_reads_the_plan(kei_run: Path) -> None:
     """Hand computation: KEI pays (80 × 4,990 − 100,000 = 299,200), so OPT1 is taken in 2030;
     MIN_R2 forces 60 CAR to R2: NPV = 40 × 4,990 + 60 × 3,990 + 299,200 = 738,200."""
     sheet = load_workbook(kei_run / "base.xlsx")["Summary"]
-    metrics = {row[0]: row[1] for row in sheet.iter_rows(min_row=5, max_row=20, max_col=2,
-                                                          values_only=True)}
+    metrics = {
+        row[0]: row[1]
+        for row in sheet.iter_rows(min_row=5, max_row=20, max_col=2, values_only=True)
+    }
     assert metrics["status"] == "optimal"
     assert metrics["NPV ($)"] == pytest.approx(738_200)
     assert metrics["retools"] == 1
@@ -149,16 +265,35 @@ def test_cashflow_total_equals_json_npv(kei_run: Path) -> None:
     assert years[-1]["cumulative NPV"] == pytest.approx(npv, abs=0.01)
 
 
-@pytest.mark.parametrize(("policy", "step"), [
-    # Binding at 60: 40 to R1, 60 to R2. One more unit in R2 moves a car from R1 to R2 and
-    # loses 4,990 − 3,990 = 1,000 of NPV (439,000 → 438,000).
-    ({"policy_id": "MIN_R2", "kind": "min_units", "value": 60, "products": "CAR",
-      "regions": "R2"}, +1),
-    # Binding at 50: 50 to R1, 50 to R2. One unit less in R1 moves a car to R2: −1,000
-    # (449,000 → 448,000).
-    ({"policy_id": "MAX_R1", "kind": "max_units", "value": 50, "products": "CAR",
-      "regions": "R1"}, -1),
-])
+@pytest.mark.parametrize(
+    ("policy", "step"),
+    [
+        # Binding at 60: 40 to R1, 60 to R2. One more unit in R2 moves a car from R1 to R2 and
+        # loses 4,990 − 3,990 = 1,000 of NPV (439,000 → 438,000).
+        (
+            {
+                "policy_id": "MIN_R2",
+                "kind": "min_units",
+                "value": 60,
+                "products": "CAR",
+                "regions": "R2",
+            },
+            +1,
+        ),
+        # Binding at 50: 50 to R1, 50 to R2. One unit less in R1 moves a car to R2: −1,000
+        # (449,000 → 448,000).
+        (
+            {
+                "policy_id": "MAX_R1",
+                "kind": "max_units",
+                "value": 50,
+                "products": "CAR",
+                "regions": "R1",
+            },
+            -1,
+        ),
+    ],
+)
 def test_shadow_price_matches_finite_difference(
     tmp_path: Path, policy: dict[str, Any], step: int
 ) -> None:
@@ -168,8 +303,9 @@ def test_shadow_price_matches_finite_difference(
     assert row["binding"] == "yes"
     assert row["unit"] == "vehicles"
     case = outcome.results.case
-    tightened = replace(case, policies=tuple(replace(p, value=p.value + step)
-                                             for p in case.policies))
+    tightened = replace(
+        case, policies=tuple(replace(p, value=p.value + step) for p in case.policies)
+    )
     before, after = outcome.results.npv, solve_case(tightened).results.npv
     assert before is not None and after is not None
     assert row["shadow price ($ per unit)"] == pytest.approx(before - after, abs=1e-6)
@@ -179,16 +315,21 @@ def test_shadow_price_matches_finite_difference(
 def test_capex_budget_has_no_marginal_price_with_the_plan_fixed(tmp_path: Path) -> None:
     """A budget of exactly OPT1's capex binds, but its row holds only the fixed start
     decision, so the LP price is 0; lowering it by $1 drops OPT1 (a jump of 299,200)."""
-    sheets = with_rows(with_kei_option(tiny()), "Policies", {
-        "policy_id": "CAPEX", "kind": "capex_budget_total", "value": 100000})
+    sheets = with_rows(
+        with_kei_option(tiny()),
+        "Policies",
+        {"policy_id": "CAPEX", "kind": "capex_budget_total", "value": 100000},
+    )
     outcome = solved(tmp_path, sheets)
     write_scenario_workbook(tmp_path / "base.xlsx", outcome)
     book = load_workbook(tmp_path / "base.xlsx")
     row = table_rows(book["Policies"], "Policies")[0]
     assert (row["year"], row["binding"], row["unit"]) == ("window", "yes", "$")
     assert row["shadow price ($ per unit)"] == 0
-    assert "CAPEX binds over its window; with the retooling plan fixed it has no marginal " \
-           "price" in book["Summary"]["A2"].value
+    assert (
+        "CAPEX binds over its window; with the retooling plan fixed it has no marginal "
+        "price" in book["Summary"]["A2"].value
+    )
 
 
 NASTY = {"P1": '=HYPERLINK("http://x","y")', "CAR": "+1", "R1": "@x", "UNIBODY": "-x"}
@@ -227,8 +368,9 @@ def test_formula_looking_names_stay_text(tmp_path: Path) -> None:
     assert {(r["product"], r["region"]) for r in sales} >= {(NASTY["CAR"], NASTY["R1"])}
 
 
-def test_locked_target_keeps_the_previous_file(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_locked_target_keeps_the_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     outcome = solved(tmp_path, tiny())
     target = tmp_path / "out" / "base.xlsx"
     write_scenario_workbook(target, outcome)
@@ -249,8 +391,11 @@ def test_locked_target_keeps_the_previous_file(tmp_path: Path,
 
 def test_infeasible_case_gets_a_diagnosis_sheet(tmp_path: Path) -> None:
     """Capacity 100 cannot meet a hard minimum of 130: the diagnosis says 'short by 30'."""
-    sheets = with_rows(tiny(), "Policies", {"policy_id": "MIN", "kind": "min_units",
-                                            "value": 130, "products": "CAR"})
+    sheets = with_rows(
+        tiny(),
+        "Policies",
+        {"policy_id": "MIN", "kind": "min_units", "value": 130, "products": "CAR"},
+    )
     outcome = solved(tmp_path, sheets)
     assert outcome.results.status is Status.INFEASIBLE
     write_scenario_workbook(tmp_path / "base.xlsx", outcome)
@@ -266,13 +411,24 @@ def test_infeasible_case_gets_a_diagnosis_sheet(tmp_path: Path) -> None:
 
 def test_no_solution_still_writes_a_readable_workbook(tmp_path: Path) -> None:
     outcome = solved(tmp_path, tiny())
-    empty = replace(outcome.results, status=Status.ERROR, retools=(), production=(), sales=(),
-                    unmet=(), capacity=(), policies=(), cashflow=(), message="time limit")
+    empty = replace(
+        outcome.results,
+        status=Status.ERROR,
+        retools=(),
+        production=(),
+        sales=(),
+        unmet=(),
+        capacity=(),
+        policies=(),
+        cashflow=(),
+        message="time limit",
+    )
     write_scenario_workbook(tmp_path / "base.xlsx", replace(outcome, results=empty))
     book = load_workbook(tmp_path / "base.xlsx")
     assert book.sheetnames == SHEETS[:-1]  # no charts, no ChartData
     assert book["Summary"]["A2"].value == (
-        "The solver stopped without a plan (error: time limit); nothing to read.")
+        "The solver stopped without a plan (error: time limit); nothing to read."
+    )
 
 
 def test_run_info_records_settings_and_warnings(kei_run: Path) -> None:

@@ -51,56 +51,110 @@ from planner.scenarios import ScenarioRow
 from planner.solve.result import SolveResult, Status
 
 ROBUST_KEYS = {
-    "planner_version", "input_file", "input_sha256", "status", "solver", "mip_gap",
-    "solve_seconds", "objective", "expected_npv", "cvar", "worst_npv", "risk_weight",
-    "cvar_alpha", "probabilities", "npv_by_scenario", "retools", "launched_products", "evpi",
-    "vss", "regret",
+    "planner_version",
+    "input_file",
+    "input_sha256",
+    "status",
+    "solver",
+    "mip_gap",
+    "solve_seconds",
+    "objective",
+    "expected_npv",
+    "cvar",
+    "worst_npv",
+    "risk_weight",
+    "cvar_alpha",
+    "probabilities",
+    "npv_by_scenario",
+    "retools",
+    "launched_products",
+    "evpi",
+    "vss",
+    "regret",
 }
 
 
 def two_futures(p_base: float = 0.5, p_flip: float = 0.5) -> Sheets:
-    products = [{"product_id": k, "segment": "kei", "powertrain": "ICE", "price": 20000,
-                 "variable_cost": 15000, "mpg": 40} for k in ("K1", "K2")]
-    options = [{"option_id": o, "plant_id": "P1", "to_line_type": o, "capacity_added": 100,
-                "capex": capex, "lead_time_years": 0}
-               for o, capex in (("L1", 100_000), ("L2", 100_000), ("FLEX", 250_000))]
+    products = [
+        {
+            "product_id": k,
+            "segment": "kei",
+            "powertrain": "ICE",
+            "price": 20000,
+            "variable_cost": 15000,
+            "mpg": 40,
+        }
+        for k in ("K1", "K2")
+    ]
+    options = [
+        {
+            "option_id": o,
+            "plant_id": "P1",
+            "to_line_type": o,
+            "capacity_added": 100,
+            "capex": capex,
+            "lead_time_years": 0,
+        }
+        for o, capex in (("L1", 100_000), ("L2", 100_000), ("FLEX", 250_000))
+    ]
     return {
         "Settings": settings(first_year=2030, last_year=2030, discount_rate=0, mip_gap=0),
         "Plants": [{"plant_id": "P1", "country": "US", "lat": 40.0, "lon": -85.0}],
         "PlantLines": [],
         "Products": products,
-        "Compatibility": [{"line_type": "L1", "product_id": "K1"},
-                          {"line_type": "L2", "product_id": "K2"},
-                          {"line_type": "FLEX", "product_id": "K1"},
-                          {"line_type": "FLEX", "product_id": "K2"}],
+        "Compatibility": [
+            {"line_type": "L1", "product_id": "K1"},
+            {"line_type": "L2", "product_id": "K2"},
+            {"line_type": "FLEX", "product_id": "K1"},
+            {"line_type": "FLEX", "product_id": "K2"},
+        ],
         "RetoolOptions": options,
         "Regions": [{"region_id": "R1", "country": "US", "lat": 41.0, "lon": -87.0}],
-        "Demand": [{"region_id": "R1", "product_id": "K1", "year": 2030, "units": 100},
-                   {"region_id": "R1", "product_id": "K2", "year": 2030, "units": 10}],
+        "Demand": [
+            {"region_id": "R1", "product_id": "K1", "year": 2030, "units": 100},
+            {"region_id": "R1", "product_id": "K2", "year": 2030, "units": 10},
+        ],
         "Freight": [{"plant_id": "P1", "region_id": "R1", "cost_per_unit": 0}],
-        "Scenarios": [{"scenario_id": "base", "probability": p_base},
-                      {"scenario_id": "flip", "probability": p_flip}],
-        "ScenarioChanges": [change("flip", "Demand", "product_id=K1", "units", "set", 10),
-                            change("flip", "Demand", "product_id=K2", "units", "set", 100)],
+        "Scenarios": [
+            {"scenario_id": "base", "probability": p_base},
+            {"scenario_id": "flip", "probability": p_flip},
+        ],
+        "ScenarioChanges": [
+            change("flip", "Demand", "product_id=K1", "units", "set", 10),
+            change("flip", "Demand", "product_id=K2", "units", "set", 100),
+        ],
     }
 
 
-def change(scenario: str, sheet: str, match: str, column: str, op: str,
-           value: Any) -> dict[str, Any]:
-    return {"scenario_id": scenario, "sheet": sheet, "match": match, "column": column,
-            "op": op, "value": value}
+def change(
+    scenario: str, sheet: str, match: str, column: str, op: str, value: Any
+) -> dict[str, Any]:
+    return {
+        "scenario_id": scenario,
+        "sheet": sheet,
+        "match": match,
+        "column": column,
+        "op": op,
+        "value": value,
+    }
 
 
 def plan(*options: str, launched: tuple[str, ...] = ()) -> Plan:
     return Plan(frozenset((o, 2030) for o in options), frozenset(launched))
 
 
-def report_of(tmp_path: Path, sheets: Sheets, risk_weight: float | None = None,
-              alpha: float | None = None, sweep: tuple[float, ...] = ()) -> RobustReport:
+def report_of(
+    tmp_path: Path,
+    sheets: Sheets,
+    risk_weight: float | None = None,
+    alpha: float | None = None,
+    sweep: tuple[float, ...] = (),
+) -> RobustReport:
     """Robust mode without files: own runs from `solve_case`, all in this process."""
     path = write(tmp_path / "case.xlsx", sheets)
-    cases, chances, risk = load_robust(path, RunOptions(jobs=1),
-                                       RobustOptions(risk_weight, alpha, sweep))
+    cases, chances, risk = load_robust(
+        path, RunOptions(jobs=1), RobustOptions(risk_weight, alpha, sweep)
+    )
     own = {c.scenario_id: solve_case(c) for c in cases}
     return analyse(cases, chances, risk, own, workers=1)
 
@@ -124,8 +178,11 @@ def test_lambda_zero_objective_is_the_weighted_sum_of_scenario_npvs(tmp_path: Pa
     """The extensive form's own objective, as solved, against the plan re-solved in each."""
     report = report_of(tmp_path, two_futures(0.9, 0.1), risk_weight=0.0)
     assert report.plan == plan("L1")
-    weighted = sum(report.probabilities[s] * npv
-                   for s, npv in report.npv_by_scenario.items() if npv is not None)
+    weighted = sum(
+        report.probabilities[s] * npv
+        for s, npv in report.npv_by_scenario.items()
+        if npv is not None
+    )
     assert report.solved_objective == pytest.approx(weighted, rel=1e-9)
     assert report.objective == pytest.approx(0.9 * 400_000 + 0.1 * -50_000)
 
@@ -135,10 +192,17 @@ def test_lambda_one_with_small_alpha_maximises_the_worst_case(tmp_path: Path) ->
     sheets = two_futures(0.9, 0.1)
     report = report_of(tmp_path, sheets, risk_weight=1.0, alpha=0.05)
     path = write(tmp_path / "all.xlsx", sheets)
-    every = [plan(*chosen) for n in range(4)
-             for chosen in itertools.combinations(("L1", "L2", "FLEX"), n)]
-    worst = np.minimum(*[[e.npv for e in evaluate_in_scenario(case, every)]
-                         for case in load_workbook_cases(path).cases])
+    every = [
+        plan(*chosen)
+        for n in range(4)
+        for chosen in itertools.combinations(("L1", "L2", "FLEX"), n)
+    ]
+    worst = np.minimum(
+        *[
+            [e.npv for e in evaluate_in_scenario(case, every)]
+            for case in load_workbook_cases(path).cases
+        ]
+    )
     assert report.plan == every[int(np.argmax(worst))] == plan("L1", "L2")
     assert report.worst_npv == pytest.approx(max(worst)) == pytest.approx(350_000)
     assert report.cvar == pytest.approx(report.worst_npv)
@@ -150,10 +214,14 @@ def test_vss_is_null_when_the_ev_plan_fails_in_a_scenario(tmp_path: Path) -> Non
     (3 + 1) / 2 = 2 and takes L1 + L2, infeasible in flip: EEV and VSS are null, with a
     warning naming flip. With one option the robust plan is FLEX (250,000 in both, against
     175,000 expected for L1 or L2): EVPI = 400,000 − 250,000 = 150,000."""
-    sheets = with_rows(two_futures(), "Policies",
-                       {"policy_id": "RETOOLS", "kind": "max_retools", "value": 3})
-    sheets = with_rows(sheets, "ScenarioChanges",
-                       change("flip", "Policies", "policy_id=RETOOLS", "value", "set", 1))
+    sheets = with_rows(
+        two_futures(), "Policies", {"policy_id": "RETOOLS", "kind": "max_retools", "value": 3}
+    )
+    sheets = with_rows(
+        sheets,
+        "ScenarioChanges",
+        change("flip", "Policies", "policy_id=RETOOLS", "value", "set", 1),
+    )
     report = report_of(tmp_path, sheets)
     assert report.plan == plan("FLEX")
     ev = next(j for j in report.plans if j.label == "expected_value")
@@ -171,46 +239,115 @@ def random_world(seed: int) -> Sheets:
     years = (2030, 2031)
     sheets: Sheets = {
         "Settings": settings(first_year=2030, last_year=2031, discount_rate=0.05, mip_gap=0),
-        "Plants": [{"plant_id": "US1", "country": "US", "lat": 40.0, "lon": -85.0},
-                   {"plant_id": "MX1", "country": "MX", "lat": 20.0, "lon": -100.0,
-                    "cost_index": 0.85}],
-        "PlantLines": [{"plant_id": "US1", "line_type": "UNIBODY", "capacity": 100},
-                       {"plant_id": "MX1", "line_type": "UNIBODY", "capacity": 60}],
+        "Plants": [
+            {"plant_id": "US1", "country": "US", "lat": 40.0, "lon": -85.0},
+            {"plant_id": "MX1", "country": "MX", "lat": 20.0, "lon": -100.0, "cost_index": 0.85},
+        ],
+        "PlantLines": [
+            {"plant_id": "US1", "line_type": "UNIBODY", "capacity": 100},
+            {"plant_id": "MX1", "line_type": "UNIBODY", "capacity": 60},
+        ],
         "Products": [
-            {"product_id": "CAR", "segment": "sedan", "powertrain": "ICE", "price": 20000,
-             "variable_cost": 16000, "mpg": 30},
-            {"product_id": "KEI", "segment": "kei", "powertrain": "ICE", "price": 15000,
-             "variable_cost": 11000, "mpg": 45, "launch_cost": 150_000},
-            {"product_id": "KEV", "segment": "kei", "powertrain": "EV", "price": 19000,
-             "variable_cost": 14500, "mpg": 110, "launch_cost": 250_000}],
-        "Compatibility": [{"line_type": "UNIBODY", "product_id": "CAR"},
-                          {"line_type": "KFLEX", "product_id": "KEI"},
-                          {"line_type": "KFLEX", "product_id": "KEV"},
-                          {"line_type": "KICE", "product_id": "KEI"}],
+            {
+                "product_id": "CAR",
+                "segment": "sedan",
+                "powertrain": "ICE",
+                "price": 20000,
+                "variable_cost": 16000,
+                "mpg": 30,
+            },
+            {
+                "product_id": "KEI",
+                "segment": "kei",
+                "powertrain": "ICE",
+                "price": 15000,
+                "variable_cost": 11000,
+                "mpg": 45,
+                "launch_cost": 150_000,
+            },
+            {
+                "product_id": "KEV",
+                "segment": "kei",
+                "powertrain": "EV",
+                "price": 19000,
+                "variable_cost": 14500,
+                "mpg": 110,
+                "launch_cost": 250_000,
+            },
+        ],
+        "Compatibility": [
+            {"line_type": "UNIBODY", "product_id": "CAR"},
+            {"line_type": "KFLEX", "product_id": "KEI"},
+            {"line_type": "KFLEX", "product_id": "KEV"},
+            {"line_type": "KICE", "product_id": "KEI"},
+        ],
         "RetoolOptions": [
-            {"option_id": "US_CONV", "plant_id": "US1", "from_line_type": "UNIBODY",
-             "to_line_type": "KFLEX", "capacity_added": 60, "capex": 300_000,
-             "lead_time_years": 0},
-            {"option_id": "US_NEW", "plant_id": "US1", "to_line_type": "KICE",
-             "capacity_added": 80, "capex": 450_000, "lead_time_years": 0},
-            {"option_id": "MX_NEW", "plant_id": "MX1", "to_line_type": "KFLEX",
-             "capacity_added": 70, "capex": 350_000, "lead_time_years": 1},
-            {"option_id": "MX_CONV", "plant_id": "MX1", "from_line_type": "UNIBODY",
-             "to_line_type": "KICE", "capacity_added": 50, "capex": 150_000,
-             "lead_time_years": 0}],
-        "Regions": [{"region_id": "EAST", "country": "US", "lat": 40.0, "lon": -75.0},
-                    {"region_id": "WEST", "country": "US", "lat": 37.0, "lon": -120.0,
-                     "group": "ZEV"}],
-        "Demand": [{"region_id": r, "product_id": k, "year": t,
-                    "units": round(float(rng.uniform(low, high)))}
-                   for r in ("EAST", "WEST") for k, low, high in
-                   (("CAR", 40, 90), ("KEI", 10, 60), ("KEV", 5, 40)) for t in years],
-        "Freight": [{"plant_id": p, "region_id": r, "cost_per_unit": round(float(c))}
-                    for p in ("US1", "MX1") for r, c in
-                    zip(("EAST", "WEST"), rng.uniform(200, 900, size=2), strict=True)],
+            {
+                "option_id": "US_CONV",
+                "plant_id": "US1",
+                "from_line_type": "UNIBODY",
+                "to_line_type": "KFLEX",
+                "capacity_added": 60,
+                "capex": 300_000,
+                "lead_time_years": 0,
+            },
+            {
+                "option_id": "US_NEW",
+                "plant_id": "US1",
+                "to_line_type": "KICE",
+                "capacity_added": 80,
+                "capex": 450_000,
+                "lead_time_years": 0,
+            },
+            {
+                "option_id": "MX_NEW",
+                "plant_id": "MX1",
+                "to_line_type": "KFLEX",
+                "capacity_added": 70,
+                "capex": 350_000,
+                "lead_time_years": 1,
+            },
+            {
+                "option_id": "MX_CONV",
+                "plant_id": "MX1",
+                "from_line_type": "UNIBODY",
+                "to_line_type": "KICE",
+                "capacity_added": 50,
+                "capex": 150_000,
+                "lead_time_years": 0,
+            },
+        ],
+        "Regions": [
+            {"region_id": "EAST", "country": "US", "lat": 40.0, "lon": -75.0},
+            {"region_id": "WEST", "country": "US", "lat": 37.0, "lon": -120.0, "group": "ZEV"},
+        ],
+        "Demand": [
+            {
+                "region_id": r,
+                "product_id": k,
+                "year": t,
+                "units": round(float(rng.uniform(low, high))),
+            }
+            for r in ("EAST", "WEST")
+            for k, low, high in (("CAR", 40, 90), ("KEI", 10, 60), ("KEV", 5, 40))
+            for t in years
+        ],
+        "Freight": [
+            {"plant_id": p, "region_id": r, "cost_per_unit": round(float(c))}
+            for p in ("US1", "MX1")
+            for r, c in zip(("EAST", "WEST"), rng.uniform(200, 900, size=2), strict=True)
+        ],
         "Tariffs": [{"origin_country": "MX", "market_country": "US", "rate": 0.1}],
-        "Policies": [{"policy_id": "ZEV", "kind": "ev_share_min", "value": 0.15,
-                      "regions": "group:ZEV", "mode": "soft", "penalty": 800}],
+        "Policies": [
+            {
+                "policy_id": "ZEV",
+                "kind": "ev_share_min",
+                "value": 0.15,
+                "regions": "group:ZEV",
+                "mode": "soft",
+                "penalty": 800,
+            }
+        ],
         "Scenarios": [{"scenario_id": s} for s in ("s1", "s2", "s3")],
     }
     changes = []
@@ -220,13 +357,15 @@ def random_world(seed: int) -> Sheets:
             change(scenario, "Demand", "product_id=KEI", "units", "multiply", round(kei, 2)),
             change(scenario, "RetoolOptions", "", "capex", "multiply", round(capex, 2)),
             change(scenario, "Tariffs", "", "rate", "multiply", round(tariff, 2)),
-            change(scenario, "Products", "product_id=KEV", "price", "multiply", round(ev, 2))]
+            change(scenario, "Products", "product_id=KEV", "price", "multiply", round(ev, 2)),
+        ]
     return with_rows(sheets, "ScenarioChanges", *changes)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_evpi_and_vss_are_never_negative_and_own_plans_have_no_regret(
-        tmp_path: Path, seed: int) -> None:
+    tmp_path: Path, seed: int
+) -> None:
     report = report_of(tmp_path, random_world(seed))
     scale = 1e-7 * max(abs(v) for v in report.best.values() if v is not None)
     assert report.status.value == "optimal"
@@ -257,12 +396,18 @@ def test_parallel_evaluation_matches_serial(tmp_path: Path) -> None:
 def test_a_better_judged_plan_replaces_a_time_limited_incumbent() -> None:
     """The extensive form stopped with L1 (expected 175,000) under a bound of 360,000; L1 + L2
     (350,000 in both) is taken instead, with gap (360,000 − 350,000) / 350,000."""
-    def row(base: float | None, flip: float | None) -> dict[str, Evaluation]:
-        return {s: Evaluation(Status.OPTIMAL if v is not None else Status.INFEASIBLE, v, 0.0)
-                for s, v in (("base", base), ("flip", flip))}
 
-    table = {plan("L1"): row(400_000, -50_000), plan("L1", "L2"): row(350_000, 350_000),
-             plan("FLEX"): row(250_000, None)}
+    def row(base: float | None, flip: float | None) -> dict[str, Evaluation]:
+        return {
+            s: Evaluation(Status.OPTIMAL if v is not None else Status.INFEASIBLE, v, 0.0)
+            for s, v in (("base", base), ("flip", flip))
+        }
+
+    table = {
+        plan("L1"): row(400_000, -50_000),
+        plan("L1", "L2"): row(350_000, 350_000),
+        plan("FLEX"): row(250_000, None),
+    }
     stopped = SolveResult(Status.FEASIBLE, "highs", 175_000, 360_000, 1.06, 1.0)
     chances = {"base": 0.5, "flip": 0.5}
     choice = choose_plan(RobustSolve(0.0, stopped, plan("L1")), table, chances, 0.1, 1e-4)
@@ -276,10 +421,15 @@ def test_a_better_judged_plan_replaces_a_time_limited_incumbent() -> None:
 
 
 def test_probabilities_follow_the_spec() -> None:
-    rows = [ScenarioRow("base", "", None), ScenarioRow("up", "", 0.3),
-            ScenarioRow("down", "", 0.3), ScenarioRow("odd", "", None)]
+    rows = [
+        ScenarioRow("base", "", None),
+        ScenarioRow("up", "", 0.3),
+        ScenarioRow("down", "", 0.3),
+        ScenarioRow("odd", "", None),
+    ]
     assert probabilities(rows, ["base", "up", "down", "odd"]) == pytest.approx(
-        {"base": 0.2, "up": 0.3, "down": 0.3, "odd": 0.2})
+        {"base": 0.2, "up": 0.3, "down": 0.3, "odd": 0.2}
+    )
     assert probabilities(rows, ["up", "odd"]) == pytest.approx({"up": 0.6, "odd": 0.4})
     none = [ScenarioRow("base", "", None), ScenarioRow("a", "", None)]
     assert probabilities(none, ["base", "a"]) == {"base": 0.5, "a": 0.5}
@@ -293,12 +443,14 @@ def test_mean_value_case_is_built_cell_by_cell(tmp_path: Path) -> None:
     is blank in base, so flip's (the most probable) holds; whole numbers (lead time) and text
     (segment) come from flip too."""
     sheets = two_futures(0.25, 0.75)
-    sheets = with_rows(sheets, "ScenarioChanges",
-                       change("flip", "Demand", "product_id=K1", "price", "set", 21000),
-                       change("flip", "RetoolOptions", "option_id=FLEX", "lead_time_years",
-                              "set", 1),
-                       change("flip", "Products", "product_id=K2", "segment", "set", "mini"),
-                       change("flip", "Products", "product_id=K2", "price", "multiply", 1.1))
+    sheets = with_rows(
+        sheets,
+        "ScenarioChanges",
+        change("flip", "Demand", "product_id=K1", "price", "set", 21000),
+        change("flip", "RetoolOptions", "option_id=FLEX", "lead_time_years", "set", 1),
+        change("flip", "Products", "product_id=K2", "segment", "set", "mini"),
+        change("flip", "Products", "product_id=K2", "price", "multiply", 1.1),
+    )
     path = write(tmp_path / "ev.xlsx", sheets)
     cases = load_workbook_cases(path).cases
     mean = values.mean_value_case(cases, [0.25, 0.75])
@@ -323,8 +475,19 @@ def test_cvar_is_the_tail_mean() -> None:
 
 
 def run_cli(path: Path, tmp_path: Path, *extra: str) -> int:
-    return main(["run", str(path), "--out", str(tmp_path / "out"), "--jobs", "1", "--quiet",
-                 "--robust", *extra])
+    return main(
+        [
+            "run",
+            str(path),
+            "--out",
+            str(tmp_path / "out"),
+            "--jobs",
+            "1",
+            "--quiet",
+            "--robust",
+            *extra,
+        ]
+    )
 
 
 def test_cli_writes_robust_files_with_the_spec_keys(tmp_path: Path) -> None:
@@ -342,24 +505,29 @@ def test_cli_writes_robust_files_with_the_spec_keys(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     book = load_workbook(folder / "robust.xlsx")
-    assert {"Summary", "Plan", "Scenarios", "Regret", "Charts", "Frontier"} <= set(
-        book.sheetnames)
+    assert {"Summary", "Plan", "Scenarios", "Regret", "Charts", "Frontier"} <= set(book.sheetnames)
     assert book["Frontier"]["A4"].value == 0 and book["Frontier"]["A5"].value == 1
 
 
-@pytest.mark.parametrize(("extra", "needle"), [
-    (change("flip", "RetoolOptions", "option_id=FLEX", "latest_start", "set", 2029),
-     "start window of option FLEX"),
-    (change("flip", "RetoolOptions", "option_id=L1", "plant_id", "set", "P2"), "plant_id"),
-    (change("flip", "Settings", "key=risk_weight", "value", "set", 0.5), "risk_weight"),
-    (change("flip", "Settings", "key=last_year", "value", "set", 2031), "last_year"),
-])
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (
+            change("flip", "RetoolOptions", "option_id=FLEX", "latest_start", "set", 2029),
+            "start window of option FLEX",
+        ),
+        (change("flip", "RetoolOptions", "option_id=L1", "plant_id", "set", "P2"), "plant_id"),
+        (change("flip", "Settings", "key=risk_weight", "value", "set", 0.5), "risk_weight"),
+        (change("flip", "Settings", "key=last_year", "value", "set", 2031), "last_year"),
+    ],
+)
 def test_changes_robust_mode_cannot_share_are_input_errors(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: dict[str, Any],
-        needle: str) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: dict[str, Any], needle: str
+) -> None:
     sheets = with_settings(two_futures(), risk_weight=0)
-    sheets = with_rows(sheets, "Plants", {"plant_id": "P2", "country": "US", "lat": 40.0,
-                                          "lon": -80.0})
+    sheets = with_rows(
+        sheets, "Plants", {"plant_id": "P2", "country": "US", "lat": 40.0, "lon": -80.0}
+    )
     path = write(tmp_path / "bad.xlsx", with_rows(sheets, "ScenarioChanges", extra))
     assert run_cli(path, tmp_path) == 2
     err = capsys.readouterr().err
@@ -375,41 +543,52 @@ def test_a_change_that_keeps_the_effective_window_is_accepted(tmp_path: Path) ->
 
 
 def test_scenario_infeasible_alone_exits_3_and_is_named(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """flip needs 500 K2 with at most 300 units of lines: infeasible on its own."""
-    sheets = with_rows(two_futures(), "Policies",
-                       {"policy_id": "K2MIN", "kind": "min_units", "value": 0,
-                        "products": "K2"})
-    sheets = with_rows(sheets, "ScenarioChanges",
-                       change("flip", "Policies", "policy_id=K2MIN", "value", "set", 500))
+    sheets = with_rows(
+        two_futures(),
+        "Policies",
+        {"policy_id": "K2MIN", "kind": "min_units", "value": 0, "products": "K2"},
+    )
+    sheets = with_rows(
+        sheets,
+        "ScenarioChanges",
+        change("flip", "Policies", "policy_id=K2MIN", "value", "set", 500),
+    )
     path = write(tmp_path / "alone.xlsx", sheets)
-    assert main(["run", str(path), "--out", str(tmp_path / "out"), "--jobs", "1",
-                 "--robust"]) == 3
+    assert main(["run", str(path), "--out", str(tmp_path / "out"), "--jobs", "1", "--robust"]) == 3
     summary = json.loads((tmp_path / "out" / "alone" / "robust.json").read_text())
     assert summary["status"] == "infeasible" and summary["retools"] == []
     assert "flip is infeasible on its own" in capsys.readouterr().err
 
 
 def test_no_shared_plan_exits_3_with_the_joint_diagnosis(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """An old 10-unit L1 line; base must sell 100 K1 (so must build L1 or FLEX); flip may
     retool nothing. Each is feasible alone, no plan suits both: the diagnosis relaxes one of
     the two rules."""
-    sheets = with_rows(two_futures(), "PlantLines",
-                       {"plant_id": "P1", "line_type": "L1", "capacity": 10})
-    sheets = with_rows(sheets, "Policies",
-                       {"policy_id": "K1MIN", "kind": "min_units", "value": 100,
-                        "products": "K1"},
-                       {"policy_id": "NORETOOL", "kind": "max_retools", "value": 3})
-    sheets = with_rows(sheets, "ScenarioChanges",
-                       change("flip", "Policies", "policy_id=K1MIN", "value", "set", 0),
-                       change("flip", "Policies", "policy_id=NORETOOL", "value", "set", 0))
+    sheets = with_rows(
+        two_futures(), "PlantLines", {"plant_id": "P1", "line_type": "L1", "capacity": 10}
+    )
+    sheets = with_rows(
+        sheets,
+        "Policies",
+        {"policy_id": "K1MIN", "kind": "min_units", "value": 100, "products": "K1"},
+        {"policy_id": "NORETOOL", "kind": "max_retools", "value": 3},
+    )
+    sheets = with_rows(
+        sheets,
+        "ScenarioChanges",
+        change("flip", "Policies", "policy_id=K1MIN", "value", "set", 0),
+        change("flip", "Policies", "policy_id=NORETOOL", "value", "set", 0),
+    )
     path = write(tmp_path / "joint.xlsx", sheets)
     assert run_cli(path, tmp_path) == 3
     summary = json.loads((tmp_path / "out" / "joint" / "robust.json").read_text())
     assert summary["status"] == "infeasible"
-    assert json.loads((tmp_path / "out" / "joint" / "base.json").read_text())[
-        "status"] == "optimal"
+    assert json.loads((tmp_path / "out" / "joint" / "base.json").read_text())["status"] == "optimal"
     from openpyxl import load_workbook
 
     sheet = load_workbook(tmp_path / "out" / "joint" / "robust.xlsx")["Diagnosis"]
@@ -417,8 +596,9 @@ def test_no_shared_plan_exits_3_with_the_joint_diagnosis(
     assert "K1MIN" in cells or "NORETOOL" in cells
 
 
-@pytest.mark.parametrize("flag", [["--risk-weight", "1.5"], ["--cvar-alpha", "0"],
-                                  ["--risk-weights", "0,x"]])
+@pytest.mark.parametrize(
+    "flag", [["--risk-weight", "1.5"], ["--cvar-alpha", "0"], ["--risk-weights", "0,x"]]
+)
 def test_bad_risk_options_exit_2(tmp_path: Path, flag: list[str]) -> None:
     path = write(tmp_path / "two.xlsx", two_futures())
     with pytest.raises(SystemExit) as stopped:

@@ -16,17 +16,39 @@ from planner.model.lp import LinearProgram
 from planner.solve import solve
 
 JSON_KEYS = {
-    "planner_version", "input_file", "input_sha256", "scenario", "status", "solver",
-    "objective", "npv", "mip_gap", "solve_seconds", "retools", "launched_products",
-    "units_by_year", "domestic_share_by_year", "ev_share_by_year", "policy_violations",
+    "planner_version",
+    "input_file",
+    "input_sha256",
+    "scenario",
+    "status",
+    "solver",
+    "objective",
+    "npv",
+    "mip_gap",
+    "solve_seconds",
+    "retools",
+    "launched_products",
+    "units_by_year",
+    "domestic_share_by_year",
+    "ev_share_by_year",
+    "policy_violations",
 }
 
 
 def with_scenarios(sheets: dict) -> dict:
     sheets = with_rows(sheets, "Scenarios", {"scenario_id": "cheap", "description": "cost -10%"})
-    return with_rows(sheets, "ScenarioChanges",
-                     {"scenario_id": "cheap", "sheet": "Products", "match": "product_id=CAR",
-                      "column": "variable_cost", "op": "multiply", "value": 0.9})
+    return with_rows(
+        sheets,
+        "ScenarioChanges",
+        {
+            "scenario_id": "cheap",
+            "sheet": "Products",
+            "match": "product_id=CAR",
+            "column": "variable_cost",
+            "op": "multiply",
+            "value": 0.9,
+        },
+    )
 
 
 def test_run_writes_every_scenario_with_the_spec_keys(tmp_path: Path) -> None:
@@ -62,16 +84,19 @@ def test_input_error_exits_2_and_writes_nothing(tmp_path: Path) -> None:
 
 def test_infeasible_case_is_diagnosed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """At least 1,000 CAR in 2030 with 100 of capacity: short by 900 in 2030, exit 3."""
-    sheets = with_rows(tiny(), "Policies",
-                       {"policy_id": "CAR_MIN", "kind": "min_units", "value": 1000,
-                        "products": "CAR"})
+    sheets = with_rows(
+        tiny(),
+        "Policies",
+        {"policy_id": "CAR_MIN", "kind": "min_units", "value": 1000, "products": "CAR"},
+    )
     path = write(tmp_path / "inf.xlsx", sheets)
     assert main(["run", str(path), "--out", str(tmp_path)]) == 3
     summary = json.loads((tmp_path / "inf" / "base.json").read_text())
     assert summary["status"] == "infeasible"
     assert summary["npv"] is None
     assert summary["policy_violations"] == [
-        {"policy_id": "CAR_MIN", "year": 2030, "violation": pytest.approx(900)}]
+        {"policy_id": "CAR_MIN", "year": 2030, "violation": pytest.approx(900)}
+    ]
     assert "CAR_MIN (min_units) short by 900 vehicles in 2030" in capsys.readouterr().err
 
 
@@ -106,8 +131,12 @@ def test_time_limit_with_a_solution_is_feasible_not_optimal(solver: str) -> None
 
 def test_python_m_planner_is_the_same_program(tmp_path: Path) -> None:
     path = write(tmp_path / "m.xlsx", tiny())
-    done = subprocess.run([sys.executable, "-m", "planner", "validate", str(path)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("OK")
 

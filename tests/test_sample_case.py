@@ -21,8 +21,8 @@ SAMPLE = Path(__file__).parent.parent / "inputs" / "us_kei.xlsx"
 def solved() -> dict[str, Results]:
     loaded = load_workbook_cases(SAMPLE, ("base", "tariff_up"))
     outcomes: list[ScenarioOutcome] = [
-        solve_case(with_overrides(case, SolverChoice("highs", 240, 1e-3)))
-        for case in loaded.cases]
+        solve_case(with_overrides(case, SolverChoice("highs", 240, 1e-3))) for case in loaded.cases
+    ]
     return {o.results.case.scenario_id: o.results for o in outcomes}
 
 
@@ -33,7 +33,8 @@ def test_sample_solves(solved: dict[str, Results]) -> None:
 
 
 def test_kei_lines_come_from_unibody_or_new_lines_never_from_trucks(
-        solved: dict[str, Results]) -> None:
+    solved: dict[str, Results],
+) -> None:
     """Pickups earn more than kei cars: a truck line is never given up for kei."""
     for results in solved.values():
         taken = [r for r in results.retools if r.taken]

@@ -23,22 +23,47 @@ pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) n
 def _pdf_text(pdf: Path) -> str | None:
     if shutil.which("pdftotext") is None:
         return None
-    done = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, timeout=60, check=True)
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return done.stdout
 
 
 def test_libreoffice_renders_the_result(tmp_path: Path) -> None:
-    sheets = with_rows(with_kei_option(two_regions()), "Policies", {
-        "policy_id": "MIN_R2", "kind": "min_units", "value": 60, "products": "CAR",
-        "regions": "R2"})
+    sheets = with_rows(
+        with_kei_option(two_regions()),
+        "Policies",
+        {
+            "policy_id": "MIN_R2",
+            "kind": "min_units",
+            "value": 60,
+            "products": "CAR",
+            "regions": "R2",
+        },
+    )
     target = tmp_path / "base.xlsx"
     write_scenario_workbook(target, solved(tmp_path, sheets))
     assert SOFFICE is not None
     profile = (tmp_path / "lo-profile").as_uri()  # own profile: safe beside other soffice runs
-    subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(target)],
-                   capture_output=True, timeout=180, check=True)
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(target),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
     pdf = tmp_path / "base.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     text = _pdf_text(pdf)

@@ -37,23 +37,54 @@ def new_plant_case() -> dict[str, list[dict[str, object]]]:
     """
     return {
         "Settings": settings(first_year=2030, last_year=2030, discount_rate=0, mip_gap=0),
-        "Plants": [{"plant_id": "P1", "country": "US", "lat": 40.0, "lon": -85.0},
-                   {"plant_id": "P2", "country": "US", "lat": 41.0, "lon": -86.0}],
+        "Plants": [
+            {"plant_id": "P1", "country": "US", "lat": 40.0, "lon": -85.0},
+            {"plant_id": "P2", "country": "US", "lat": 41.0, "lon": -86.0},
+        ],
         "PlantLines": [{"plant_id": "P1", "line_type": "TRUCK", "capacity": 50}],
-        "Products": [{"product_id": "CAR", "segment": "sedan", "powertrain": "ICE",
-                      "price": 110, "variable_cost": 0, "mpg": 30},
-                     {"product_id": "PICKUP", "segment": "truck", "powertrain": "ICE",
-                      "price": 110, "variable_cost": 200, "mpg": 20}],
-        "Compatibility": [{"line_type": "UNIBODY", "product_id": "CAR"},
-                          {"line_type": "TRUCK", "product_id": "PICKUP"}],
-        "RetoolOptions": [{"option_id": "OPEN", "plant_id": "P2", "to_line_type": "UNIBODY",
-                           "capacity_added": 100, "capex": 500, "lead_time_years": 0,
-                           "earliest_start": 2030, "latest_start": 2030}],
+        "Products": [
+            {
+                "product_id": "CAR",
+                "segment": "sedan",
+                "powertrain": "ICE",
+                "price": 110,
+                "variable_cost": 0,
+                "mpg": 30,
+            },
+            {
+                "product_id": "PICKUP",
+                "segment": "truck",
+                "powertrain": "ICE",
+                "price": 110,
+                "variable_cost": 200,
+                "mpg": 20,
+            },
+        ],
+        "Compatibility": [
+            {"line_type": "UNIBODY", "product_id": "CAR"},
+            {"line_type": "TRUCK", "product_id": "PICKUP"},
+        ],
+        "RetoolOptions": [
+            {
+                "option_id": "OPEN",
+                "plant_id": "P2",
+                "to_line_type": "UNIBODY",
+                "capacity_added": 100,
+                "capex": 500,
+                "lead_time_years": 0,
+                "earliest_start": 2030,
+                "latest_start": 2030,
+            }
+        ],
         "Regions": [{"region_id": "R1", "country": "US", "lat": 41.0, "lon": -87.0}],
-        "Demand": [{"region_id": "R1", "product_id": "CAR", "year": 2030, "units": 10},
-                   {"region_id": "R1", "product_id": "PICKUP", "year": 2030, "units": 10}],
-        "Freight": [{"plant_id": "P1", "region_id": "R1", "cost_per_unit": 10},
-                    {"plant_id": "P2", "region_id": "R1", "cost_per_unit": 10}],
+        "Demand": [
+            {"region_id": "R1", "product_id": "CAR", "year": 2030, "units": 10},
+            {"region_id": "R1", "product_id": "PICKUP", "year": 2030, "units": 10},
+        ],
+        "Freight": [
+            {"plant_id": "P1", "region_id": "R1", "cost_per_unit": 10},
+            {"plant_id": "P2", "region_id": "R1", "cost_per_unit": 10},
+        ],
     }
 
 
@@ -128,7 +159,10 @@ def test_cuts_hold_at_the_optimum_of_the_spec_model(tmp_path: Path, spec: SizeSp
 @pytest.mark.parametrize("spec", GENERATED, ids=lambda spec: spec.name)
 @pytest.mark.parametrize("mip_gap", [0.0, 1e-3])
 def test_the_strengthened_path_finds_the_spec_optimum(
-    tmp_path: Path, spec: SizeSpec, mip_gap: float, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    spec: SizeSpec,
+    mip_gap: float,
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     case = load_workbook_cases(write_workbook(spec, tmp_path / "g.xlsx")).cases[0]
@@ -149,8 +183,7 @@ def test_the_strengthened_path_finds_the_spec_optimum(
 
 @pytest.mark.parametrize("bound", [8.5e11, 1234.5, -2.0e6])
 @pytest.mark.parametrize("gap", [0.0, 1e-5, 1e-3])
-def test_target_objective_is_the_least_objective_within_the_gap(bound: float,
-                                                                gap: float) -> None:
+def test_target_objective_is_the_least_objective_within_the_gap(bound: float, gap: float) -> None:
     target = target_objective(bound, gap)
     measured = relative_gap(target, bound)
     assert measured is not None
@@ -160,8 +193,7 @@ def test_target_objective_is_the_least_objective_within_the_gap(bound: float,
 
 def test_the_restricted_mip_frees_the_binaries_in_use_then_their_options() -> None:
     lp = LinearProgram()
-    for name, group in (("z[A,2030]", "A"), ("z[A,2031]", "A"), ("z[B,2030]", "B"),
-                        ("y[K]", None)):
+    for name, group in (("z[A,2030]", "A"), ("z[A,2031]", "A"), ("z[B,2030]", "B"), ("y[K]", None)):
         lp.add_binary(name, group=group)
     lp.add_column("s")
     root = Root(lp.freeze(), np.array([0.4, 0.0, 0.0, 0.0, 3.0]), bound=0.0, cuts_added=0)

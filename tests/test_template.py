@@ -48,8 +48,7 @@ def test_sheets_headers_notes_and_format(template: Path) -> None:
 
 def test_notes_give_range_unit_and_allowed_values(template: Path) -> None:
     book = openpyxl.load_workbook(template)
-    assert book["Plants"]["G1"].comment.text.splitlines()[1:] == ["type: float > 0",
-                                                                  "default: 1"]
+    assert book["Plants"]["G1"].comment.text.splitlines()[1:] == ["type: float > 0", "default: 1"]
     powertrain = book["Products"]["C1"].comment.text
     assert "allowed: ICE, HEV, PHEV, EV" in powertrain and "default: required" in powertrain
     assert "unit: $/unit" in book["Freight"]["C1"].comment.text
@@ -59,16 +58,19 @@ def _validations(sheet: Any) -> dict[str, str]:
     return {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
 
 
-@pytest.mark.parametrize(("sheet", "cell", "values"), [
-    ("Products", "C2", "ICE,HEV,PHEV,EV"),
-    ("Policies", "B2", "domestic_share_min,ev_share_min"),
-    ("Policies", "F2", "any,domestic,import"),
-    ("Policies", "I2", "hard,soft"),
-    ("ScenarioChanges", "E2", "set,multiply,add"),
-    ("ScenarioChanges", "B2", "Settings,Plants,PlantLines"),
-    ("Settings", "B9", "highs,cbc,scip,cpsat"),
-    ("Settings", "A2", "first_year,last_year,discount_rate"),
-])
+@pytest.mark.parametrize(
+    ("sheet", "cell", "values"),
+    [
+        ("Products", "C2", "ICE,HEV,PHEV,EV"),
+        ("Policies", "B2", "domestic_share_min,ev_share_min"),
+        ("Policies", "F2", "any,domestic,import"),
+        ("Policies", "I2", "hard,soft"),
+        ("ScenarioChanges", "E2", "set,multiply,add"),
+        ("ScenarioChanges", "B2", "Settings,Plants,PlantLines"),
+        ("Settings", "B9", "highs,cbc,scip,cpsat"),
+        ("Settings", "A2", "first_year,last_year,discount_rate"),
+    ],
+)
 def test_drop_down_lists(template: Path, sheet: str, cell: str, values: str) -> None:
     formula = _validations(openpyxl.load_workbook(template)[sheet])[cell]
     assert formula.strip('"').startswith(values)
@@ -78,10 +80,16 @@ def test_reference_drop_downs_and_number_checks(template: Path) -> None:
     book = openpyxl.load_workbook(template)
     assert _validations(book["PlantLines"])["A2"] == "plants_plant_id"
     assert "plants_plant_id" in book.defined_names
-    capacity = next(v for v in book["PlantLines"].data_validations.dataValidation
-                    if str(v.sqref).startswith("C2"))
+    capacity = next(
+        v
+        for v in book["PlantLines"].data_validations.dataValidation
+        if str(v.sqref).startswith("C2")
+    )
     assert (capacity.type, capacity.operator, capacity.formula1) == (
-        "decimal", "greaterThanOrEqual", "0")
+        "decimal",
+        "greaterThanOrEqual",
+        "0",
+    )
 
 
 def test_settings_are_prefilled_with_defaults(template: Path) -> None:
@@ -117,8 +125,9 @@ def _fill(path: Path, sheets: dict[str, list[dict[str, Any]]]) -> None:
     book.save(path)
 
 
-def test_filled_template_validates_clean(tmp_path: Path, template: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_filled_template_validates_clean(
+    tmp_path: Path, template: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "filled.xlsx"
     path.write_bytes(template.read_bytes())
     sheets = full()
@@ -129,8 +138,9 @@ def test_filled_template_validates_clean(tmp_path: Path, template: Path,
     assert out.startswith("OK ") and "Warnings" not in out
 
 
-def test_empty_template_lists_what_to_fill(template: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_empty_template_lists_what_to_fill(
+    template: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", str(template)]) == 2
     err = capsys.readouterr().err
     assert "Settings!B2  value  first_year needs a value" in err

@@ -21,21 +21,47 @@ Sheets = dict[str, list[dict[str, Any]]]
 
 HEADERS: dict[str, list[str]] = {
     "Settings": ["key", "value"],
-    "Plants": ["plant_id", "name", "country", "state", "lat", "lon", "cost_index",
-               "freight_adder"],
+    "Plants": ["plant_id", "name", "country", "state", "lat", "lon", "cost_index", "freight_adder"],
     "PlantLines": ["plant_id", "line_type", "capacity"],
-    "Products": ["product_id", "segment", "powertrain", "price", "variable_cost", "mpg",
-                 "launch_cost"],
+    "Products": [
+        "product_id",
+        "segment",
+        "powertrain",
+        "price",
+        "variable_cost",
+        "mpg",
+        "launch_cost",
+    ],
     "Compatibility": ["line_type", "product_id"],
-    "RetoolOptions": ["option_id", "plant_id", "from_line_type", "to_line_type",
-                      "capacity_added", "capacity_removed", "capex", "lead_time_years",
-                      "fixed_cost_per_year", "earliest_start", "latest_start"],
+    "RetoolOptions": [
+        "option_id",
+        "plant_id",
+        "from_line_type",
+        "to_line_type",
+        "capacity_added",
+        "capacity_removed",
+        "capex",
+        "lead_time_years",
+        "fixed_cost_per_year",
+        "earliest_start",
+        "latest_start",
+    ],
     "Regions": ["region_id", "name", "country", "lat", "lon", "group"],
     "Demand": ["region_id", "product_id", "year", "units", "price"],
     "Freight": ["plant_id", "region_id", "cost_per_unit"],
     "Tariffs": ["origin_country", "market_country", "products", "year_from", "year_to", "rate"],
-    "Policies": ["policy_id", "kind", "value", "products", "regions", "origin", "year_from",
-                 "year_to", "mode", "penalty"],
+    "Policies": [
+        "policy_id",
+        "kind",
+        "value",
+        "products",
+        "regions",
+        "origin",
+        "year_from",
+        "year_to",
+        "mode",
+        "penalty",
+    ],
     "Scenarios": ["scenario_id", "description", "probability"],
     "ScenarioChanges": ["scenario_id", "sheet", "match", "column", "op", "value"],
 }
@@ -55,8 +81,16 @@ def tiny() -> Sheets:
         "Settings": settings(first_year=2030, last_year=2030, discount_rate=0, mip_gap=0),
         "Plants": [{"plant_id": "P1", "country": "US", "lat": 40.0, "lon": -85.0}],
         "PlantLines": [{"plant_id": "P1", "line_type": "UNIBODY", "capacity": 100}],
-        "Products": [{"product_id": "CAR", "segment": "sedan", "powertrain": "ICE",
-                      "price": 20000, "variable_cost": 15000, "mpg": 30}],
+        "Products": [
+            {
+                "product_id": "CAR",
+                "segment": "sedan",
+                "powertrain": "ICE",
+                "price": 20000,
+                "variable_cost": 15000,
+                "mpg": 30,
+            }
+        ],
         "Compatibility": [{"line_type": "UNIBODY", "product_id": "CAR"}],
         "Regions": [{"region_id": "R1", "country": "US", "lat": 41.0, "lon": -87.0}],
         "Demand": [{"region_id": "R1", "product_id": "CAR", "year": 2030, "units": 150}],
@@ -80,8 +114,11 @@ def _headers(name: str, rows: list[dict[str, Any]], extra: list[str]) -> list[st
 
 
 def write(
-    path: Path, sheets: Sheets, extra_headers: dict[str, list[str]] | None = None,
-    titles: dict[str, str] | None = None, header: Callable[[str], str] = str,
+    path: Path,
+    sheets: Sheets,
+    extra_headers: dict[str, list[str]] | None = None,
+    titles: dict[str, str] | None = None,
+    header: Callable[[str], str] = str,
 ) -> Path:
     """Write with openpyxl; `titles` renames sheets, `header` respells column names.
 
@@ -105,8 +142,9 @@ def _openpyxl_value(value: Any) -> Any:
 
 def write_calculated(path: Path, sheets: Sheets) -> Path:
     """Write with XlsxWriter: each `Formula` keeps its saved value; text stays text."""
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                           "strings_to_formulas": False})
+    book = xlsxwriter.Workbook(
+        str(path), {"strings_to_numbers": False, "strings_to_formulas": False}
+    )
     for name, rows in sheets.items():
         sheet = book.add_worksheet(name)
         headers = _headers(name, rows, [])
@@ -133,41 +171,60 @@ CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
     'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
     'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
-    '"application/xml"/></Types>')
+    '"application/xml"/></Types>'
+)
 ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
     '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
     'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-    'Target="xl/workbook.xml"/></Relationships>')
-REL = ('<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-       'relationships/{kind}" Target="{target}"/>')
+    'Target="xl/workbook.xml"/></Relationships>'
+)
+REL = (
+    '<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/{kind}" Target="{target}"/>'
+)
 
 
-def write_raw(path: Path, sheet_data: dict[str, str], shared: list[str] | None = None,
-              prolog: str = "") -> Path:
+def write_raw(
+    path: Path, sheet_data: dict[str, str], shared: list[str] | None = None, prolog: str = ""
+) -> Path:
     """An .xlsx whose worksheets hold the given XML inside `<worksheet>` (after `prolog`)."""
-    rels = [REL.format(n=i, kind="worksheet", target=f"worksheets/sheet{i}.xml")
-            for i in range(1, len(sheet_data) + 1)]
-    sheets = "".join(f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>'
-                     for i, name in enumerate(sheet_data, start=1))
+    rels = [
+        REL.format(n=i, kind="worksheet", target=f"worksheets/sheet{i}.xml")
+        for i in range(1, len(sheet_data) + 1)
+    ]
+    sheets = "".join(
+        f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>'
+        for i, name in enumerate(sheet_data, start=1)
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", ROOT_RELS)
-        archive.writestr("xl/workbook.xml", (
-            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="http://'
-            'schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f"<sheets>{sheets}</sheets></workbook>"))
+        archive.writestr(
+            "xl/workbook.xml",
+            (
+                f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="http://'
+                'schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                f"<sheets>{sheets}</sheets></workbook>"
+            ),
+        )
         if shared is not None:
-            rels.append(REL.format(n=len(rels) + 1, kind="sharedStrings",
-                                   target="sharedStrings.xml"))
-            archive.writestr("xl/sharedStrings.xml",
-                             f'<sst xmlns="{MAIN}">{"".join(shared)}</sst>')
-        archive.writestr("xl/_rels/workbook.xml.rels", (
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-            f'openxmlformats.org/package/2006/relationships">{"".join(rels)}</Relationships>'))
+            rels.append(
+                REL.format(n=len(rels) + 1, kind="sharedStrings", target="sharedStrings.xml")
+            )
+            archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}">{"".join(shared)}</sst>')
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+                f'openxmlformats.org/package/2006/relationships">{"".join(rels)}</Relationships>'
+            ),
+        )
         for i, xml in enumerate(sheet_data.values(), start=1):
-            archive.writestr(f"xl/worksheets/sheet{i}.xml",
-                             f'{prolog}<worksheet xmlns="{MAIN}">{xml}</worksheet>')
+            archive.writestr(
+                f"xl/worksheets/sheet{i}.xml",
+                f'{prolog}<worksheet xmlns="{MAIN}">{xml}</worksheet>',
+            )
     return path
 
 
@@ -178,23 +235,57 @@ def full() -> Sheets:
     sheets["Settings"] = settings(first_year=2030, last_year=2031, discount_rate=0.05)
     sheets["Plants"].append({"plant_id": "P2", "country": "MX", "lat": 25.0, "lon": -100.0})
     sheets["PlantLines"].append({"plant_id": "P2", "line_type": "KEI_ICE", "capacity": 50})
-    sheets["Products"].append({"product_id": "KEI", "segment": "kei", "powertrain": "EV",
-                               "price": 15000, "variable_cost": 11000, "mpg": 110})
-    sheets["Compatibility"] += [{"line_type": "KEI_EV", "product_id": "KEI"},
-                                {"line_type": "KEI_ICE", "product_id": "CAR"}]
-    sheets["RetoolOptions"] = [{"option_id": "O1", "plant_id": "P1",
-                                "from_line_type": "UNIBODY", "to_line_type": "KEI_EV",
-                                "capacity_added": 80, "capex": 1_000_000}]
+    sheets["Products"].append(
+        {
+            "product_id": "KEI",
+            "segment": "kei",
+            "powertrain": "EV",
+            "price": 15000,
+            "variable_cost": 11000,
+            "mpg": 110,
+        }
+    )
+    sheets["Compatibility"] += [
+        {"line_type": "KEI_EV", "product_id": "KEI"},
+        {"line_type": "KEI_ICE", "product_id": "CAR"},
+    ]
+    sheets["RetoolOptions"] = [
+        {
+            "option_id": "O1",
+            "plant_id": "P1",
+            "from_line_type": "UNIBODY",
+            "to_line_type": "KEI_EV",
+            "capacity_added": 80,
+            "capex": 1_000_000,
+        }
+    ]
     sheets["Regions"][0]["group"] = "ZEV"
-    sheets["Demand"] += [{"region_id": "R1", "product_id": "KEI", "year": 2030, "units": 50},
-                         {"region_id": "R1", "product_id": "CAR", "year": 2031, "units": 150}]
+    sheets["Demand"] += [
+        {"region_id": "R1", "product_id": "KEI", "year": 2030, "units": 50},
+        {"region_id": "R1", "product_id": "CAR", "year": 2031, "units": 150},
+    ]
     sheets["Tariffs"] = [{"origin_country": "MX", "market_country": "US", "rate": 0.025}]
-    sheets["Policies"] = [{"policy_id": "EV10", "kind": "ev_share_min", "value": 0.1,
-                           "regions": "group:ZEV", "mode": "soft", "penalty": 1000}]
+    sheets["Policies"] = [
+        {
+            "policy_id": "EV10",
+            "kind": "ev_share_min",
+            "value": 0.1,
+            "regions": "group:ZEV",
+            "mode": "soft",
+            "penalty": 1000,
+        }
+    ]
     sheets["Scenarios"] = [{"scenario_id": "high_capex", "description": "capex +50%"}]
-    sheets["ScenarioChanges"] = [{"scenario_id": "high_capex", "sheet": "RetoolOptions",
-                                  "match": "option_id=O1", "column": "capex", "op": "multiply",
-                                  "value": 1.5}]
+    sheets["ScenarioChanges"] = [
+        {
+            "scenario_id": "high_capex",
+            "sheet": "RetoolOptions",
+            "match": "option_id=O1",
+            "column": "capex",
+            "op": "multiply",
+            "value": 1.5,
+        }
+    ]
     return sheets
 
 

@@ -31,19 +31,31 @@ console = Console(width=260, highlight=False)
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m planner.bench", description=__doc__)
-    parser.add_argument("--sizes", help="comma-separated: small, medium, large, national, capa, "
-                                        "capb, capc or one instance such as capa-8000 "
-                                        "(default: all)")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"only {', '.join(QUICK)}, time limit 120 s unless given")
+    parser.add_argument(
+        "--sizes",
+        help="comma-separated: small, medium, large, national, capa, "
+        "capb, capc or one instance such as capa-8000 "
+        "(default: all)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"only {', '.join(QUICK)}, time limit 120 s unless given",
+    )
     parser.add_argument("--time-limit", type=float, help="solver time limit, s (default 600)")
-    parser.add_argument("--mip-gap", type=float,
-                        help="override every workbook's mip_gap (both models use the same)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs per measurement; the run with the median total is kept")
+    parser.add_argument(
+        "--mip-gap", type=float, help="override every workbook's mip_gap (both models use the same)"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs per measurement; the run with the median total is kept",
+    )
     parser.add_argument("--no-reference", action="store_true", help="skip the reference")
-    parser.add_argument("--profile", action="store_true",
-                        help="cProfile each measurement (outputs/bench/profiles/)")
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile each measurement (outputs/bench/profiles/)"
+    )
     parser.add_argument("--out", type=Path, default=Path("outputs/bench"))
     return parser.parse_args(argv)
 
@@ -58,14 +70,21 @@ def _instances(args: argparse.Namespace) -> list[Instance]:
 
 def _machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores {platform.machine()} {memory:.0f} GiB, Python " \
-           f"{platform.python_version()}"
+    return (
+        f"{os.cpu_count()} cores {platform.machine()} {memory:.0f} GiB, Python "
+        f"{platform.python_version()}"
+    )
 
 
 def _commit() -> str:
     try:
-        out = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
-                             text=True, check=True, timeout=10)
+        out = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        )
         return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "?"
@@ -75,16 +94,32 @@ def _commit() -> str:
 # One measurement per process
 
 
-def _child(kind: str, workbook: Path, args: argparse.Namespace, time_limit: float,
-           extra: list[str], tag: str) -> Record:
+def _child(
+    kind: str,
+    workbook: Path,
+    args: argparse.Namespace,
+    time_limit: float,
+    extra: list[str],
+    tag: str,
+) -> Record:
     folder: Path = args.out
     target = folder / "runs" / f"{workbook.stem}-{kind}{tag}.json"
     log = folder / "logs" / f"{workbook.stem}-{kind}{tag}.log"
     for path in (target, log):
         path.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "planner.bench.measure", kind, str(workbook),
-               "--json", str(target), "--time-limit", str(time_limit), *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "planner.bench.measure",
+        kind,
+        str(workbook),
+        "--json",
+        str(target),
+        "--time-limit",
+        str(time_limit),
+        *extra,
+    ]
     if args.mip_gap is not None:
         command += ["--mip-gap", str(args.mip_gap)]
     if args.profile:
@@ -102,10 +137,13 @@ def _child(kind: str, workbook: Path, args: argparse.Namespace, time_limit: floa
     return record
 
 
-def _median_run(kind: str, workbook: Path, args: argparse.Namespace, time_limit: float,
-                extra: list[str]) -> Record:
-    runs = [_child(kind, workbook, args, time_limit, extra, f"-{i}" if i else "")
-            for i in range(args.repeat)]
+def _median_run(
+    kind: str, workbook: Path, args: argparse.Namespace, time_limit: float, extra: list[str]
+) -> Record:
+    runs = [
+        _child(kind, workbook, args, time_limit, extra, f"-{i}" if i else "")
+        for i in range(args.repeat)
+    ]
     timed = [r for r in runs if "total_s" in r]
     if not timed:
         return runs[0]
@@ -118,11 +156,15 @@ def _median_run(kind: str, workbook: Path, args: argparse.Namespace, time_limit:
 def measure(instance: Instance, args: argparse.Namespace, time_limit: float) -> Record:
     workbook = instance.prepare(args.out / "workbooks")
     load = os.getloadavg()[0]
-    ours = _median_run("ours", workbook, args, time_limit,
-                       ["--results", str(args.out / "results")])
-    row: Record = {"instance": instance.name, "family": instance.family, "commit": _commit(),
-                   "published": instance.published, "load_avg": round(load, 2),
-                   "time_limit": time_limit}
+    ours = _median_run("ours", workbook, args, time_limit, ["--results", str(args.out / "results")])
+    row: Record = {
+        "instance": instance.name,
+        "family": instance.family,
+        "commit": _commit(),
+        "published": instance.published,
+        "load_avg": round(load, 2),
+        "time_limit": time_limit,
+    }
     row.update({k: v for k, v in ours.items() if k not in ("retools", "launched")})
     if not args.no_reference:
         plan = args.out / "runs" / f"{workbook.stem}-ours.json"
@@ -141,9 +183,11 @@ def _progress(row: Record) -> str:
         value = row.get(key)
         return "-" if value is None else f"{value:.1f}"
 
-    return (f"{row['instance']}: {row.get('status')} total {f('total_s')} s (build "
-            f"{f('build_s')}, solve {f('solve_s')}), reference {f('ref_total_s')} s, "
-            f"NPV vs ref {row.get('npv_check')}, plan {row.get('plan_check')}")
+    return (
+        f"{row['instance']}: {row.get('status')} total {f('total_s')} s (build "
+        f"{f('build_s')}, solve {f('solve_s')}), reference {f('ref_total_s')} s, "
+        f"NPV vs ref {row.get('npv_check')}, plan {row.get('plan_check')}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -156,8 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     today = dt.date.today().isoformat()
     machine = _machine()
-    console.print(f"benchmark {today} on {machine}, commit {_commit()}, time limit "
-                  f"{time_limit:.0f} s: {', '.join(i.name for i in instances)}")
+    console.print(
+        f"benchmark {today} on {machine}, commit {_commit()}, time limit "
+        f"{time_limit:.0f} s: {', '.join(i.name for i in instances)}"
+    )
     rows = []
     table = args.out / f"{today}.csv"
     for instance in instances:

@@ -170,8 +170,10 @@ def _existing_lines(country: str, index: int, rng: np.random.Generator) -> dict[
     chosen = [first]
     if rng.random() < 0.4:
         chosen.append(str(rng.choice([k for k in kinds if k != first])))
-    return {k: _round(rng.uniform(80e3, 200e3) if k == "EV" else rng.uniform(120e3, 320e3),
-                      10000) for k in chosen}
+    return {
+        k: _round(rng.uniform(80e3, 200e3) if k == "EV" else rng.uniform(120e3, 320e3), 10000)
+        for k in chosen
+    }
 
 
 def make_plants(spec: SizeSpec, rng: np.random.Generator) -> list[GenPlant]:
@@ -182,14 +184,24 @@ def make_plants(spec: SizeSpec, rng: np.random.Generator) -> list[GenPlant]:
         counters[country] = i + 1
         lat, lon = _location(country, i, rng)
         low, high = COST_INDEX[country]
-        adder = round(float(rng.uniform(900, 1200))) if country == "JP" else (
-            50.0 if country == "MX" else 0.0)
-        plants.append(GenPlant(
-            plant_id=f"{country}{i + 1:02d}", country=country,
-            state=str(rng.choice(US_STATES)) if country == "US" else "",
-            lat=lat, lon=lon, cost_index=low if rng.random() < 0.5 else high,
-            freight_adder=adder, lines=_existing_lines(country, i, rng),
-            coordinates=not (country == "JP" and i == 0)))
+        adder = (
+            round(float(rng.uniform(900, 1200)))
+            if country == "JP"
+            else (50.0 if country == "MX" else 0.0)
+        )
+        plants.append(
+            GenPlant(
+                plant_id=f"{country}{i + 1:02d}",
+                country=country,
+                state=str(rng.choice(US_STATES)) if country == "US" else "",
+                lat=lat,
+                lon=lon,
+                cost_index=low if rng.random() < 0.5 else high,
+                freight_adder=adder,
+                lines=_existing_lines(country, i, rng),
+                coordinates=not (country == "JP" and i == 0),
+            )
+        )
     return plants
 
 
@@ -201,8 +213,16 @@ def make_regions(spec: SizeSpec, rng: np.random.Generator) -> list[GenRegion]:
         lat = round(float(rng.uniform(26, 48)), 3)
         lon = round(float(rng.uniform(-123, -70)), 3)
         zev = lon < -112 or rng.random() < 0.2 or i == 0
-        regions.append(GenRegion(f"US{i + 1:02d}", "US", lat, lon, "ZEV" if zev else "",
-                                 float(rng.lognormal(0.0, 0.6))))
+        regions.append(
+            GenRegion(
+                f"US{i + 1:02d}",
+                "US",
+                lat,
+                lon,
+                "ZEV" if zev else "",
+                float(rng.lognormal(0.0, 0.6)),
+            )
+        )
     for country, lat, lon in foreign:
         regions.append(GenRegion(f"{country}1", country, lat, lon, "", 0.6))
     return regions
@@ -237,8 +257,9 @@ def _base_units(gen: Generated) -> dict[str, float]:
 
 
 def _region_shares(gen: Generated, product: ProductSpec) -> np.ndarray:
-    boost = np.array([1.8 if product.powertrain == "EV" and r.group == "ZEV" else 1.0
-                      for r in gen.regions])
+    boost = np.array(
+        [1.8 if product.powertrain == "EV" and r.group == "ZEV" else 1.0 for r in gen.regions]
+    )
     weights = np.array([r.weight for r in gen.regions]) * boost
     return np.asarray(weights / weights.sum())
 
@@ -259,8 +280,12 @@ def demand_rows(gen: Generated, rng: np.random.Generator) -> Rows:
             if rng.random() < 0.05:
                 continue  # a zero-demand cell: no row
             for index, year in enumerate(gen.years):
-                units = round(base[product.product_id] * share * _year_factor(product, index)
-                              * float(rng.uniform(0.9, 1.1)))
+                units = round(
+                    base[product.product_id]
+                    * share
+                    * _year_factor(product, index)
+                    * float(rng.uniform(0.9, 1.1))
+                )
                 if units < 1:
                     continue
                 price = None
@@ -284,17 +309,24 @@ class Conversion:
 
 
 CONVERSIONS: dict[str, tuple[Conversion, ...]] = {
-    "UNIBODY": (Conversion("KEI_ICE", 150e3, 1.0, 2200, 1),
-                Conversion("KEI_ICE", 150e3, 0.5, 2500, 1),
-                Conversion("KEI_EV", 100e3, 1.0, 6500, 2),
-                Conversion("EV", 150e3, 1.0, 4500, 2),
-                Conversion("KEI_FLEX", 120e3, 1.0, 4200, 2)),
-    "BOF_TRUCK": (Conversion("KEI_ICE", 120e3, 1.0, 3000, 2),
-                  Conversion("UNIBODY", 200e3, 1.0, 2800, 2)),
+    "UNIBODY": (
+        Conversion("KEI_ICE", 150e3, 1.0, 2200, 1),
+        Conversion("KEI_ICE", 150e3, 0.5, 2500, 1),
+        Conversion("KEI_EV", 100e3, 1.0, 6500, 2),
+        Conversion("EV", 150e3, 1.0, 4500, 2),
+        Conversion("KEI_FLEX", 120e3, 1.0, 4200, 2),
+    ),
+    "BOF_TRUCK": (
+        Conversion("KEI_ICE", 120e3, 1.0, 3000, 2),
+        Conversion("UNIBODY", 200e3, 1.0, 2800, 2),
+    ),
     "EV": (Conversion("KEI_EV", 80e3, 1.0, 3000, 1),),
 }
-NEW_LINES = (("KEI_FLEX", 60e3, 120e3, 5500, 2), ("EV", 100e3, 150e3, 8000, 3),
-             ("KEI_EV", 40e3, 80e3, 7000, 2))
+NEW_LINES = (
+    ("KEI_FLEX", 60e3, 120e3, 5500, 2),
+    ("EV", 100e3, 150e3, 8000, 3),
+    ("KEI_EV", 40e3, 80e3, 7000, 2),
+)
 
 
 def _window(gen: Generated, rng: np.random.Generator) -> tuple[int, int]:
@@ -303,14 +335,34 @@ def _window(gen: Generated, rng: np.random.Generator) -> tuple[int, int]:
     return earliest, min(last, earliest + int(rng.integers(2, 7)))
 
 
-def _option_row(gen: Generated, rng: np.random.Generator, option_id: str, plant: GenPlant,
-                source: str | None, target: str, added: float, removed: float | None,
-                per_unit: float, lead: int) -> list[Cell]:
+def _option_row(
+    gen: Generated,
+    rng: np.random.Generator,
+    option_id: str,
+    plant: GenPlant,
+    source: str | None,
+    target: str,
+    added: float,
+    removed: float | None,
+    per_unit: float,
+    lead: int,
+) -> list[Cell]:
     earliest, latest = _window(gen, rng)
     capex = _round(added * per_unit * rng.uniform(0.85, 1.2), 100000)
     fixed = _round(added * rng.uniform(60, 140), 1000)
-    return [option_id, plant.plant_id, source, target, added, removed, capex,
-            lead + int(rng.integers(0, 2)), fixed, earliest, latest]
+    return [
+        option_id,
+        plant.plant_id,
+        source,
+        target,
+        added,
+        removed,
+        capex,
+        lead + int(rng.integers(0, 2)),
+        fixed,
+        earliest,
+        latest,
+    ]
 
 
 def _conversions(gen: Generated, rng: np.random.Generator, plant: GenPlant) -> Rows:
@@ -319,17 +371,29 @@ def _conversions(gen: Generated, rng: np.random.Generator, plant: GenPlant) -> R
         for n, conv in enumerate(CONVERSIONS.get(line, ())):
             removed = min(existing * conv.share, conv.max_capacity)
             added = _round(removed * rng.uniform(0.8, 1.0), 1000)
-            rows.append(_option_row(gen, rng, f"{plant.plant_id}_{line[:3]}{n + 1}", plant, line,
-                                    conv.to_line, added, removed, conv.capex_per_unit,
-                                    conv.lead))
+            rows.append(
+                _option_row(
+                    gen,
+                    rng,
+                    f"{plant.plant_id}_{line[:3]}{n + 1}",
+                    plant,
+                    line,
+                    conv.to_line,
+                    added,
+                    removed,
+                    conv.capex_per_unit,
+                    conv.lead,
+                )
+            )
     return rows
 
 
 def _new_line(gen: Generated, rng: np.random.Generator, plant: GenPlant, n: int) -> list[Cell]:
     target, low, high, per_unit, lead = NEW_LINES[n % len(NEW_LINES)]
     added = _round(rng.uniform(low, high), 5000)
-    return _option_row(gen, rng, f"{plant.plant_id}_NEW{n + 1}", plant, None, target, added,
-                       None, per_unit, lead)
+    return _option_row(
+        gen, rng, f"{plant.plant_id}_NEW{n + 1}", plant, None, target, added, None, per_unit, lead
+    )
 
 
 def option_rows(gen: Generated, rng: np.random.Generator) -> Rows:
@@ -378,8 +442,9 @@ def freight_rows(gen: Generated, rng: np.random.Generator) -> Rows:
                 continue
             miles = haversine_miles(plant.lat, plant.lon, region.lat, region.lon)
             cost = miles * 1.2 * 0.30 + plant.freight_adder
-            rows.append([plant.plant_id, region.region_id,
-                         round(cost * (0.85 if negotiated else 1.0), 2)])
+            rows.append(
+                [plant.plant_id, region.region_id, round(cost * (0.85 if negotiated else 1.0), 2)]
+            )
     return rows
 
 
@@ -393,11 +458,20 @@ def tariff_rows(gen: Generated) -> Rows:
     markets = {r.country for r in gen.regions}
     mid = FIRST_YEAR + 3
     candidates: Rows = [
-        ["MX", "US", None, None, None, 0.125], ["CA", "US", None, None, None, 0.125],
-        ["JP", "US", None, None, None, 0.15], ["US", "MX", None, None, mid, 0.05],
-        ["US", "MX", None, mid + 1, None, 0.10], ["JP", "CA", None, None, None, 0.061],
-        ["MX", "CA", _segment_token(gen, "pickup", "suv") or "segment:crossover", None, None,
-         0.061],
+        ["MX", "US", None, None, None, 0.125],
+        ["CA", "US", None, None, None, 0.125],
+        ["JP", "US", None, None, None, 0.15],
+        ["US", "MX", None, None, mid, 0.05],
+        ["US", "MX", None, mid + 1, None, 0.10],
+        ["JP", "CA", None, None, None, 0.061],
+        [
+            "MX",
+            "CA",
+            _segment_token(gen, "pickup", "suv") or "segment:crossover",
+            None,
+            None,
+            0.061,
+        ],
     ]
     return [row for row in candidates if row[0] in countries and row[1] in markets]
 
@@ -410,14 +484,54 @@ def _plan_policies(gen: Generated, options: Rows) -> Rows:
     last = gen.years[-1]
     return [
         ["CAPEX_YEAR", "capex_budget", yearly, None, None, None, None, None, "hard", None],
-        ["CAPEX_EARLY", "capex_budget", early, None, None, None, FIRST_YEAR, FIRST_YEAR + 2,
-         "soft", 0.3],
-        ["CAPEX_TOTAL", "capex_budget_total", _round(0.25 * total, 1e6), None, None, None,
-         None, None, "soft", 0.2],
-        ["MAX_RETOOLS", "max_retools", max(3, round(0.12 * len(options))), None, None, None,
-         None, None, "hard", None],
-        ["MAX_RETOOLS_LATE", "max_retools", max(2, round(0.05 * len(options))), None, None,
-         None, min(last, FIRST_YEAR + 4), None, "soft", 50e6],
+        [
+            "CAPEX_EARLY",
+            "capex_budget",
+            early,
+            None,
+            None,
+            None,
+            FIRST_YEAR,
+            FIRST_YEAR + 2,
+            "soft",
+            0.3,
+        ],
+        [
+            "CAPEX_TOTAL",
+            "capex_budget_total",
+            _round(0.25 * total, 1e6),
+            None,
+            None,
+            None,
+            None,
+            None,
+            "soft",
+            0.2,
+        ],
+        [
+            "MAX_RETOOLS",
+            "max_retools",
+            max(3, round(0.12 * len(options))),
+            None,
+            None,
+            None,
+            None,
+            None,
+            "hard",
+            None,
+        ],
+        [
+            "MAX_RETOOLS_LATE",
+            "max_retools",
+            max(2, round(0.05 * len(options))),
+            None,
+            None,
+            None,
+            min(last, FIRST_YEAR + 4),
+            None,
+            "soft",
+            50e6,
+        ],
     ]
 
 
@@ -433,8 +547,11 @@ def _us_demand(gen: Generated, demand: Rows, product_id: str) -> float:
 def _kei_units(gen: Generated, demand: Rows) -> float:
     full_year = gen.years[min(3, len(gen.years) - 1)]
     kei = {p.product_id for p in gen.products if p.segment == "kei"}
-    return sum(float(str(row[3])) for row in demand if row[1] in kei and row[2] == full_year
-               and not str(row[0]).startswith(("CA", "MX")))
+    return sum(
+        float(str(row[3]))
+        for row in demand
+        if row[1] in kei and row[2] == full_year and not str(row[0]).startswith(("CA", "MX"))
+    )
 
 
 def _sales_policies(gen: Generated, demand: Rows) -> Rows:
@@ -443,39 +560,135 @@ def _sales_policies(gen: Generated, demand: Rows) -> Rows:
     kei_from = min(last, first + 3)
     has_mx = any(r.country == "MX" for r in gen.regions)
     return [
-        ["DOM_KEI", "domestic_share_min", 0.5, "segment:kei", "country:US", "any", None, None,
-         "hard", None],
-        ["DOM_ALL", "domestic_share_min", 0.6, None, "country:US", "any", None, None, "soft",
-         800],
-        ["ZEV_EV", "ev_share_min", 0.12, None, "group:ZEV", "any", first + 1, None, "hard",
-         None],
+        [
+            "DOM_KEI",
+            "domestic_share_min",
+            0.5,
+            "segment:kei",
+            "country:US",
+            "any",
+            None,
+            None,
+            "hard",
+            None,
+        ],
+        ["DOM_ALL", "domestic_share_min", 0.6, None, "country:US", "any", None, None, "soft", 800],
+        ["ZEV_EV", "ev_share_min", 0.12, None, "group:ZEV", "any", first + 1, None, "hard", None],
         ["EV_MIN_US", "ev_share_min", 0.08, None, "country:US", "any", None, None, "soft", 1500],
         ["EV_MAX_KEI", "ev_share_max", 0.5, "segment:kei", None, "any", None, None, "soft", 300],
-        ["EV_MAX_ALL", "ev_share_max", 0.6, None, "country:MX" if has_mx else None, "any", None,
-         None, "hard", None],
+        [
+            "EV_MAX_ALL",
+            "ev_share_max",
+            0.6,
+            None,
+            "country:MX" if has_mx else None,
+            "any",
+            None,
+            None,
+            "hard",
+            None,
+        ],
         ["FLEET_MPG", "fleet_mpg_min", 30.0, None, "country:US", "any", None, None, "soft", 60],
-        ["FLEET_MPG_ZEV", "fleet_mpg_min", 27.0, None, "group:ZEV", "domestic", first + 2, None,
-         "hard", None],
-        ["MIN_KEI", "min_units", _round(0.25 * _kei_units(gen, demand), 100), "segment:kei",
-         "country:US", "any", kei_from, None, "soft", 3000],
-        ["MIN_INCUMBENT", "min_units", _round(0.3 * _us_demand(gen, demand, incumbent), 100),
-         incumbent, "country:US", "any", None, None, "hard", None],
-        ["MAX_IMPORTS", "max_units", _round(0.1 * _us_demand(gen, demand, incumbent), 100),
-         None, "country:US", "import", None, None, "hard", None],
-        ["MAX_KEI_IMPORTS", "max_units", _round(0.2 * _kei_units(gen, demand), 100),
-         "segment:kei", None, "import", kei_from, None, "soft", 1000],
-        ["EV_CREDIT", "credit_per_unit", 3500, "powertrain:EV", "country:US", "domestic", None,
-         None, None, None],
-        ["IMPORT_FEE", "credit_per_unit", -250, None, None, "import", first + 1, last - 1, None,
-         None],
+        [
+            "FLEET_MPG_ZEV",
+            "fleet_mpg_min",
+            27.0,
+            None,
+            "group:ZEV",
+            "domestic",
+            first + 2,
+            None,
+            "hard",
+            None,
+        ],
+        [
+            "MIN_KEI",
+            "min_units",
+            _round(0.25 * _kei_units(gen, demand), 100),
+            "segment:kei",
+            "country:US",
+            "any",
+            kei_from,
+            None,
+            "soft",
+            3000,
+        ],
+        [
+            "MIN_INCUMBENT",
+            "min_units",
+            _round(0.3 * _us_demand(gen, demand, incumbent), 100),
+            incumbent,
+            "country:US",
+            "any",
+            None,
+            None,
+            "hard",
+            None,
+        ],
+        [
+            "MAX_IMPORTS",
+            "max_units",
+            _round(0.1 * _us_demand(gen, demand, incumbent), 100),
+            None,
+            "country:US",
+            "import",
+            None,
+            None,
+            "hard",
+            None,
+        ],
+        [
+            "MAX_KEI_IMPORTS",
+            "max_units",
+            _round(0.2 * _kei_units(gen, demand), 100),
+            "segment:kei",
+            None,
+            "import",
+            kei_from,
+            None,
+            "soft",
+            1000,
+        ],
+        [
+            "EV_CREDIT",
+            "credit_per_unit",
+            3500,
+            "powertrain:EV",
+            "country:US",
+            "domestic",
+            None,
+            None,
+            None,
+            None,
+        ],
+        [
+            "IMPORT_FEE",
+            "credit_per_unit",
+            -250,
+            None,
+            None,
+            "import",
+            first + 1,
+            last - 1,
+            None,
+            None,
+        ],
     ]
 
 
 def settings_rows(gen: Generated) -> Rows:
-    return [["first_year", FIRST_YEAR], ["last_year", gen.years[-1]], ["discount_rate", 0.08],
-            ["terminal_years", 5], ["domestic_country", "US"], ["freight_cost_per_mile", 0.30],
-            ["road_circuity", 1.2], ["solver", "highs"], ["time_limit_s", 600],
-            ["mip_gap", 0.001]]
+    return [
+        ["first_year", FIRST_YEAR],
+        ["last_year", gen.years[-1]],
+        ["discount_rate", 0.08],
+        ["terminal_years", 5],
+        ["domestic_country", "US"],
+        ["freight_cost_per_mile", 0.30],
+        ["road_circuity", 1.2],
+        ["solver", "highs"],
+        ["time_limit_s", 600],
+        ["mip_gap", 0.001],
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -483,8 +696,10 @@ def settings_rows(gen: Generated) -> Rows:
 
 
 HEADERS: dict[str, list[str]] = {  # every input sheet but the scenario ones, SPEC order
-    schema.name: list(schema.column_names) for schema in SHEETS
-    if schema.name not in SCENARIO_SHEETS}
+    schema.name: list(schema.column_names)
+    for schema in SHEETS
+    if schema.name not in SCENARIO_SHEETS
+}
 
 
 def _plant_rows(gen: Generated) -> tuple[Rows, Rows]:
@@ -492,8 +707,18 @@ def _plant_rows(gen: Generated) -> tuple[Rows, Rows]:
     lines: Rows = []
     for p in gen.plants:
         lat, lon = (p.lat, p.lon) if p.coordinates else (None, None)
-        plants.append([p.plant_id, f"{p.country} plant {p.plant_id}", p.country, p.state or None,
-                       lat, lon, p.cost_index, p.freight_adder])
+        plants.append(
+            [
+                p.plant_id,
+                f"{p.country} plant {p.plant_id}",
+                p.country,
+                p.state or None,
+                lat,
+                lon,
+                p.cost_index,
+                p.freight_adder,
+            ]
+        )
         lines.extend([p.plant_id, line, cap] for line, cap in p.lines.items())
     return plants, lines
 
@@ -509,13 +734,25 @@ def generate(spec: SizeSpec) -> Generated:
         "Settings": settings_rows(gen),
         "Plants": plants,
         "PlantLines": lines,
-        "Products": [[p.product_id, p.segment, p.powertrain, p.price, p.variable_cost, p.mpg,
-                      p.launch_cost] for p in gen.products],
-        "Compatibility": [[line, k] for line, made in COMPATIBLE.items() for k in made
-                          if k in gen.product_ids],
+        "Products": [
+            [p.product_id, p.segment, p.powertrain, p.price, p.variable_cost, p.mpg, p.launch_cost]
+            for p in gen.products
+        ],
+        "Compatibility": [
+            [line, k] for line, made in COMPATIBLE.items() for k in made if k in gen.product_ids
+        ],
         "RetoolOptions": options,
-        "Regions": [[r.region_id, f"{r.country} region {r.region_id}", r.country, r.lat, r.lon,
-                     r.group or None] for r in gen.regions],
+        "Regions": [
+            [
+                r.region_id,
+                f"{r.country} region {r.region_id}",
+                r.country,
+                r.lat,
+                r.lon,
+                r.group or None,
+            ]
+            for r in gen.regions
+        ],
         "Demand": demand,
         "Freight": freight_rows(gen, rng),
         "Tariffs": tariff_rows(gen),
@@ -536,7 +773,6 @@ def workbook_bytes(gen: Generated) -> bytes:
     return reproducible_bytes(book, STAMP)
 
 
-
 def write_workbook(spec: SizeSpec, out: Path) -> Path:
     """Write the workbook of `spec` to `out` (atomically) and return `out`."""
     out = Path(out)
@@ -552,8 +788,9 @@ def _round(value: float, step: float) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m planner.bench.generate",
-                                     description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m planner.bench.generate", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("size", choices=sorted(SIZES))
     parser.add_argument("out", type=Path)
     args = parser.parse_args(argv)

@@ -32,8 +32,11 @@ class Instance:
 def orlib_instances(families: tuple[str, ...] | None = ORLIB_FAMILIES) -> list[Instance]:
     """OR-Library instances of `families` (None: every instance of optima.csv, cap41...)."""
     rows = read_optima(ORLIB_DIR / "optima.csv")
-    return [Instance(r.instance, "orlib", r.optimal_value) for r in rows
-            if families is None or r.instance.split("-")[0] in families]
+    return [
+        Instance(r.instance, "orlib", r.optimal_value)
+        for r in rows
+        if families is None or r.instance.split("-")[0] in families
+    ]
 
 
 def all_instances() -> list[Instance]:

@@ -73,20 +73,29 @@ def measure_ours(path: Path, time_limit: float, mip_gap: float | None, out_dir: 
         write_outcome(out_dir / path.stem, outcome)
     r = outcome.results
     rec = clock.record
-    rec.update(build_s=r.build_seconds, solve_s=r.solve_seconds,
-               post_s=rec["pipeline_s"] - r.build_seconds - r.solve_seconds)
+    rec.update(
+        build_s=r.build_seconds,
+        solve_s=r.solve_seconds,
+        post_s=rec["pipeline_s"] - r.build_seconds - r.solve_seconds,
+    )
     rec["total_s"] = rec["read_s"] + rec["pipeline_s"] + rec["write_s"]
     rec["cpu_s"] = rec["read_cpu_s"] + rec["pipeline_cpu_s"] + rec["write_cpu_s"]
     rec.update({f"{k}": v for k, v in r.model_size.items()})
-    rec.update(status=r.status.value, objective=r.objective, bound=r.bound, gap=r.gap,
-               mip_gap=case.settings.mip_gap,
-               retools={d.option_id: d.start_year for d in r.retools if d.start_year},
-               launched=list(r.launched_products))
+    rec.update(
+        status=r.status.value,
+        objective=r.objective,
+        bound=r.bound,
+        gap=r.gap,
+        mip_gap=case.settings.mip_gap,
+        retools={d.option_id: d.start_year for d in r.retools if d.start_year},
+        launched=list(r.launched_products),
+    )
     return rec
 
 
-def measure_reference(path: Path, time_limit: float, mip_gap: float | None,
-                      plan: Record | None) -> Record:
+def measure_reference(
+    path: Path, time_limit: float, mip_gap: float | None, plan: Record | None
+) -> Record:
     clock = Clock()
     with clock.phase("read"):
         case = read_case(path, time_limit, mip_gap)
@@ -97,13 +106,22 @@ def measure_reference(path: Path, time_limit: float, mip_gap: float | None,
     rec = clock.record
     rec["total_s"] = rec["read_s"] + rec["build_s"] + rec["solve_s"]
     rec["cpu_s"] = rec["read_cpu_s"] + rec["build_cpu_s"] + rec["solve_cpu_s"]
-    rec.update(variables=ref.num_cols, binaries=ref.num_integer, rows=ref.num_rows,
-               nonzeros=ref.num_nonzeros, status=result.status, objective=result.objective,
-               bound=result.bound, gap=result.gap, mip_gap=case.settings.mip_gap)
+    rec.update(
+        variables=ref.num_cols,
+        binaries=ref.num_integer,
+        rows=ref.num_rows,
+        nonzeros=ref.num_nonzeros,
+        status=result.status,
+        objective=result.objective,
+        bound=result.bound,
+        gap=result.gap,
+        mip_gap=case.settings.mip_gap,
+    )
     if plan is not None and plan.get("objective") is not None:
         priced = plan_npv(ref, plan["retools"], set(plan["launched"]))
-        rec.update(plan_npv=priced.objective, plan_status=priced.status,
-                   plan_seconds=priced.seconds)
+        rec.update(
+            plan_npv=priced.objective, plan_status=priced.status, plan_seconds=priced.seconds
+        )
     return rec
 
 
@@ -129,8 +147,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, help="folder for our result files")
     parser.add_argument("--profile", type=Path, help="write cProfile stats here")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)-7s %(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)-7s %(name)s %(message)s",
+    )
 
     def run() -> Record:
         if args.kind == "ours":

@@ -106,14 +106,19 @@ def _tariff(case: Case, price: Floats, products: dict[str, int], years: list[int
         chosen = np.zeros(len(products), dtype=bool)
         chosen[[products[k] for k in row.products]] = True
         covered = np.array([row.covers(t) for t in years])
-        mask = (plants[:, None, None, None] & regions[None, :, None, None]
-                & chosen[None, None, :, None] & covered[None, None, None, :])
+        mask = (
+            plants[:, None, None, None]
+            & regions[None, :, None, None]
+            & chosen[None, None, :, None]
+            & covered[None, None, None, :]
+        )
         rate[mask] = row.rate
     return np.asarray(rate * price[None, :, :, :])
 
 
-def _scope(case: Case, policy: Policy, products: dict[str, int], regions: dict[str, int],
-           years: list[int]) -> tuple[Bools, Bools, Bools, Bools]:
+def _scope(
+    case: Case, policy: Policy, products: dict[str, int], regions: dict[str, int], years: list[int]
+) -> tuple[Bools, Bools, Bools, Bools]:
     """Masks over P, K, R, T of the policy's scope (origin, products, regions, window)."""
     home = case.settings.domestic_country
     domestic = np.array([p.country == home for p in case.plants])
@@ -126,19 +131,25 @@ def _scope(case: Case, policy: Policy, products: dict[str, int], regions: dict[s
     return origin[policy.origin], k, r, t
 
 
-def _credit(case: Case, products: dict[str, int], regions: dict[str, int],
-            years: list[int]) -> Floats:
+def _credit(
+    case: Case, products: dict[str, int], regions: dict[str, int], years: list[int]
+) -> Floats:
     credit = np.zeros((len(case.plants), len(products), len(regions), len(years)))
     for policy in case.policies:
         if policy.kind == "credit_per_unit":
             p, k, r, t = _scope(case, policy, products, regions, years)
-            credit += policy.value * (p[:, None, None, None] & k[None, :, None, None]
-                                      & r[None, None, :, None] & t[None, None, None, :])
+            credit += policy.value * (
+                p[:, None, None, None]
+                & k[None, :, None, None]
+                & r[None, None, :, None]
+                & t[None, None, None, :]
+            )
     return credit
 
 
-def _demand_and_price(case: Case, products: dict[str, int], regions: dict[str, int],
-                      years: list[int]) -> tuple[Floats, Floats]:
+def _demand_and_price(
+    case: Case, products: dict[str, int], regions: dict[str, int], years: list[int]
+) -> tuple[Floats, Floats]:
     t0 = years[0]
     demand = np.zeros((len(regions), len(products), len(years)))
     base = np.array([p.price for p in case.products])
@@ -167,9 +178,11 @@ def case_data(case: Case) -> Data:
     products = [k.product_id for k in case.products]
     regions = [r.region_id for r in case.regions]
     years = list(case.settings.years)
-    lines = sorted({line.line_type for line in case.lines}
-                   | {o.to_line_type for o in case.options}
-                   | {lt for lt, _ in case.compatibility})
+    lines = sorted(
+        {line.line_type for line in case.lines}
+        | {o.to_line_type for o in case.options}
+        | {lt for lt, _ in case.compatibility}
+    )
     ip, il, ik, ir = (_positions(v) for v in (plants, lines, products, regions))
     existing = np.zeros((len(plants), len(lines)))
     listed = np.zeros_like(existing, dtype=bool)
@@ -185,9 +198,22 @@ def case_data(case: Case) -> Data:
     variable = np.array([k.variable_cost for k in case.products])
     index = np.array([p.cost_index for p in case.plants])
     return Data(
-        plants, lines, products, regions, years, existing, listed, compatible, demand, price,
-        _freight(case, ip, ir), _tariff(case, price, ik, years), _credit(case, ik, ir, years),
-        index[:, None] * variable[None, :], delta, weight,
+        plants,
+        lines,
+        products,
+        regions,
+        years,
+        existing,
+        listed,
+        compatible,
+        demand,
+        price,
+        _freight(case, ip, ir),
+        _tariff(case, price, ik, years),
+        _credit(case, ik, ir, years),
+        index[:, None] * variable[None, :],
+        delta,
+        weight,
         np.array([p.country == case.settings.domestic_country for p in case.plants]),
         np.array([k.powertrain == "EV" for k in case.products]),
         np.array([k.mpg for k in case.products], dtype=float),
@@ -282,8 +308,9 @@ def _present(case: Case, data: Data) -> Bools:
     return present
 
 
-def _add_z_y(case: Case, data: Data, b: Builder) -> tuple[dict[str, dict[int, int]],
-                                                           dict[str, int]]:
+def _add_z_y(
+    case: Case, data: Data, b: Builder
+) -> tuple[dict[str, dict[int, int]], dict[str, int]]:
     """z[o,t]: objective −δ_t C_o − F_o Σ_{t' ≥ t+L_o} W_t'; y[k]: −launch_cost_k."""
     z: dict[str, dict[int, int]] = {}
     t0 = data.years[0]
@@ -313,14 +340,20 @@ def _numbered(mask: Bools, b: Builder, cost: Floats) -> Ints:
 def _add_x_s(case: Case, data: Data, b: Builder) -> tuple[Ints, Ints]:
     present = _present(case, data)
     nt = len(data.years)
-    x_mask = np.broadcast_to((present[:, :, None] & data.compatible[None, :, :])[..., None],
-                             (*present.shape, len(data.products), nt))
+    x_mask = np.broadcast_to(
+        (present[:, :, None] & data.compatible[None, :, :])[..., None],
+        (*present.shape, len(data.products), nt),
+    )
     x_cost = -data.weight[None, None, None, :] * data.cost[:, None, :, None]
     x = _numbered(np.ascontiguousarray(x_mask), b, np.broadcast_to(x_cost, x_mask.shape))
     buildable = np.asarray(np.asarray(x_mask[..., 0]).any(axis=1), dtype=bool)  # (P, K)
     s_mask = buildable[:, :, None, None] & (data.demand > 0).transpose(1, 0, 2)[None]
-    margin = (data.price.transpose(1, 0, 2)[None] - data.freight[:, None, :, None]
-              - data.tariff.transpose(0, 2, 1, 3) + data.credit)
+    margin = (
+        data.price.transpose(1, 0, 2)[None]
+        - data.freight[:, None, :, None]
+        - data.tariff.transpose(0, 2, 1, 3)
+        + data.credit
+    )
     s = _numbered(s_mask, b, margin * data.weight[None, None, None, :])
     return x, s
 
@@ -343,7 +376,7 @@ def _capacity(case: Case, data: Data, b: Builder, cols: Columns) -> None:
                 rows = row[ip[o.plant_id], il[o.from_line_type], i:]
                 b.entries(rows, np.full(len(rows), col), o.capacity_removed)
             if o.capacity_added and i + o.lead_time_years < nt:
-                rows = row[ip[o.plant_id], il[o.to_line_type], i + o.lead_time_years:]
+                rows = row[ip[o.plant_id], il[o.to_line_type], i + o.lead_time_years :]
                 b.entries(rows, np.full(len(rows), col), -o.capacity_added)
 
 
@@ -355,13 +388,17 @@ def _removal_and_once(case: Case, data: Data, b: Builder, cols: Columns) -> None
         if o.from_line_type is None:
             continue
         key = (ip[o.plant_id], il[o.from_line_type])
-        groups.setdefault(key, []).extend((c, o.capacity_removed)
-                                          for c in cols.z[o.option_id].values())
+        groups.setdefault(key, []).extend(
+            (c, o.capacity_removed) for c in cols.z[o.option_id].values()
+        )
     for (p, line), terms in groups.items():
         if terms:
             (r,) = b.add_rows(-INF, data.existing[p, line], 1)
-            b.entries(np.full(len(terms), r), np.array([c for c, _ in terms]),
-                      np.array([v for _, v in terms]))
+            b.entries(
+                np.full(len(terms), r),
+                np.array([c for c, _ in terms]),
+                np.array([v for _, v in terms]),
+            )
     for starts in cols.z.values():
         if starts:
             (r,) = b.add_rows(-INF, 1.0, 1)
@@ -395,8 +432,15 @@ def _flow_demand_launch(case: Case, data: Data, b: Builder, cols: Columns) -> No
 # Policies
 
 
-def _policy_rows(b: Builder, data: Data, policy: Policy, n: int, rhs: float,
-                 penalty: float | None, per_year: Floats | None) -> Ints:
+def _policy_rows(
+    b: Builder,
+    data: Data,
+    policy: Policy,
+    n: int,
+    rhs: float,
+    penalty: float | None,
+    per_year: Floats | None,
+) -> Ints:
     """n rows of one policy (≥ or ≤ rhs), with a violation column each when soft."""
     at_least = policy.kind in AT_LEAST
     rows = b.add_rows(rhs if at_least else -INF, INF if at_least else rhs, n)
@@ -407,8 +451,9 @@ def _policy_rows(b: Builder, data: Data, policy: Policy, n: int, rhs: float,
     return rows
 
 
-def _sales_policy(case: Case, data: Data, b: Builder, cols: Columns, policy: Policy,
-                  penalty: float | None) -> None:
+def _sales_policy(
+    case: Case, data: Data, b: Builder, cols: Columns, policy: Policy, penalty: float | None
+) -> None:
     ik, ir = _positions(data.products), _positions(data.regions)
     in_p, in_k, in_r, in_t = _scope(case, policy, ik, ir, data.years)
     window = np.flatnonzero(in_t)
@@ -429,8 +474,14 @@ def _sales_policy(case: Case, data: Data, b: Builder, cols: Columns, policy: Pol
     b.entries(year_row[t], cols.s[p, k, r, t], np.asarray(coefficient, dtype=float))
 
 
-def _plan_policy(data: Data, b: Builder, cols: Columns, policy: Policy, capex: dict[str, float],
-                 penalty: float | None) -> None:
+def _plan_policy(
+    data: Data,
+    b: Builder,
+    cols: Columns,
+    policy: Policy,
+    capex: dict[str, float],
+    penalty: float | None,
+) -> None:
     window = [t for t in data.years if policy.year_from <= t <= policy.year_to]
     per_year = policy.kind == "capex_budget"
     n = len(window) if per_year else 1
@@ -440,12 +491,16 @@ def _plan_policy(data: Data, b: Builder, cols: Columns, policy: Policy, capex: d
         for start, col in starts.items():
             if policy.year_from <= start <= policy.year_to:
                 row = rows[window.index(start)] if per_year else rows[0]
-                b.entries(np.array([row]), np.array([col]),
-                          1.0 if policy.kind == "max_retools" else capex[option_id])
+                b.entries(
+                    np.array([row]),
+                    np.array([col]),
+                    1.0 if policy.kind == "max_retools" else capex[option_id],
+                )
 
 
-def _policies(case: Case, data: Data, b: Builder, cols: Columns,
-              forced: Mapping[str, float] | None) -> None:
+def _policies(
+    case: Case, data: Data, b: Builder, cols: Columns, forced: Mapping[str, float] | None
+) -> None:
     capex = {o.option_id: o.capex for o in case.options}
     for policy in case.policies:
         if policy.kind == "credit_per_unit":
@@ -464,7 +519,8 @@ def _policies(case: Case, data: Data, b: Builder, cols: Columns,
 def _highs_lp(b: Builder) -> highspy.HighsLp:
     matrix = sparse.csc_matrix(
         (np.concatenate(b.vals), (np.concatenate(b.rows), np.concatenate(b.cols))),
-        shape=(b.num_rows, b.num_cols))
+        shape=(b.num_rows, b.num_cols),
+    )
     matrix.sum_duplicates()
     matrix.eliminate_zeros()
     lp = highspy.HighsLp()
@@ -486,8 +542,7 @@ def _highs_lp(b: Builder) -> highspy.HighsLp:
     return lp
 
 
-def build_reference(case: Case, forced_penalties: Mapping[str, float] | None = None
-                    ) -> Reference:
+def build_reference(case: Case, forced_penalties: Mapping[str, float] | None = None) -> Reference:
     started = time.perf_counter()
     data = case_data(case)
     b = Builder()
@@ -543,8 +598,9 @@ def _result(highs: highspy.Highs, is_mip: bool, seconds: float) -> ReferenceResu
     return ReferenceResult(status, objective, bound, gap, seconds, values)
 
 
-def plan_npv(ref: Reference, starts: Mapping[str, int], launched: set[str],
-             time_limit: float = 600.0) -> ReferenceResult:
+def plan_npv(
+    ref: Reference, starts: Mapping[str, int], launched: set[str], time_limit: float = 600.0
+) -> ReferenceResult:
     """NPV of a given plan (option → start year, launched products): z and y fixed."""
     fixed: dict[int, float] = {}
     for option_id, by_year in ref.columns.z.items():
@@ -580,10 +636,12 @@ def main(argv: list[str] | None = None) -> int:
     gap = case.settings.mip_gap if args.mip_gap is None else args.mip_gap
     ref = build_reference(case)
     result = solve_reference(ref, args.time_limit or case.settings.time_limit_s, gap)
-    print(f"{args.workbook.name}: {result.status}, NPV {result.objective}, bound {result.bound}, "
-          f"gap {result.gap}, {ref.num_cols} columns ({ref.num_integer} integer), "
-          f"{ref.num_rows} rows, {ref.num_nonzeros} nonzeros, build {ref.build_seconds:.2f} s, "
-          f"solve {result.seconds:.2f} s")
+    print(
+        f"{args.workbook.name}: {result.status}, NPV {result.objective}, bound {result.bound}, "
+        f"gap {result.gap}, {ref.num_cols} columns ({ref.num_integer} integer), "
+        f"{ref.num_rows} rows, {ref.num_nonzeros} nonzeros, build {ref.build_seconds:.2f} s, "
+        f"solve {result.seconds:.2f} s"
+    )
     return 0
 
 

@@ -77,8 +77,11 @@ def published_check(row: Row) -> str:
     if ours is None:
         return "n/a"
     gap = _num(row, "mip_gap") or 0.0
-    return "ok" if abs(-ours - published) <= gap * published + 0.01 else (
-        f"off {(-ours - published) / published:+.2e}")
+    return (
+        "ok"
+        if abs(-ours - published) <= gap * published + 0.01
+        else (f"off {(-ours - published) / published:+.2e}")
+    )
 
 
 def _tick(ok: bool) -> str:
@@ -154,16 +157,32 @@ COLUMNS = (
 
 def table_cells(row: Row) -> list[str]:
     g = row.get
-    checks = str(row["npv_check"]) + (f"; publ. {row['published_check']}"
-                                      if row.get("published_check") else "")
+    checks = str(row["npv_check"]) + (
+        f"; publ. {row['published_check']}" if row.get("published_check") else ""
+    )
     return [
-        str(g("instance")), str(g("status")), _s(_num(row, "read_s"), 2),
-        _s(_num(row, "build_s"), 2), _s(_num(row, "solve_s")), _s(_num(row, "post_s"), 2),
-        _s(_num(row, "write_s"), 2), _s(_num(row, "total_s")), _s(_num(row, "cpu_s")),
-        _pct(_num(row, "build_share")), _i(_num(row, "rss_mb")), _i(_num(row, "variables")),
-        _i(_num(row, "binaries")), _i(_num(row, "rows")), _i(_num(row, "nonzeros")),
-        _money(_num(row, "objective")), _pct(_num(row, "gap")), _s(_num(row, "ref_total_s")),
-        _s(_num(row, "ratio"), 2), checks, str(g("plan_check")), str(g("targets")),
+        str(g("instance")),
+        str(g("status")),
+        _s(_num(row, "read_s"), 2),
+        _s(_num(row, "build_s"), 2),
+        _s(_num(row, "solve_s")),
+        _s(_num(row, "post_s"), 2),
+        _s(_num(row, "write_s"), 2),
+        _s(_num(row, "total_s")),
+        _s(_num(row, "cpu_s")),
+        _pct(_num(row, "build_share")),
+        _i(_num(row, "rss_mb")),
+        _i(_num(row, "variables")),
+        _i(_num(row, "binaries")),
+        _i(_num(row, "rows")),
+        _i(_num(row, "nonzeros")),
+        _money(_num(row, "objective")),
+        _pct(_num(row, "gap")),
+        _s(_num(row, "ref_total_s")),
+        _s(_num(row, "ratio"), 2),
+        checks,
+        str(g("plan_check")),
+        str(g("targets")),
     ]
 
 
@@ -180,7 +199,8 @@ def print_table(rows: Sequence[Row], title: str, console: Console | None = None)
         f"{NATIONAL_RATIO_TARGETS[0]}× then ≤ {NATIONAL_RATIO_TARGETS[1]}× the reference; "
         f"capa–capc each < {ORLIB_SECONDS_TARGET:.0f} s; national memory < "
         f"{NATIONAL_MEMORY_TARGET_MB / 1024:.0f} GB. ratio = our total / reference total "
-        f"(both include read+validate). post = result check, shadow prices, result tables.")
+        f"(both include read+validate). post = result check, shadow prices, result tables."
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,10 +235,12 @@ def plot(rows: Sequence[Row], target: Path, title: str) -> Path:
 
     points = [r for r in rows if _num(r, "nonzeros") and _num(r, "total_s")]
     fig, ax = plt.subplots(figsize=(10, 6.5))
-    series = (("total_s", "ours: total", "o", "tab:blue"),
-              ("solve_s", "ours: solve", "x", "tab:cyan"),
-              ("build_s", "ours: build", "+", "tab:green"),
-              ("ref_total_s", "reference: total", "^", "tab:orange"))
+    series = (
+        ("total_s", "ours: total", "o", "tab:blue"),
+        ("solve_s", "ours: solve", "x", "tab:cyan"),
+        ("build_s", "ours: build", "+", "tab:green"),
+        ("ref_total_s", "reference: total", "^", "tab:orange"),
+    )
     for key, label, marker, colour in series:
         xs = [float(r["nonzeros"]) for r in points if _num(r, key)]
         ys = [float(r[key]) for r in points if _num(r, key)]
@@ -227,12 +249,23 @@ def plot(rows: Sequence[Row], target: Path, title: str) -> Path:
     same_size: dict[float | None, int] = {}
     for r in points:
         n = same_size[_num(r, "nonzeros")] = same_size.get(_num(r, "nonzeros"), -1) + 1
-        ax.annotate(str(r["instance"]), (_num(r, "nonzeros"), _num(r, "total_s")),
-                    textcoords="offset points", xytext=(5, 4 - 10 * n), fontsize=7)
+        ax.annotate(
+            str(r["instance"]),
+            (_num(r, "nonzeros"), _num(r, "total_s")),
+            textcoords="offset points",
+            xytext=(5, 4 - 10 * n),
+            fontsize=7,
+        )
     ax.axhline(ORLIB_SECONDS_TARGET, color="grey", linestyle=":", linewidth=1)
-    ax.annotate("60 s (capa–c target) ", (1.0, ORLIB_SECONDS_TARGET),
-                xycoords=("axes fraction", "data"), ha="right", va="bottom", fontsize=7,
-                color="grey")
+    ax.annotate(
+        "60 s (capa–c target) ",
+        (1.0, ORLIB_SECONDS_TARGET),
+        xycoords=("axes fraction", "data"),
+        ha="right",
+        va="bottom",
+        fontsize=7,
+        color="grey",
+    )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("model size: nonzeros of our model")

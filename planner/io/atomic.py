@@ -22,8 +22,9 @@ class OutputLockedError(PlannerError):
 def write_atomically(target: Path, write: Callable[[Path], object]) -> None:
     """Call `write(temp_path)`, then move the temporary file onto `target`."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix,
-                                         dir=target.parent)
+    handle, temp_name = tempfile.mkstemp(
+        prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent
+    )
     os.close(handle)
     temp = Path(temp_name)
     try:
@@ -33,7 +34,8 @@ def write_atomically(target: Path, write: Callable[[Path], object]) -> None:
             os.replace(temp, target)
         except PermissionError:
             raise OutputLockedError(
-                f"cannot replace {target}: is it open in Excel? Close it and run again") from None
+                f"cannot replace {target}: is it open in Excel? Close it and run again"
+            ) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()

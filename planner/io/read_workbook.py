@@ -46,8 +46,10 @@ EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLUMNS = 16_384
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx or legacy .xls
 ZIP_SIGNATURE = b"PK\x03\x04"
-NO_SAVED_VALUE_MESSAGE = ("formula has no saved value: open the file in Excel, let it "
-                          "calculate and save it, or type the value")
+NO_SAVED_VALUE_MESSAGE = (
+    "formula has no saved value: open the file in Excel, let it "
+    "calculate and save it, or type the value"
+)
 TOO_LARGE_HINT = "; refused (is something filled down to the bottom of the sheet?)"
 CHECK_AGAIN = ("=", "#")  # first characters of a formula or an Excel error in the first pass
 
@@ -125,8 +127,9 @@ def read_workbook(path: Path) -> RawWorkbook:
     except _Unreadable as exc:
         raise InputError([_file_problem(f"{path}: {exc}")]) from None
     except OSError as exc:
-        raise InputError([_file_problem(f"{path}: cannot be read ({exc.strerror or exc})")]
-                         ) from None
+        raise InputError(
+            [_file_problem(f"{path}: cannot be read ({exc.strerror or exc})")]
+        ) from None
 
 
 def _file_problem(message: str) -> Problem:
@@ -143,8 +146,10 @@ def _check_container(path: Path) -> None:
     with path.open("rb") as handle:
         head = handle.read(8)
     if head == OLE_SIGNATURE:
-        raise _Unreadable("a password-protected workbook or a legacy .xls file; save it as an "
-                          ".xlsx workbook without a password")
+        raise _Unreadable(
+            "a password-protected workbook or a legacy .xls file; save it as an "
+            ".xlsx workbook without a password"
+        )
     if not zipfile.is_zipfile(path):
         if head.startswith(ZIP_SIGNATURE):
             raise _Unreadable("corrupted workbook (the zip container is damaged or truncated)")
@@ -158,13 +163,16 @@ def _check_container(path: Path) -> None:
     if "xl/workbook.bin" in names:
         raise _Unreadable("a binary workbook (.xlsb); save it as .xlsx")
     if "[content_types].xml" not in names or not any(n.endswith("workbook.xml") for n in names):
-        raise _Unreadable("not an Excel workbook (no workbook part; is it another Office file "
-                          "renamed?)")
+        raise _Unreadable(
+            "not an Excel workbook (no workbook part; is it another Office file renamed?)"
+        )
     total = sum(info.file_size for info in infos)
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise _Unreadable(f"unpacks to {total / 1e9:.1f} GB, more than the "
-                          f"{MAX_UNCOMPRESSED_BYTES / 1e9:.0f} GB a planning case can hold; "
-                          "refused")
+        raise _Unreadable(
+            f"unpacks to {total / 1e9:.1f} GB, more than the "
+            f"{MAX_UNCOMPRESSED_BYTES / 1e9:.0f} GB a planning case can hold; "
+            "refused"
+        )
 
 
 @dataclass
@@ -193,14 +201,18 @@ def _read(path: Path, handle: IO[bytes]) -> RawWorkbook:
                     scans[schema.name] = _scan_values(sheet, schema, book.epoch)
             finally:
                 book.close()
-            again = {name: scan.check_again for name, scan in scans.items()
-                     if scan.check_again and scan.sheet is not None}
+            again = {
+                name: scan.check_again
+                for name, scan in scans.items()
+                if scan.check_again and scan.sheet is not None
+            }
             if again:
                 book = _open(handle, data_only=True)
                 try:
                     for name, cells in again.items():
-                        scans[name] = _scan_cells(book[titles[name]], SHEETS_BY_NAME[name],
-                                                  cells, book.epoch)
+                        scans[name] = _scan_cells(
+                            book[titles[name]], SHEETS_BY_NAME[name], cells, book.epoch
+                        )
                 finally:
                     book.close()
     except _LibraryError as failure:
@@ -239,8 +251,10 @@ def _describe(failure: _LibraryError, handle: IO[bytes]) -> str:
     detail = f"{type(error).__name__}: {error}"
     if isinstance(error, DefusedXmlException):
         where = where or _member_containing(handle, b"<!DOCTYPE") or "a part"
-        return (f"{where} contains a DTD with entity declarations or external references, "
-                "which a workbook never needs; refused for safety")
+        return (
+            f"{where} contains a DTD with entity declarations or external references, "
+            "which a workbook never needs; refused for safety"
+        )
     member = _damaged_member(handle)
     if member is not None:
         return f"corrupted workbook in {member} ({error})"
@@ -291,8 +305,11 @@ def _match_sheets(
         matches = by_key.pop(canonical(schema.name), [])
         if len(matches) > 1:
             titles = ", ".join(repr(m.title) for m in matches)
-            problems.append(Problem(schema.name, None, None, None,
-                                    f"several sheets match {schema.name}: {titles}"))
+            problems.append(
+                Problem(
+                    schema.name, None, None, None, f"several sheets match {schema.name}: {titles}"
+                )
+            )
         elif matches:
             found.append((schema, matches[0]))
         elif schema.required:
@@ -309,9 +326,15 @@ def _warn_near_misses(
     for key, sheets in unknown.items():
         close = difflib.get_close_matches(key, list(absent), n=1, cutoff=0.8)
         if close:
-            warnings.append(Problem(sheets[0].title, None, None, None,
-                                    f"sheet is not an input sheet and is ignored; did you "
-                                    f"mean {absent[close[0]]}?"))
+            warnings.append(
+                Problem(
+                    sheets[0].title,
+                    None,
+                    None,
+                    None,
+                    f"sheet is not an input sheet and is ignored; did you mean {absent[close[0]]}?",
+                )
+            )
 
 
 def _refused(schema: SheetSchema, message: str) -> _Scan:
@@ -343,15 +366,18 @@ def _beyond_columns(header: tuple[Any, ...], values_only: bool) -> str | None:
     for index in range(EXCEL_MAX_COLUMNS, len(header)):
         value = header[index] if values_only else header[index].value
         if value is not None:
-            return (f"has a cell in column {get_column_letter(index + 1)}, beyond Excel's "
-                    f"{EXCEL_MAX_COLUMNS:,} columns")
+            return (
+                f"has a cell in column {get_column_letter(index + 1)}, beyond Excel's "
+                f"{EXCEL_MAX_COLUMNS:,} columns"
+            )
     return None
 
 
 def _data_rows(sheet: Any, first: int, last: int, values_only: bool) -> Iterator[Any]:
     """Rows 2 on of columns first..last; openpyxl stops after Excel's last row + 1."""
-    rows = sheet.iter_rows(min_row=2, max_row=EXCEL_MAX_ROWS + 1, min_col=first,
-                           max_col=last, values_only=values_only)
+    rows = sheet.iter_rows(
+        min_row=2, max_row=EXCEL_MAX_ROWS + 1, min_col=first, max_col=last, values_only=values_only
+    )
     return _guarded(rows, sheet.title)
 
 
@@ -424,8 +450,11 @@ def _scan_cells(
     if beyond:
         return _refused(schema, beyond)
     scan = _Scan()
-    cells = [(index, value) for index, cell in enumerate(header, start=1)
-             if cell.data_type != "e" and (value := _clean(cell.value, epoch)) is not None]
+    cells = [
+        (index, value)
+        for index, cell in enumerate(header, start=1)
+        if cell.data_type != "e" and (value := _clean(cell.value, epoch)) is not None
+    ]
     positions = _header(cells, schema, scan.problems, scan.warnings)
     first, last = (min(positions), max(positions)) if positions else (1, 1)
     pairs = [(index - first, index, name) for index, name in sorted(positions.items())]
@@ -438,8 +467,7 @@ def _scan_cells(
             cell = row[offset]
             value = cell.value
             if cell.data_type == "e":
-                message = (f"holds the Excel error {value}; correct the formula or type the "
-                           "value")
+                message = f"holds the Excel error {value}; correct the formula or type the value"
             elif value is None and (number, index) in formulas and cell.data_type != "str":
                 message = NO_SAVED_VALUE_MESSAGE
             else:
@@ -448,8 +476,9 @@ def _scan_cells(
                     values[name] = value
                 continue
             unreadable.add(name)
-            scan.problems.append(Problem(schema.name, number, get_column_letter(index), name,
-                                         message))
+            scan.problems.append(
+                Problem(schema.name, number, get_column_letter(index), name, message)
+            )
         if unreadable:
             data.append(RawRow(number, values, frozenset(unreadable)))
         elif values:
@@ -457,8 +486,14 @@ def _scan_cells(
     return _finish(scan, schema, sheet.title, positions, data, number)
 
 
-def _finish(scan: _Scan, schema: SheetSchema, title: str, positions: dict[int, str],
-            data: list[RawRow], last_row: int) -> _Scan:
+def _finish(
+    scan: _Scan,
+    schema: SheetSchema,
+    title: str,
+    positions: dict[int, str],
+    data: list[RawRow],
+    last_row: int,
+) -> _Scan:
     """The scanned sheet, or a refusal when it ran past Excel's last row."""
     if last_row > EXCEL_MAX_ROWS:
         return _refused(schema, BEYOND_ROWS)
@@ -488,7 +523,9 @@ def _may_be_formula_or_error(value: Any) -> bool:
 
 
 def _header(
-    cells: Iterable[tuple[int, Any]], schema: SheetSchema, problems: list[Problem],
+    cells: Iterable[tuple[int, Any]],
+    schema: SheetSchema,
+    problems: list[Problem],
     warnings: list[Problem],
 ) -> dict[int, str]:
     """Column index -> schema column name, from the non-empty cells of row 1."""
@@ -499,18 +536,27 @@ def _header(
         title = as_text(value)
         column = known.get(canonical(title))
         if column is None:
-            warnings.append(Problem(schema.name, 1, letter, title,
-                                    "unknown column, ignored" + _suggest(title, known)))
+            warnings.append(
+                Problem(
+                    schema.name,
+                    1,
+                    letter,
+                    title,
+                    "unknown column, ignored" + _suggest(title, known),
+                )
+            )
         elif column in positions.values():
             first = next(get_column_letter(i) for i, c in positions.items() if c == column)
-            problems.append(Problem(schema.name, 1, letter, column,
-                                    f"column appears twice (also in {first})"))
+            problems.append(
+                Problem(schema.name, 1, letter, column, f"column appears twice (also in {first})")
+            )
         else:
             positions[index] = column
     for spec in schema.columns:
         if spec.required and spec.name not in positions.values():
-            problems.append(Problem(schema.name, None, None, spec.name,
-                                    "required column is missing from row 1"))
+            problems.append(
+                Problem(schema.name, None, None, spec.name, "required column is missing from row 1")
+            )
     return positions
 
 

@@ -39,15 +39,18 @@ INSTRUCTIONS_WIDTH = 110  # characters
 def write_template(path: Path) -> None:
     """Write the template to `path` atomically; never overwrite an existing file."""
     if path.exists():
-        raise PlannerError(f"{path} already exists; choose another name or delete it first "
-                           "(a template never overwrites a workbook)")
+        raise PlannerError(
+            f"{path} already exists; choose another name or delete it first "
+            "(a template never overwrites a workbook)"
+        )
     write_atomically(path, _write)
 
 
 def _write(path: Path) -> None:
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                           "strings_to_urls": False,
-                                           "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
     try:
         formats = _formats(book)
         _instructions(book.add_worksheet("Instructions"), formats)
@@ -98,11 +101,13 @@ def _headers(sheet: Worksheet, schema: SheetSchema, formats: dict[str, Any]) -> 
     for index, column in enumerate(schema.columns):
         style = formats["required" if column.required else "optional"]
         sheet.write_string(0, index, column.name, style)
-        sheet.write_comment(0, index, header_note(column),
-                            {"author": "planner", "x_scale": 2.2, "y_scale": 1.6})
+        sheet.write_comment(
+            0, index, header_note(column), {"author": "planner", "x_scale": 2.2, "y_scale": 1.6}
+        )
         text = column.kind in (Kind.TEXT, Kind.SELECTOR) and schema.name != "Settings"
-        sheet.set_column(index, index, max(14, len(column.name) + 4),
-                         formats["text"] if text else None)
+        sheet.set_column(
+            index, index, max(14, len(column.name) + 4), formats["text"] if text else None
+        )
         validation = _validation(column)
         if validation:
             sheet.data_validation(1, index, LAST_ROW, index, validation)
@@ -112,13 +117,20 @@ def _headers(sheet: Worksheet, schema: SheetSchema, formats: dict[str, Any]) -> 
 
 def _validation(column: Column) -> dict[str, Any] | None:
     if column.allowed:
-        return {"validate": "list", "source": list(column.allowed),
-                "error_title": column.name,
-                "error_message": f"{column.name} must be one of {column.allowed_text}"}
+        return {
+            "validate": "list",
+            "source": list(column.allowed),
+            "error_title": column.name,
+            "error_message": f"{column.name} must be one of {column.allowed_text}",
+        }
     if column.reference:
-        return {"validate": "list", "source": f"={_list_name(column.reference)}",
-                "error_type": "warning", "error_title": column.name,
-                "error_message": f"not in {column.reference} (yet?)"}
+        return {
+            "validate": "list",
+            "source": f"={_list_name(column.reference)}",
+            "error_type": "warning",
+            "error_title": column.name,
+            "error_message": f"not in {column.reference} (yet?)",
+        }
     if column.kind in (Kind.INT, Kind.FLOAT):
         return _number_validation(column.kind, column.bound, column.name)
     return None
@@ -126,8 +138,10 @@ def _validation(column: Column) -> dict[str, Any] | None:
 
 def _number_validation(kind: Kind, bound: Bound | None, name: str) -> dict[str, Any]:
     """Excel's own check of a number column (strict ends are left to `planner validate`)."""
-    check: dict[str, Any] = {"validate": "integer" if kind is Kind.INT else "decimal",
-                             "error_title": name}
+    check: dict[str, Any] = {
+        "validate": "integer" if kind is Kind.INT else "decimal",
+        "error_title": name,
+    }
     low, high = (bound.low, bound.high) if bound else (None, None)
     if low is not None and high is not None:
         check.update(criteria="between", minimum=low, maximum=high)
@@ -153,15 +167,25 @@ def _define_reference_lists(book: Workbook) -> None:
     for reference in sorted(references):
         sheet, column = reference.split(".")
         letter = column_letter(SHEETS_BY_NAME[sheet].column_names.index(column) + 1)
-        book.define_name(_list_name(reference),
-                         f"=OFFSET('{sheet}'!${letter}$2,0,0,"
-                         f"MAX(1,COUNTA('{sheet}'!${letter}:${letter})-1),1)")
+        book.define_name(
+            _list_name(reference),
+            f"=OFFSET('{sheet}'!${letter}$2,0,0,MAX(1,COUNTA('{sheet}'!${letter}:${letter})-1),1)",
+        )
 
 
 def _settings_rows(sheet: Worksheet, formats: dict[str, Any]) -> None:
-    sheet.data_validation(1, 0, LAST_ROW, 0, {
-        "validate": "list", "source": [s.key for s in SETTINGS], "error_title": "key",
-        "error_message": "not a setting; hover over the keys for their meaning"})
+    sheet.data_validation(
+        1,
+        0,
+        LAST_ROW,
+        0,
+        {
+            "validate": "list",
+            "source": [s.key for s in SETTINGS],
+            "error_title": "key",
+            "error_message": "not a setting; hover over the keys for their meaning",
+        },
+    )
     sheet.set_column(0, 0, 24, formats["text"])
     sheet.set_column(1, 1, 16)
     for row, spec in enumerate(SETTINGS, start=1):
@@ -174,12 +198,18 @@ def _settings_rows(sheet: Worksheet, formats: dict[str, Any]) -> None:
             sheet.write_string(row, 1, spec.default)
         elif spec.default is not None:
             sheet.write_number(row, 1, float(spec.default))  # type: ignore[arg-type]
-        validation = ({"validate": "list", "source": list(spec.allowed),
-                       "error_title": spec.key,
-                       "error_message": f"{spec.key} must be one of {', '.join(spec.allowed)}"}
-                      if spec.allowed else
-                      _number_validation(spec.kind, spec.bound, spec.key)
-                      if spec.kind in (Kind.INT, Kind.FLOAT) else None)
+        validation = (
+            {
+                "validate": "list",
+                "source": list(spec.allowed),
+                "error_title": spec.key,
+                "error_message": f"{spec.key} must be one of {', '.join(spec.allowed)}",
+            }
+            if spec.allowed
+            else _number_validation(spec.kind, spec.bound, spec.key)
+            if spec.kind in (Kind.INT, Kind.FLOAT)
+            else None
+        )
         if validation:
             sheet.data_validation(row, 1, row, 1, validation)
 
@@ -197,17 +227,22 @@ def instruction_lines() -> list[tuple[str, str]]:
     """(style, text) lines of the Instructions sheet, generated from the schema."""
     lines = [
         ("title", "Kei reconfiguration planner: input workbook"),
-        ("wrap", "One workbook is one planning case: the plants and the lines they have today, "
-                 "the products, the markets and their demand, the retooling options that can "
-                 "be chosen, and the rules (tariffs, policies). `planner run FILE` finds the "
-                 "retooling plan with the highest NPV for every scenario; `planner validate "
-                 "FILE` checks the workbook and lists every problem as `Sheet!Cell  column  "
-                 "problem` (exit code 0 = clean, 2 = problems)."),
+        (
+            "wrap",
+            "One workbook is one planning case: the plants and the lines they have today, "
+            "the products, the markets and their demand, the retooling options that can "
+            "be chosen, and the rules (tariffs, policies). `planner run FILE` finds the "
+            "retooling plan with the highest NPV for every scenario; `planner validate "
+            "FILE` checks the workbook and lists every problem as `Sheet!Cell  column  "
+            "problem` (exit code 0 = clean, 2 = problems).",
+        ),
     ]
-    sections = (("How to fill it", HOW_TO_FILL),
-                ("The sheets", tuple(_sheet_line(s) for s in SHEETS)),
-                ("Selectors (Tariffs.products, Policies.products, Policies.regions)", SELECTORS),
-                ("Scenarios", SCENARIOS))
+    sections = (
+        ("How to fill it", HOW_TO_FILL),
+        ("The sheets", tuple(_sheet_line(s) for s in SHEETS)),
+        ("Selectors (Tariffs.products, Policies.products, Policies.regions)", SELECTORS),
+        ("Scenarios", SCENARIOS),
+    )
     for heading, texts in sections:
         lines += [("wrap", ""), ("heading", heading)]
         lines += [("wrap", f"• {text}") for text in texts]
@@ -242,8 +277,7 @@ HOW_TO_FILL = (
     "Regions and Demand need at least one row.",
 )
 SELECTORS = (
-    "A selector cell holds ;-separated tokens and means the union of what they name; "
-    "empty = all.",
+    "A selector cell holds ;-separated tokens and means the union of what they name; empty = all.",
     "products: a product_id, segment:<segment> or powertrain:<ICE|HEV|PHEV|EV>, "
     "e.g. segment:kei; powertrain:EV",
     "regions: a region_id, group:<group> or country:<country>, e.g. group:ZEV; country:CA",

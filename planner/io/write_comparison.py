@@ -43,12 +43,18 @@ from planner.results.narrative import (
     year_span,
 )
 
-SCENARIOS_NOTE = ("One row per scenario of this run. NPV, capex and units are over the whole "
-                  "horizon; shares are of home-country sales over all years.")
-MATRIX_NOTE = ("Start year of each retooling option taken in at least one scenario (blank: not "
-               "taken; a scenario without a plan is blank throughout).")
-POLICY_NOTE = ("Years in which each policy binds, and its shadow price range in $ per unit "
-               "of the policy's row (see a scenario workbook's Policies sheet).")
+SCENARIOS_NOTE = (
+    "One row per scenario of this run. NPV, capex and units are over the whole "
+    "horizon; shares are of home-country sales over all years."
+)
+MATRIX_NOTE = (
+    "Start year of each retooling option taken in at least one scenario (blank: not "
+    "taken; a scenario without a plan is blank throughout)."
+)
+POLICY_NOTE = (
+    "Years in which each policy binds, and its shadow price range in $ per unit "
+    "of the policy's row (see a scenario workbook's Policies sheet)."
+)
 
 
 def write_comparison_workbook(target: Path, outcomes: Sequence[ScenarioOutcome]) -> None:
@@ -90,8 +96,7 @@ def scenario_columns(outcomes: Sequence[ScenarioOutcome]) -> list[Column[Scenari
 
     return [
         Column("scenario", Kind.TEXT, lambda o: o.results.case.scenario_id),
-        Column("description", Kind.TEXT, lambda o: o.results.case.scenario.description,
-               width=40),
+        Column("description", Kind.TEXT, lambda o: o.results.case.scenario.description, width=40),
         Column("probability", Kind.PERCENT, lambda o: o.results.case.scenario.probability),
         Column("status", Kind.TEXT, lambda o: o.results.status.value),
         Column("NPV ($)", Kind.MONEY, lambda o: o.results.npv),
@@ -101,40 +106,47 @@ def scenario_columns(outcomes: Sequence[ScenarioOutcome]) -> list[Column[Scenari
         Column("kei units (last year)", Kind.UNITS, lambda o: last_kei(o.results)),
         Column("domestic share", Kind.PERCENT, lambda o: horizon_shares(o.results)[0]),
         Column("EV share", Kind.PERCENT, lambda o: horizon_shares(o.results)[1]),
-        Column("retool capex ($)", Kind.MONEY,
-               lambda o: retool_capex(o.results) if _solved(o.results) else None),
-        Column("retools", Kind.COUNT,
-               lambda o: len(taken_retools(o.results)) if _solved(o.results) else None),
+        Column(
+            "retool capex ($)",
+            Kind.MONEY,
+            lambda o: retool_capex(o.results) if _solved(o.results) else None,
+        ),
+        Column(
+            "retools",
+            Kind.COUNT,
+            lambda o: len(taken_retools(o.results)) if _solved(o.results) else None,
+        ),
         Column("launched products", Kind.TEXT, lambda o: ", ".join(o.results.launched_products)),
         Column("policy violations", Kind.COUNT, violations),
         Column("solve time (s)", Kind.SECONDS, lambda o: o.results.solve_seconds),
     ]
 
 
-def _write_scenarios(book: Workbook, formats: Formats,
-                     outcomes: Sequence[ScenarioOutcome]) -> None:
+def _write_scenarios(book: Workbook, formats: Formats, outcomes: Sequence[ScenarioOutcome]) -> None:
     sheet = book.add_worksheet("Scenarios")
     sheet.write_string(0, 0, "Scenarios compared", formats.title)
     sheet.write_string(1, 0, SCENARIOS_NOTE, formats.note)
-    placed = write_table(sheet, formats, 3, 0, scenario_columns(outcomes), outcomes,
-                         "Scenarios")
+    placed = write_table(sheet, formats, 3, 0, scenario_columns(outcomes), outcomes, "Scenarios")
     finish_sheet(sheet, placed)
     _npv_chart(book, sheet, placed, [o.results for o in outcomes])
 
 
-def _npv_chart(book: Workbook, sheet: Worksheet, placed: Placed,
-               results: Sequence[Results]) -> None:
+def _npv_chart(
+    book: Workbook, sheet: Worksheet, placed: Placed, results: Sequence[Results]
+) -> None:
     npv_col = 4
     money_format = money_axis_format([r.npv for r in results])
     chart = book.add_chart({"type": "bar"})
     assert chart is not None
     first, last = placed.first_row, max(placed.last_row, placed.first_row)
-    chart.add_series({
-        "name": ["Scenarios", placed.header_row, npv_col],
-        "categories": ["Scenarios", first, 0, last, 0],
-        "values": ["Scenarios", first, npv_col, last, npv_col],
-        "data_labels": {"value": True, "num_format": money_format},
-    })
+    chart.add_series(
+        {
+            "name": ["Scenarios", placed.header_row, npv_col],
+            "categories": ["Scenarios", first, 0, last, 0],
+            "values": ["Scenarios", first, npv_col, last, npv_col],
+            "data_labels": {"value": True, "num_format": money_format},
+        }
+    )
     chart.set_title({"name": "NPV by scenario", "name_font": {"size": 11}})
     chart.set_x_axis({"num_format": money_format, "major_gridlines": {"visible": True}})
     chart.set_y_axis({"reverse": True, "crossing": "max"})  # first scenario on top
@@ -165,14 +177,25 @@ def start_year_rows(results: Sequence[Results]) -> list[MatrixRow]:
         if taken == len(cells):
             summary += ", same year" if len(years) == 1 else ", years differ"
         change = f"{option.from_line_type or '(new)'} → {option.to_line_type}"
-        rows.append(MatrixRow((option_id, option.plant_id, change),
-                              tuple(float(c) if c is not None else None for c in cells),
-                              summary))
+        rows.append(
+            MatrixRow(
+                (option_id, option.plant_id, change),
+                tuple(float(c) if c is not None else None for c in cells),
+                summary,
+            )
+        )
     return rows
 
 
-def _write_matrix(sheet: Worksheet, formats: Formats, top: int, label_headers: Sequence[str],
-                  results: Sequence[Results], rows: Sequence[MatrixRow], kind: Kind) -> None:
+def _write_matrix(
+    sheet: Worksheet,
+    formats: Formats,
+    top: int,
+    label_headers: Sequence[str],
+    results: Sequence[Results],
+    rows: Sequence[MatrixRow],
+    kind: Kind,
+) -> None:
     headers = [*label_headers, *(r.case.scenario_id for r in results), "across scenarios"]
     for index, header in enumerate(headers):
         sheet.write_string(top, index, header, formats.header)
@@ -196,8 +219,15 @@ def _write_start_years(book: Workbook, formats: Formats, results: Sequence[Resul
     sheet = book.add_worksheet("StartYears")
     sheet.write_string(0, 0, "Which retooling decisions hold across scenarios", formats.title)
     sheet.write_string(1, 0, MATRIX_NOTE, formats.note)
-    _write_matrix(sheet, formats, 3, ("option", "plant", "from → to"), results,
-                  start_year_rows(results), Kind.YEAR)
+    _write_matrix(
+        sheet,
+        formats,
+        3,
+        ("option", "plant", "from → to"),
+        results,
+        start_year_rows(results),
+        Kind.YEAR,
+    )
 
 
 def policy_rows(results: Sequence[Results]) -> list[MatrixRow]:
@@ -208,8 +238,7 @@ def policy_rows(results: Sequence[Results]) -> list[MatrixRow]:
         cells = tuple(_cost_text(by_id.get(policy_id)) for by_id in costs)
         binding = sum(1 for c in cells if c and c != "does not bind")
         kind = next(by_id[policy_id].kind for by_id in costs if policy_id in by_id)
-        rows.append(MatrixRow((policy_id, kind), cells,
-                              f"binds in {binding} of {len(cells)}"))
+        rows.append(MatrixRow((policy_id, kind), cells, f"binds in {binding} of {len(cells)}"))
     return rows
 
 
@@ -227,6 +256,5 @@ def _write_policy_costs(book: Workbook, formats: Formats, results: Sequence[Resu
     sheet = book.add_worksheet("PolicyCosts")
     sheet.write_string(0, 0, "What each policy costs, scenario by scenario", formats.title)
     sheet.write_string(1, 0, POLICY_NOTE, formats.note)
-    _write_matrix(sheet, formats, 3, ("policy", "kind"), results, policy_rows(results),
-                  Kind.TEXT)
+    _write_matrix(sheet, formats, 3, ("policy", "kind"), results, policy_rows(results), Kind.TEXT)
     sheet.set_column(2, 2 + len(results) - 1, 22)

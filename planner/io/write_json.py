@@ -28,18 +28,24 @@ def summary(outcome: ScenarioOutcome) -> dict[str, Any]:
         "mip_gap": _number(results.gap),
         "solve_seconds": round(results.solve_seconds, 3),
         "retools": [
-            {"option_id": r.option_id, "plant_id": r.plant_id,
-             "from_line_type": r.from_line_type, "to_line_type": r.to_line_type,
-             "start_year": r.start_year, "online_year": r.online_year, "capex": r.capex}
-            for r in results.retools if r.taken
+            {
+                "option_id": r.option_id,
+                "plant_id": r.plant_id,
+                "from_line_type": r.from_line_type,
+                "to_line_type": r.to_line_type,
+                "start_year": r.start_year,
+                "online_year": r.online_year,
+                "capex": r.capex,
+            }
+            for r in results.retools
+            if r.taken
         ],
         "launched_products": list(results.launched_products),
         "units_by_year": _by_year(results.units_by_year),
         "domestic_share_by_year": _by_year(results.domestic_share_by_year),
         "ev_share_by_year": _by_year(results.ev_share_by_year),
         "policy_violations": [
-            {"policy_id": v.policy_id, "year": v.year, "violation": v.violation}
-            for v in violations
+            {"policy_id": v.policy_id, "year": v.year, "violation": v.violation} for v in violations
         ],
     }
 
@@ -54,4 +60,3 @@ def _by_year(values: dict[int, float] | dict[int, float | None]) -> dict[str, fl
 
 def summary_json(outcome: ScenarioOutcome) -> str:
     return json.dumps(summary(outcome), indent=2) + "\n"
-

@@ -50,28 +50,47 @@ from planner.robust.values import expected
 
 CHART_SIZE = {"width": 520, "height": 280}
 NOTES = (
-    ("Robust plan", "One set of retooling starts (z) and launches (y) for every scenario; "
-     "production, sales and policy violations are each scenario's own. It maximises "
-     "(1−λ)·Σ π_s NPV_s + λ·CVaR_α over all scenarios at once (the extensive form)."),
-    ("NPV in a scenario", "The plan fixed in the scenario's own model and everything else "
-     "solved again (a linear program): NPV_s(plan), penalties included."),
-    ("CVaR_α", "Computed from those NPVs: max over η of η − (1/α)·Σ π_s·max(0, η − NPV_s); "
-     "about the mean NPV of the worst α share of probability."),
-    ("Regret", "Regret of plan q in scenario s = NPV*_s − NPV_s(q), where NPV*_s is scenario "
-     "s solved alone (its own plan, re-solved the same way). A negative regret can only be "
-     "within the MIP gap of that scenario's own solve."),
-    ("EVPI", "Expected value of perfect information = Σ π_s NPV*_s − Σ π_s NPV_s(P0), P0 the "
-     "robust plan at λ = 0: what knowing the scenario before retooling would be worth."),
-    ("VSS", "Value of the stochastic solution = Σ π_s NPV_s(P0) − EEV, EEV = Σ π_s NPV_s(EV "
-     "plan); the EV plan is the optimum of one case whose inputs are the π-weighted mean of "
-     "the scenarios' (whole numbers, text and blanks from the most probable scenario). Not "
-     "defined when the EV plan is infeasible in some scenario."),
+    (
+        "Robust plan",
+        "One set of retooling starts (z) and launches (y) for every scenario; "
+        "production, sales and policy violations are each scenario's own. It maximises "
+        "(1−λ)·Σ π_s NPV_s + λ·CVaR_α over all scenarios at once (the extensive form).",
+    ),
+    (
+        "NPV in a scenario",
+        "The plan fixed in the scenario's own model and everything else "
+        "solved again (a linear program): NPV_s(plan), penalties included.",
+    ),
+    (
+        "CVaR_α",
+        "Computed from those NPVs: max over η of η − (1/α)·Σ π_s·max(0, η − NPV_s); "
+        "about the mean NPV of the worst α share of probability.",
+    ),
+    (
+        "Regret",
+        "Regret of plan q in scenario s = NPV*_s − NPV_s(q), where NPV*_s is scenario "
+        "s solved alone (its own plan, re-solved the same way). A negative regret can only be "
+        "within the MIP gap of that scenario's own solve.",
+    ),
+    (
+        "EVPI",
+        "Expected value of perfect information = Σ π_s NPV*_s − Σ π_s NPV_s(P0), P0 the "
+        "robust plan at λ = 0: what knowing the scenario before retooling would be worth.",
+    ),
+    (
+        "VSS",
+        "Value of the stochastic solution = Σ π_s NPV_s(P0) − EEV, EEV = Σ π_s NPV_s(EV "
+        "plan); the EV plan is the optimum of one case whose inputs are the π-weighted mean of "
+        "the scenarios' (whole numbers, text and blanks from the most probable scenario). Not "
+        "defined when the EV plan is infeasible in some scenario.",
+    ),
 )
 
 
 def write_robust(folder: Path, report: RobustReport) -> None:
-    write_text_atomically(folder / "robust.json", json.dumps(robust_summary(report), indent=2)
-                          + "\n")
+    write_text_atomically(
+        folder / "robust.json", json.dumps(robust_summary(report), indent=2) + "\n"
+    )
     write_atomically(folder / "robust.xlsx", lambda path: write_robust_workbook(path, report))
 
 
@@ -94,16 +113,24 @@ def robust_summary(report: RobustReport) -> dict[str, Any]:
         "probabilities": dict(report.probabilities),
         "npv_by_scenario": {s: _number(v) for s, v in report.npv_by_scenario.items()},
         "retools": [
-            {"option_id": r.option_id, "plant_id": r.plant_id,
-             "from_line_type": r.from_line_type, "to_line_type": r.to_line_type,
-             "start_year": r.start_year, "online_year": r.online_year, "capex": r.capex}
+            {
+                "option_id": r.option_id,
+                "plant_id": r.plant_id,
+                "from_line_type": r.from_line_type,
+                "to_line_type": r.to_line_type,
+                "start_year": r.start_year,
+                "online_year": r.online_year,
+                "capex": r.capex,
+            }
             for r in report.retools()
         ],
         "launched_products": sorted(report.plan.launched) if report.plan else [],
         "evpi": _number(report.evpi),
         "vss": _number(report.vss),
-        "regret": {plan: {s: _number(v) for s, v in by_scenario.items()}
-                   for plan, by_scenario in report.regret.items()},
+        "regret": {
+            plan: {s: _number(v) for s, v in by_scenario.items()}
+            for plan, by_scenario in report.regret.items()
+        },
     }
 
 
@@ -135,24 +162,42 @@ def _summary(book: Workbook, formats: Formats, report: RobustReport) -> None:
     sheet.set_column(1, 1, 22)
     sheet.set_column(2, 2, 90)
     base, risk = report.base, report.risk
-    sheet.write_string(0, 0, f"Robust plan: {base.name} ({len(report.cases)} scenarios)",
-                       formats.title)
-    sheet.write_string(1, 0, f"λ = {risk.risk_weight:g} (weight of CVaR), α = "
-                             f"{risk.cvar_alpha:g} (tail share); NPVs are each scenario "
-                             "re-solved with the plan fixed", formats.note)
+    sheet.write_string(
+        0, 0, f"Robust plan: {base.name} ({len(report.cases)} scenarios)", formats.title
+    )
+    sheet.write_string(
+        1,
+        0,
+        f"λ = {risk.risk_weight:g} (weight of CVaR), α = "
+        f"{risk.cvar_alpha:g} (tail share); NPVs are each scenario "
+        "re-solved with the plan fixed",
+        formats.note,
+    )
     pairs = [
         Pair("status", report.status.value),
         Pair("solver", report.solver),
         Pair("MIP gap", report.gap, Kind.PERCENT),
         Pair("solve seconds", report.solve_seconds, Kind.SECONDS, "the extensive form at λ"),
-        Pair("objective", report.objective, Kind.MONEY, "(1−λ)·expected NPV + λ·CVaR, as "
-             "solved (before the re-solves)"),
+        Pair(
+            "objective",
+            report.objective,
+            Kind.MONEY,
+            "(1−λ)·expected NPV + λ·CVaR, as solved (before the re-solves)",
+        ),
         Pair("expected NPV", report.expected_npv, Kind.MONEY, "Σ π_s NPV_s(robust plan)"),
-        Pair(f"CVaR {risk.cvar_alpha:g}", report.cvar, Kind.MONEY,
-             "max over η of η − (1/α)·Σ π_s·max(0, η − NPV_s)"),
+        Pair(
+            f"CVaR {risk.cvar_alpha:g}",
+            report.cvar,
+            Kind.MONEY,
+            "max over η of η − (1/α)·Σ π_s·max(0, η − NPV_s)",
+        ),
         Pair("worst-case NPV", report.worst_npv, Kind.MONEY, "min_s NPV_s(robust plan)"),
-        Pair("EVPI", report.evpi, Kind.MONEY, "Σ π_s NPV*_s − Σ π_s NPV_s(P0), P0 = the "
-             "robust plan at λ = 0"),
+        Pair(
+            "EVPI",
+            report.evpi,
+            Kind.MONEY,
+            "Σ π_s NPV*_s − Σ π_s NPV_s(P0), P0 = the robust plan at λ = 0",
+        ),
         Pair("EEV", report.eev, Kind.MONEY, "Σ π_s NPV_s(expected-value plan)"),
         Pair("VSS", report.vss, Kind.MONEY, "Σ π_s NPV_s(P0) − EEV"),
         Pair("risk weight λ", risk.risk_weight, Kind.FACTOR),
@@ -175,8 +220,7 @@ def _summary(book: Workbook, formats: Formats, report: RobustReport) -> None:
     setup_print(sheet)
 
 
-def _lines(sheet: Worksheet, formats: Formats, row: int, title: str,
-           lines: Sequence[str]) -> int:
+def _lines(sheet: Worksheet, formats: Formats, row: int, title: str, lines: Sequence[str]) -> int:
     if not lines:
         return row
     sheet.write_string(row, 0, title, formats.section)
@@ -187,21 +231,30 @@ def _lines(sheet: Worksheet, formats: Formats, row: int, title: str,
 
 def _plan(book: Workbook, formats: Formats, report: RobustReport) -> None:
     sheet = book.add_worksheet("Plan")
-    sheet.write_string(0, 0, "The shared plan: retooling and launches for every scenario",
-                       formats.title)
+    sheet.write_string(
+        0, 0, "The shared plan: retooling and launches for every scenario", formats.title
+    )
     note = f"Option data (lead time, capex) as in scenario {report.base.scenario_id}."
     if report.plan is None:
         note += f" No plan: the status is {report.status.value}."
     sheet.write_string(1, 0, note, formats.note)
-    placed = write_table(sheet, formats, 3, 0, [
-        Column("option", Kind.TEXT, lambda r: r.option_id),
-        Column("plant", Kind.TEXT, lambda r: r.plant_id),
-        Column("from line", Kind.TEXT, lambda r: r.from_line_type or "(new line)"),
-        Column("to line", Kind.TEXT, lambda r: r.to_line_type),
-        Column("start year", Kind.YEAR, lambda r: r.start_year),
-        Column("online year", Kind.YEAR, lambda r: r.online_year),
-        Column("capex", Kind.MONEY, lambda r: r.capex),
-    ], report.retools(), "SharedRetools")
+    placed = write_table(
+        sheet,
+        formats,
+        3,
+        0,
+        [
+            Column("option", Kind.TEXT, lambda r: r.option_id),
+            Column("plant", Kind.TEXT, lambda r: r.plant_id),
+            Column("from line", Kind.TEXT, lambda r: r.from_line_type or "(new line)"),
+            Column("to line", Kind.TEXT, lambda r: r.to_line_type),
+            Column("start year", Kind.YEAR, lambda r: r.start_year),
+            Column("online year", Kind.YEAR, lambda r: r.online_year),
+            Column("capex", Kind.MONEY, lambda r: r.capex),
+        ],
+        report.retools(),
+        "SharedRetools",
+    )
     row = placed.last_row + 2
     launched = sorted(report.plan.launched) if report.plan else []
     _lines(sheet, formats, row, "Products launched", launched or ["(none)"])
@@ -210,32 +263,43 @@ def _plan(book: Workbook, formats: Formats, report: RobustReport) -> None:
 
 def _scenarios(book: Workbook, formats: Formats, report: RobustReport) -> None:
     sheet = book.add_worksheet("Scenarios")
-    sheet.write_string(0, 0, "The shared plan in each scenario (re-solved with the plan "
-                             "fixed)", formats.title)
+    sheet.write_string(
+        0, 0, "The shared plan in each scenario (re-solved with the plan fixed)", formats.title
+    )
     evaluation = report.in_scenario
 
     def figure(name: str) -> Any:
         return lambda c: getattr(_figures(evaluation.get(c.scenario_id)), name, None)
 
-    placed = write_table(sheet, formats, 2, 0, [
-        Column("scenario", Kind.TEXT, lambda c: c.scenario_id),
-        Column("description", Kind.TEXT, lambda c: c.scenario.description, width=40),
-        Column("probability", Kind.PERCENT, lambda c: report.probabilities[c.scenario_id]),
-        Column("status", Kind.TEXT, lambda c: _status(evaluation.get(c.scenario_id))),
-        Column("NPV, shared plan", Kind.MONEY, lambda c: report.npv_by_scenario.get(
-            c.scenario_id)),
-        Column("NPV, own optimum", Kind.MONEY, lambda c: report.best.get(c.scenario_id)),
-        Column("regret", Kind.MONEY, lambda c: report.regret.get(ROBUST, {}).get(
-            c.scenario_id)),
-        Column("units sold", Kind.UNITS, figure("units_sold")),
-        Column("kei units", Kind.UNITS, figure("kei_units")),
-        Column("unmet demand", Kind.UNITS, figure("unmet_units")),
-        Column("retool capex", Kind.MONEY, figure("retool_capex")),
-        Column("launch costs", Kind.MONEY, figure("launch_costs")),
-        Column("penalties", Kind.MONEY, figure("penalties")),
-        Column("domestic share", Kind.PERCENT, figure("domestic_share")),
-        Column("EV share", Kind.PERCENT, figure("ev_share")),
-    ], report.cases, "ScenarioFigures")
+    placed = write_table(
+        sheet,
+        formats,
+        2,
+        0,
+        [
+            Column("scenario", Kind.TEXT, lambda c: c.scenario_id),
+            Column("description", Kind.TEXT, lambda c: c.scenario.description, width=40),
+            Column("probability", Kind.PERCENT, lambda c: report.probabilities[c.scenario_id]),
+            Column("status", Kind.TEXT, lambda c: _status(evaluation.get(c.scenario_id))),
+            Column(
+                "NPV, shared plan", Kind.MONEY, lambda c: report.npv_by_scenario.get(c.scenario_id)
+            ),
+            Column("NPV, own optimum", Kind.MONEY, lambda c: report.best.get(c.scenario_id)),
+            Column(
+                "regret", Kind.MONEY, lambda c: report.regret.get(ROBUST, {}).get(c.scenario_id)
+            ),
+            Column("units sold", Kind.UNITS, figure("units_sold")),
+            Column("kei units", Kind.UNITS, figure("kei_units")),
+            Column("unmet demand", Kind.UNITS, figure("unmet_units")),
+            Column("retool capex", Kind.MONEY, figure("retool_capex")),
+            Column("launch costs", Kind.MONEY, figure("launch_costs")),
+            Column("penalties", Kind.MONEY, figure("penalties")),
+            Column("domestic share", Kind.PERCENT, figure("domestic_share")),
+            Column("EV share", Kind.PERCENT, figure("ev_share")),
+        ],
+        report.cases,
+        "ScenarioFigures",
+    )
     finish_sheet(sheet, placed)
 
 
@@ -251,29 +315,56 @@ def _regret(book: Workbook, formats: Formats, report: RobustReport) -> Placed:
     """The regret matrix (heat map) and every plan's NPV; returns where the NPVs are."""
     sheet = book.add_worksheet("Regret")
     scenarios = report.scenario_ids
-    sheet.write_string(0, 0, "Regret: NPV*_s − NPV_s(plan), best NPV in the scenario minus "
-                             "the plan's (0 = the plan is that scenario's best)", formats.title)
+    sheet.write_string(
+        0,
+        0,
+        "Regret: NPV*_s − NPV_s(plan), best NPV in the scenario minus "
+        "the plan's (0 = the plan is that scenario's best)",
+        formats.title,
+    )
     rows = [j for j in report.plans if j.label in report.regret and j.role != FRONTIER]
-    columns = [Column("plan", Kind.TEXT, lambda j: _plan_name(j)),
-               *(_scenario_column(s, lambda j, s=s: report.regret[j.label].get(s))
-                 for s in scenarios),
-               Column("expected regret", Kind.MONEY, lambda j: expected(
-                   report.regret[j.label], report.probabilities)),
-               Column("max regret", Kind.MONEY, lambda j: _max(report.regret[j.label]))]
+    columns = [
+        Column("plan", Kind.TEXT, lambda j: _plan_name(j)),
+        *(_scenario_column(s, lambda j, s=s: report.regret[j.label].get(s)) for s in scenarios),
+        Column(
+            "expected regret",
+            Kind.MONEY,
+            lambda j: expected(report.regret[j.label], report.probabilities),
+        ),
+        Column("max regret", Kind.MONEY, lambda j: _max(report.regret[j.label])),
+    ]
     placed = write_table(sheet, formats, 2, 0, columns, rows, "RegretMatrix")
     if rows:
-        sheet.conditional_format(placed.first_row, 1, placed.last_row, len(scenarios), {
-            "type": "3_color_scale", "min_color": "#63BE7B", "mid_color": "#FFEB84",
-            "max_color": "#F8696B"})
+        sheet.conditional_format(
+            placed.first_row,
+            1,
+            placed.last_row,
+            len(scenarios),
+            {
+                "type": "3_color_scale",
+                "min_color": "#63BE7B",
+                "mid_color": "#FFEB84",
+                "max_color": "#F8696B",
+            },
+        )
     top = placed.last_row + 3
     sheet.write_string(top, 0, "NPV of each plan in each scenario", formats.section)
     judged = _npv_rows(report)
-    npv = write_table(sheet, formats, top + 1, 0, [
-        Column("plan", Kind.TEXT, lambda j: _plan_name(j)),
-        *(_scenario_column(s, lambda j, s=s: j.npv.get(s)) for s in scenarios),
-        Column("expected NPV", Kind.MONEY, lambda j: expected(j.npv, report.probabilities)),
-        Column("plan (retools; launches)", Kind.TEXT, lambda j: j.plan.describe(), width=60),
-    ], judged, "NpvByPlan", set_widths=False)
+    npv = write_table(
+        sheet,
+        formats,
+        top + 1,
+        0,
+        [
+            Column("plan", Kind.TEXT, lambda j: _plan_name(j)),
+            *(_scenario_column(s, lambda j, s=s: j.npv.get(s)) for s in scenarios),
+            Column("expected NPV", Kind.MONEY, lambda j: expected(j.npv, report.probabilities)),
+            Column("plan (retools; launches)", Kind.TEXT, lambda j: j.plan.describe(), width=60),
+        ],
+        judged,
+        "NpvByPlan",
+        set_widths=False,
+    )
     sheet.freeze_panes(3, 1)
     setup_print(sheet, 2)
     return npv
@@ -282,8 +373,11 @@ def _regret(book: Workbook, formats: Formats, report: RobustReport) -> Placed:
 def _npv_rows(report: RobustReport) -> list[JudgedPlan]:
     """Every plan once per label: the robust plan, λ = 0 when it differs, own plans, EV."""
     robust = report.plans[0]
-    return [j for j in report.plans
-            if j.role != FRONTIER or (j.label == lambda_label(0.0) and j.plan != robust.plan)]
+    return [
+        j
+        for j in report.plans
+        if j.role != FRONTIER or (j.label == lambda_label(0.0) and j.plan != robust.plan)
+    ]
 
 
 def _scenario_column(scenario: str, value: Any) -> Column[JudgedPlan]:
@@ -291,15 +385,21 @@ def _scenario_column(scenario: str, value: Any) -> Column[JudgedPlan]:
 
 
 def _plan_name(judged: JudgedPlan) -> str:
-    names = {ROBUST: "robust plan", EV_PLAN: "expected-value plan",
-             FRONTIER: f"robust plan at {judged.label}"}
+    names = {
+        ROBUST: "robust plan",
+        EV_PLAN: "expected-value plan",
+        FRONTIER: f"robust plan at {judged.label}",
+    }
     return names.get(judged.role, f"{judged.label}'s own plan")
 
 
 def _max(by_scenario: dict[str, float | None]) -> float | None:
     found = list(by_scenario.values())
-    return None if not found or any(v is None for v in found) else max(
-        v for v in found if v is not None)
+    return (
+        None
+        if not found or any(v is None for v in found)
+        else max(v for v in found if v is not None)
+    )
 
 
 def _charts(book: Workbook, report: RobustReport, npv: Placed) -> None:
@@ -313,14 +413,15 @@ def _charts(book: Workbook, report: RobustReport, npv: Placed) -> None:
         row = npv.first_row + index
         chart = book.add_chart({"type": "column"})
         assert chart is not None
-        chart.add_series({
-            "name": ["Regret", row, 0],
-            "categories": ["Regret", npv.header_row, 1, npv.header_row, last],
-            "values": ["Regret", row, 1, row, last],
-            "fill": {"color": "#1F4E78" if plan.role == ROBUST else "#8EA9DB"},
-        })
-        chart.set_title({"name": f"NPV by scenario: {_plan_name(plan)}",
-                         "name_font": {"size": 10}})
+        chart.add_series(
+            {
+                "name": ["Regret", row, 0],
+                "categories": ["Regret", npv.header_row, 1, npv.header_row, last],
+                "values": ["Regret", row, 1, row, last],
+                "fill": {"color": "#1F4E78" if plan.role == ROBUST else "#8EA9DB"},
+            }
+        )
+        chart.set_title({"name": f"NPV by scenario: {_plan_name(plan)}", "name_font": {"size": 10}})
         chart.set_y_axis({"num_format": axis, "major_gridlines": {"visible": True}})
         chart.set_legend({"none": True})
         chart.set_size(CHART_SIZE)
@@ -329,33 +430,55 @@ def _charts(book: Workbook, report: RobustReport, npv: Placed) -> None:
 
 def _frontier(book: Workbook, formats: Formats, points: Sequence[FrontierPoint]) -> None:
     sheet = book.add_worksheet("Frontier")
-    sheet.write_string(0, 0, "Efficient frontier: expected NPV against CVaR as λ grows",
-                       formats.title)
-    placed = write_table(sheet, formats, 2, 0, [
-        Column("risk weight λ", Kind.FACTOR, lambda p: p.risk_weight),
-        Column("status", Kind.TEXT, lambda p: p.status.value),
-        Column("objective", Kind.MONEY, lambda p: p.objective),
-        Column("expected NPV", Kind.MONEY, lambda p: p.expected_npv),
-        Column("CVaR", Kind.MONEY, lambda p: p.cvar),
-        Column("worst-case NPV", Kind.MONEY, lambda p: p.worst_npv),
-        Column("plan (retools; launches)", Kind.TEXT,
-               lambda p: "" if p.plan is None else p.plan.describe(), width=60),
-    ], points, "Frontier")
+    sheet.write_string(
+        0, 0, "Efficient frontier: expected NPV against CVaR as λ grows", formats.title
+    )
+    placed = write_table(
+        sheet,
+        formats,
+        2,
+        0,
+        [
+            Column("risk weight λ", Kind.FACTOR, lambda p: p.risk_weight),
+            Column("status", Kind.TEXT, lambda p: p.status.value),
+            Column("objective", Kind.MONEY, lambda p: p.objective),
+            Column("expected NPV", Kind.MONEY, lambda p: p.expected_npv),
+            Column("CVaR", Kind.MONEY, lambda p: p.cvar),
+            Column("worst-case NPV", Kind.MONEY, lambda p: p.worst_npv),
+            Column(
+                "plan (retools; launches)",
+                Kind.TEXT,
+                lambda p: "" if p.plan is None else p.plan.describe(),
+                width=60,
+            ),
+        ],
+        points,
+        "Frontier",
+    )
     chart = book.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
     assert chart is not None
-    chart.add_series({
-        "name": "expected NPV vs CVaR",
-        "categories": ["Frontier", placed.first_row, 4, placed.last_row, 4],
-        "values": ["Frontier", placed.first_row, 3, placed.last_row, 3],
-        "marker": {"type": "circle", "size": 6},
-        "data_labels": {"value": False, "custom": [
-            {"value": f"λ={p.risk_weight:g}"} for p in points]},
-    })
+    chart.add_series(
+        {
+            "name": "expected NPV vs CVaR",
+            "categories": ["Frontier", placed.first_row, 4, placed.last_row, 4],
+            "values": ["Frontier", placed.first_row, 3, placed.last_row, 3],
+            "marker": {"type": "circle", "size": 6},
+            "data_labels": {
+                "value": False,
+                "custom": [{"value": f"λ={p.risk_weight:g}"} for p in points],
+            },
+        }
+    )
     money = [v for p in points for v in (p.expected_npv, p.cvar)]
     chart.set_title({"name": "Efficient frontier", "name_font": {"size": 11}})
     chart.set_x_axis({"name": "CVaR", "num_format": money_axis_format(money)})
-    chart.set_y_axis({"name": "expected NPV", "num_format": money_axis_format(money),
-                      "major_gridlines": {"visible": True}})
+    chart.set_y_axis(
+        {
+            "name": "expected NPV",
+            "num_format": money_axis_format(money),
+            "major_gridlines": {"visible": True},
+        }
+    )
     chart.set_legend({"none": True})
     chart.set_size({"width": 640, "height": 380})
     sheet.insert_chart(placed.last_row + 2, 0, chart)
@@ -369,30 +492,52 @@ def _diagnosis(book: Workbook, formats: Formats, report: RobustReport) -> None:
     row = 2
     if report.infeasible_alone:
         return _infeasible_alone(sheet, formats, row, report.infeasible_alone)
-    sheet.write_string(row, 0, "Every scenario has a plan of its own, but none fits them all. "
-                               "Solved again with every hard policy of every scenario soft; "
-                               "these had to give way:", formats.note)
-    rows = [(scenario, g, d.penalties.get(g.policy_id))
-            for scenario, d in report.diagnosis.items() for g in d.give_way]
+    sheet.write_string(
+        row,
+        0,
+        "Every scenario has a plan of its own, but none fits them all. "
+        "Solved again with every hard policy of every scenario soft; "
+        "these had to give way:",
+        formats.note,
+    )
+    rows = [
+        (scenario, g, d.penalties.get(g.policy_id))
+        for scenario, d in report.diagnosis.items()
+        for g in d.give_way
+    ]
     messages = sorted({d.message for d in report.diagnosis.values() if d.message})
     row = _lines(sheet, formats, row + 2, "Notes", messages)
-    write_table(sheet, formats, row, 0, [
-        Column("scenario", Kind.TEXT, lambda r: r[0]),
-        Column("policy", Kind.TEXT, lambda r: r[1].policy_id),
-        Column("kind", Kind.TEXT, lambda r: r[1].kind),
-        Column("year", Kind.YEAR, lambda r: "window" if r[1].year is None else r[1].year),
-        Column("direction", Kind.TEXT, lambda r: r[1].direction),
-        Column("amount", Kind.UNITS, lambda r: r[1].amount),
-        Column("unit", Kind.TEXT, lambda r: r[1].unit),
-        Column("penalty used ($ per unit)", Kind.CENTS, lambda r: r[2]),
-    ], rows, "GiveWay")
+    write_table(
+        sheet,
+        formats,
+        row,
+        0,
+        [
+            Column("scenario", Kind.TEXT, lambda r: r[0]),
+            Column("policy", Kind.TEXT, lambda r: r[1].policy_id),
+            Column("kind", Kind.TEXT, lambda r: r[1].kind),
+            Column("year", Kind.YEAR, lambda r: "window" if r[1].year is None else r[1].year),
+            Column("direction", Kind.TEXT, lambda r: r[1].direction),
+            Column("amount", Kind.UNITS, lambda r: r[1].amount),
+            Column("unit", Kind.TEXT, lambda r: r[1].unit),
+            Column("penalty used ($ per unit)", Kind.CENTS, lambda r: r[2]),
+        ],
+        rows,
+        "GiveWay",
+    )
     setup_print(sheet, landscape=False)
 
 
-def _infeasible_alone(sheet: Worksheet, formats: Formats, row: int,
-                      scenarios: Sequence[str]) -> None:
-    sheet.write_string(row, 0, "These scenarios have no feasible plan even on their own; "
-                               "their own result files hold the diagnosis:", formats.note)
+def _infeasible_alone(
+    sheet: Worksheet, formats: Formats, row: int, scenarios: Sequence[str]
+) -> None:
+    sheet.write_string(
+        row,
+        0,
+        "These scenarios have no feasible plan even on their own; "
+        "their own result files hold the diagnosis:",
+        formats.note,
+    )
     for offset, scenario in enumerate(scenarios, start=row + 1):
         write_cell(sheet, offset, 0, scenario, formats.cell(Kind.TEXT, bold=True))
         write_cell(sheet, offset, 1, f"see {scenario}.xlsx, sheet Diagnosis", None)

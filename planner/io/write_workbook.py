@@ -39,8 +39,14 @@ def write_workbook_file(path: Path, outcome: ScenarioOutcome) -> None:
         formats = make_formats(book)
         results = outcome.results
         summary = write_summary(book, formats, outcome)
-        for write in (write_retooling, write_production, write_sales, write_capacity,
-                      write_policies, write_cashflow):
+        for write in (
+            write_retooling,
+            write_production,
+            write_sales,
+            write_capacity,
+            write_policies,
+            write_cashflow,
+        ):
             write(book, formats, results)
         write_diagnosis(book, formats, outcome)
         write_run_info(book, formats, outcome)

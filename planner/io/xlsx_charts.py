@@ -53,12 +53,19 @@ def units_by_plant(results: Results) -> Block:
     for row in results.production:
         units[row.plant_id][row.year] += row.units
     ranked = sorted(units, key=lambda p: -sum(units[p].values()))
-    shown = [Series(results.case.plant(p).name, tuple(units[p][t] for t in years))
-             for p in ranked[:MAX_PLANTS]]
+    shown = [
+        Series(results.case.plant(p).name, tuple(units[p][t] for t in years))
+        for p in ranked[:MAX_PLANTS]
+    ]
     rest = ranked[MAX_PLANTS:]
     if rest:
-        shown.append(Series(f"{len(rest)} other plants",
-                            tuple(sum(units[p][t] for p in rest) for t in years), muted=True))
+        shown.append(
+            Series(
+                f"{len(rest)} other plants",
+                tuple(sum(units[p][t] for p in rest) for t in years),
+                muted=True,
+            )
+        )
     return Block("Units built by plant and year", tuple(shown))
 
 
@@ -66,21 +73,32 @@ def shares_vs_requirements(results: Results) -> Block:
     years = results.case.settings.years
     country = results.case.settings.domestic_country
     series = [
-        Series(f"domestic share of {country} sales",
-               tuple(results.domestic_share_by_year.get(t) for t in years)),
-        Series(f"EV share of {country} sales",
-               tuple(results.ev_share_by_year.get(t) for t in years)),
+        Series(
+            f"domestic share of {country} sales",
+            tuple(results.domestic_share_by_year.get(t) for t in years),
+        ),
+        Series(
+            f"EV share of {country} sales", tuple(results.ev_share_by_year.get(t) for t in years)
+        ),
     ]
     by_policy: dict[str, dict[int, tuple[float, float | None]]] = defaultdict(dict)
     for outcome in results.policies:
         if outcome.kind in SHARE_KINDS and outcome.year is not None:
             by_policy[outcome.policy_id][outcome.year] = (outcome.required, outcome.achieved)
     for policy_id, values in by_policy.items():
-        series.append(Series(f"{policy_id} required",
-                             tuple(values[t][0] if t in values else None for t in years),
-                             dashed=True))
-        series.append(Series(f"{policy_id} achieved (its scope)",
-                             tuple(values[t][1] if t in values else None for t in years)))
+        series.append(
+            Series(
+                f"{policy_id} required",
+                tuple(values[t][0] if t in values else None for t in years),
+                dashed=True,
+            )
+        )
+        series.append(
+            Series(
+                f"{policy_id} achieved (its scope)",
+                tuple(values[t][1] if t in values else None for t in years),
+            )
+        )
     return Block("Domestic and EV shares vs the share policies", tuple(series))
 
 
@@ -98,12 +116,14 @@ def retooled_utilization(results: Results) -> Block:
             used[row.plant_id, row.line_type][row.year] = row.utilization
     series = tuple(
         Series(f"{results.case.plant(p).name} {line}", tuple(used[p, line].get(t) for t in years))
-        for p, line in sorted(used))
+        for p, line in sorted(used)
+    )
     return Block("Utilization of retooled lines", series)
 
 
-def write_blocks(book: Workbook, formats: Formats, years: Sequence[int],
-                 blocks: Sequence[Block]) -> list[PlacedBlock]:
+def write_blocks(
+    book: Workbook, formats: Formats, years: Sequence[int], blocks: Sequence[Block]
+) -> list[PlacedBlock]:
     sheet = book.add_worksheet(DATA_SHEET)
     sheet.write_string(0, 0, "The figures behind the charts on Summary", formats.title)
     sheet.set_column(0, 0, 40)
@@ -115,8 +135,9 @@ def write_blocks(book: Workbook, formats: Formats, years: Sequence[int],
     return placed
 
 
-def _write_block(sheet: Worksheet, formats: Formats, row: int, years: Sequence[int],
-                 block: Block) -> PlacedBlock:
+def _write_block(
+    sheet: Worksheet, formats: Formats, row: int, years: Sequence[int], block: Block
+) -> PlacedBlock:
     sheet.write_string(row, 0, block.title, formats.section)
     for index, year in enumerate(years, start=1):
         write_cell(sheet, row + 1, index, year, formats.cell(Kind.YEAR))
@@ -144,8 +165,15 @@ def _add_series(chart: Chart, placed: PlacedBlock, dashed_style: bool = False) -
         chart.add_series(spec)
 
 
-def _chart(book: Workbook, kind: str, subtype: str | None, placed: PlacedBlock,
-           y_format: str, dashed_style: bool = False, legend: str = "bottom") -> Chart:
+def _chart(
+    book: Workbook,
+    kind: str,
+    subtype: str | None,
+    placed: PlacedBlock,
+    y_format: str,
+    dashed_style: bool = False,
+    legend: str = "bottom",
+) -> Chart:
     spec = {"type": kind} | ({"subtype": subtype} if subtype else {})
     chart = book.add_chart(spec)
     assert chart is not None
@@ -171,17 +199,24 @@ def make_charts(book: Workbook, formats: Formats, results: Results) -> list[Char
     """Write ChartData and return the charts to place on Summary (empty without a plan)."""
     if not results.status.has_solution or not results.cashflow:
         return []
-    blocks = [units_by_plant(results), shares_vs_requirements(results), cumulative_npv(results),
-              retooled_utilization(results)]
+    blocks = [
+        units_by_plant(results),
+        shares_vs_requirements(results),
+        cumulative_npv(results),
+        retooled_utilization(results),
+    ]
     placed = write_blocks(book, formats, results.case.settings.years, blocks)
     units, shares, npv, utilization = placed
     wanted = [
         (units, lambda: _chart(book, "column", "stacked", units, "#,##0", legend="right")),
         (shares, lambda: _chart(book, "line", None, shares, "0%", dashed_style=True)),
-        (npv, lambda: _chart(book, "column", None, npv,
-                             money_axis_format(npv.block.series[0].values))),
-        (utilization, lambda: _chart(book, "line", None, utilization, "0%",
-                                     dashed_style=True)),
+        (
+            npv,
+            lambda: _chart(
+                book, "column", None, npv, money_axis_format(npv.block.series[0].values)
+            ),
+        ),
+        (utilization, lambda: _chart(book, "line", None, utilization, "0%", dashed_style=True)),
     ]
     # a chart with no series is invalid in Excel (a scenario that builds nothing has none)
     return [make() for block, make in wanted if block.block.series]

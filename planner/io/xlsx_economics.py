@@ -44,9 +44,14 @@ CASH_NOTES = (
     "shown in the first year). The last year's operating weight includes the terminal years.",
 )
 REQUIRED_KIND = {
-    "domestic_share_min": Kind.PERCENT, "ev_share_min": Kind.PERCENT,
-    "ev_share_max": Kind.PERCENT, "fleet_mpg_min": Kind.MPG, "min_units": Kind.UNITS,
-    "max_units": Kind.UNITS, "capex_budget": Kind.MONEY, "capex_budget_total": Kind.MONEY,
+    "domestic_share_min": Kind.PERCENT,
+    "ev_share_min": Kind.PERCENT,
+    "ev_share_max": Kind.PERCENT,
+    "fleet_mpg_min": Kind.MPG,
+    "min_units": Kind.UNITS,
+    "max_units": Kind.UNITS,
+    "capex_budget": Kind.MONEY,
+    "capex_budget_total": Kind.MONEY,
     "max_retools": Kind.COUNT,
 }
 
@@ -61,8 +66,7 @@ def _row_kind(kind: str) -> Kind:
 
 def write_policies(book: Workbook, formats: Formats, results: Results) -> None:
     sheet = book.add_worksheet("Policies")
-    sheet.write_string(0, 0, "Policies: each policy and year (or its window total)",
-                       formats.title)
+    sheet.write_string(0, 0, "Policies: each policy and year (or its window total)", formats.title)
     for offset, note in enumerate(POLICY_NOTES, start=1):
         sheet.write_string(offset, 0, note, formats.note)
     sources = {p.policy_id: str(p.source) for p in results.case.policies}
@@ -72,14 +76,21 @@ def write_policies(book: Workbook, formats: Formats, results: Results) -> None:
         Column("mode", Kind.TEXT, lambda r: r.mode),
         Column("year", Kind.YEAR, lambda r: "window" if r.year is None else r.year),
         Column("rule", Kind.TEXT, lambda r: "at least" if r.sense == ">=" else "at most"),
-        Column("required", Kind.UNITS, lambda r: r.required,
-               kind_of=lambda r: REQUIRED_KIND.get(r.kind, Kind.UNITS)),
-        Column("achieved", Kind.UNITS, lambda r: r.achieved,
-               kind_of=lambda r: REQUIRED_KIND.get(r.kind, Kind.UNITS)),
+        Column(
+            "required",
+            Kind.UNITS,
+            lambda r: r.required,
+            kind_of=lambda r: REQUIRED_KIND.get(r.kind, Kind.UNITS),
+        ),
+        Column(
+            "achieved",
+            Kind.UNITS,
+            lambda r: r.achieved,
+            kind_of=lambda r: REQUIRED_KIND.get(r.kind, Kind.UNITS),
+        ),
         Column("binding", Kind.FLAG, lambda r: binds(results, r)),
         Column("slack", Kind.UNITS, lambda r: r.row_slack, kind_of=lambda r: _row_kind(r.kind)),
-        Column("violation", Kind.UNITS, lambda r: r.violation,
-               kind_of=lambda r: _row_kind(r.kind)),
+        Column("violation", Kind.UNITS, lambda r: r.violation, kind_of=lambda r: _row_kind(r.kind)),
         Column("penalty cost ($, undiscounted)", Kind.MONEY, lambda r: r.penalty_cost),
         Column("shadow price ($ per unit)", Kind.CENTS, lambda r: r.shadow_price),
         Column("unit", Kind.TEXT, lambda r: row_unit(r.kind)),
@@ -105,16 +116,24 @@ def cash_columns() -> list[Column[CashRow]]:
 
     return [
         Column("year", Kind.YEAR, lambda r: r.label or r.flow.year),
-        money("revenue", "revenue"), money("production cost", "production_cost"),
-        money("freight", "freight"), money("tariffs", "tariffs"), money("credits", "credits"),
-        money("fixed costs", "fixed_costs"), money("penalties", "penalties"),
-        money("operating", "operating"), money("capex", "capex"),
-        money("launch costs", "launch_costs"), money("window penalties", "window_penalties"),
+        money("revenue", "revenue"),
+        money("production cost", "production_cost"),
+        money("freight", "freight"),
+        money("tariffs", "tariffs"),
+        money("credits", "credits"),
+        money("fixed costs", "fixed_costs"),
+        money("penalties", "penalties"),
+        money("operating", "operating"),
+        money("capex", "capex"),
+        money("launch costs", "launch_costs"),
+        money("window penalties", "window_penalties"),
         money("net (undiscounted)", "net"),
-        Column("discount factor", Kind.FACTOR,
-               lambda r: None if r.label else r.flow.discount_factor),
-        Column("operating weight", Kind.FACTOR,
-               lambda r: None if r.label else r.flow.operating_weight),
+        Column(
+            "discount factor", Kind.FACTOR, lambda r: None if r.label else r.flow.discount_factor
+        ),
+        Column(
+            "operating weight", Kind.FACTOR, lambda r: None if r.label else r.flow.operating_weight
+        ),
         money("discounted", "discounted"),
         Column("cumulative NPV", Kind.MONEY, lambda r: r.cumulative),
     ]
@@ -131,18 +150,28 @@ def cash_total(flows: Sequence[CashFlowYear], npv: float) -> CashFlowYear:
         return float(sum(getattr(f, name) for f in flows))
 
     return CashFlowYear(
-        year=0, revenue=total("revenue"), production_cost=total("production_cost"),
-        freight=total("freight"), tariffs=total("tariffs"), credits=total("credits"),
-        fixed_costs=total("fixed_costs"), capex=total("capex"),
-        launch_costs=total("launch_costs"), penalties=total("penalties"),
-        window_penalties=total("window_penalties"), discount_factor=0.0,
-        operating_weight=0.0, discounted=npv)
+        year=0,
+        revenue=total("revenue"),
+        production_cost=total("production_cost"),
+        freight=total("freight"),
+        tariffs=total("tariffs"),
+        credits=total("credits"),
+        fixed_costs=total("fixed_costs"),
+        capex=total("capex"),
+        launch_costs=total("launch_costs"),
+        penalties=total("penalties"),
+        window_penalties=total("window_penalties"),
+        discount_factor=0.0,
+        operating_weight=0.0,
+        discounted=npv,
+    )
 
 
 def write_cashflow(book: Workbook, formats: Formats, results: Results) -> None:
     sheet = book.add_worksheet("CashFlow")
-    sheet.write_string(0, 0, "Cash flow by year; the total of 'discounted' is the NPV",
-                       formats.title)
+    sheet.write_string(
+        0, 0, "Cash flow by year; the total of 'discounted' is the NPV", formats.title
+    )
     for offset, note in enumerate(CASH_NOTES, start=1):
         sheet.write_string(offset, 0, note, formats.note)
     top = len(CASH_NOTES) + 2
@@ -154,8 +183,13 @@ def write_cashflow(book: Workbook, formats: Formats, results: Results) -> None:
     finish_sheet(sheet, placed)
 
 
-def _write_bold_row(sheet: Worksheet, formats: Formats, placed: Placed,
-                    columns: Sequence[Column[CashRow]], item: CashRow) -> None:
+def _write_bold_row(
+    sheet: Worksheet,
+    formats: Formats,
+    placed: Placed,
+    columns: Sequence[Column[CashRow]],
+    item: CashRow,
+) -> None:
     """A row under the table (outside it, so sorting the table leaves it at the bottom)."""
     row = placed.last_row + 1
     for index, column in enumerate(columns):

@@ -100,13 +100,13 @@ def make_formats(book: Workbook) -> Formats:
         by_kind=kinds(False),
         by_kind_bold=kinds(True),
         by_kind_left=kinds(False, left=True),
-        header=book.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1,
-                                "valign": "top"}),
+        header=book.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1, "valign": "top"}),
         title=book.add_format({"bold": True, "font_size": 14}),
         section=book.add_format({"bold": True, "font_size": 11, "font_color": "#1F4E78"}),
         note=book.add_format({"italic": True, "font_color": "#595959", "valign": "top"}),
-        paragraph=book.add_format({"text_wrap": True, "valign": "top", "border": 1,
-                                   "bg_color": "#F2F2F2"}),
+        paragraph=book.add_format(
+            {"text_wrap": True, "valign": "top", "border": 1, "bg_color": "#F2F2F2"}
+        ),
     )
 
 
@@ -145,9 +145,16 @@ class Placed:
     widths: tuple[float, ...] = ()  # the column widths set
 
 
-def write_table(sheet: Worksheet, formats: Formats, top: int, left: int,
-                columns: Sequence[Column[R]], rows: Iterable[R], name: str | None,
-                set_widths: bool = True) -> Placed:
+def write_table(
+    sheet: Worksheet,
+    formats: Formats,
+    top: int,
+    left: int,
+    columns: Sequence[Column[R]],
+    rows: Iterable[R],
+    name: str | None,
+    set_widths: bool = True,
+) -> Placed:
     """Header and rows at (top, left); an Excel table named `name` when given. Columns
     without a fixed width are fitted to their header and their widest value."""
     text = [len(c.header) + HEADER_PADDING - 2 for c in columns]  # longest text per column
@@ -166,9 +173,15 @@ def write_table(sheet: Worksheet, formats: Formats, top: int, left: int,
                 if size > largest[index].get(kind, -1.0):
                     largest[index][kind] = size
     widths = tuple(
-        column.width or max([min(text[i] + 2, MAX_TEXT_WIDTH),
-                             *(display_width(k, v) for k, v in largest[i].items())])
-        for i, column in enumerate(columns))
+        column.width
+        or max(
+            [
+                min(text[i] + 2, MAX_TEXT_WIDTH),
+                *(display_width(k, v) for k, v in largest[i].items()),
+            ]
+        )
+        for i, column in enumerate(columns)
+    )
     placed = Placed(top, top + 1, row, left, left + len(columns) - 1, widths)
     _headers(sheet, formats, placed, columns, name)
     if set_widths:
@@ -193,19 +206,32 @@ def display_width(kind: Kind, value: Cell) -> float:
     return len(f"{size:,.2f}") + 2
 
 
-def _headers(sheet: Worksheet, formats: Formats, placed: Placed, columns: Sequence[Column[R]],
-             name: str | None) -> None:
+def _headers(
+    sheet: Worksheet,
+    formats: Formats,
+    placed: Placed,
+    columns: Sequence[Column[R]],
+    name: str | None,
+) -> None:
     if name is None:
         for index, column in enumerate(columns):
-            sheet.write_string(placed.header_row, placed.first_col + index, column.header,
-                               formats.header)
+            sheet.write_string(
+                placed.header_row, placed.first_col + index, column.header, formats.header
+            )
         return
     # An Excel table needs one data row; an empty one gets a blank row.
     last = max(placed.last_row, placed.header_row + 1)
-    sheet.add_table(placed.header_row, placed.first_col, last, placed.last_col, {
-        "name": name, "style": TABLE_STYLE,
-        "columns": [{"header": c.header, "header_format": formats.header} for c in columns],
-    })
+    sheet.add_table(
+        placed.header_row,
+        placed.first_col,
+        last,
+        placed.last_col,
+        {
+            "name": name,
+            "style": TABLE_STYLE,
+            "columns": [{"header": c.header, "header_format": formats.header} for c in columns],
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -218,8 +244,14 @@ class Pair:
     note: str = ""
 
 
-def write_pairs(sheet: Worksheet, formats: Formats, top: int, left: int,
-                pairs: Sequence[Pair], headers: tuple[str, str, str] | None = None) -> int:
+def write_pairs(
+    sheet: Worksheet,
+    formats: Formats,
+    top: int,
+    left: int,
+    pairs: Sequence[Pair],
+    headers: tuple[str, str, str] | None = None,
+) -> int:
     """Metric/value(/note) rows; returns the next free row."""
     row = top
     if headers is not None:

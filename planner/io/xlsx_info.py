@@ -23,7 +23,8 @@ from planner.results.tables import Violation
 DIAGNOSIS_NOTE = (
     "The case has no feasible plan. It was solved again with every hard policy made soft at a "
     "penalty per unit larger than anything one unit of relaxation can earn; the policies "
-    "below are the ones that had to give way, and by how much.")
+    "below are the ones that had to give way, and by how much."
+)
 
 
 def write_diagnosis(book: Workbook, formats: Formats, outcome: ScenarioOutcome) -> None:
@@ -41,14 +42,22 @@ def write_diagnosis(book: Workbook, formats: Formats, outcome: ScenarioOutcome) 
         row += 1
     row += 1
     sheet.write_string(row, 0, "What has to give way", formats.section)
-    placed = write_table(sheet, formats, row + 1, 0, _give_way_columns(diagnosis),
-                         diagnosis.give_way, "GiveWay")
+    placed = write_table(
+        sheet, formats, row + 1, 0, _give_way_columns(diagnosis), diagnosis.give_way, "GiveWay"
+    )
     row = placed.last_row + 3
     if outcome.diagnosis_results is not None:
         sheet.write_string(row, 0, "Every violation in the relaxed plan", formats.section)
-        write_table(sheet, formats, row + 1, 0, _violation_columns(),
-                    outcome.diagnosis_results.violations, "RelaxedViolations",
-                    set_widths=False)
+        write_table(
+            sheet,
+            formats,
+            row + 1,
+            0,
+            _violation_columns(),
+            outcome.diagnosis_results.violations,
+            "RelaxedViolations",
+            set_widths=False,
+        )
     setup_print(sheet, landscape=False)
 
 
@@ -60,8 +69,9 @@ def _give_way_columns(diagnosis: Diagnosis) -> list[Column[GiveWay]]:
         Column("direction", Kind.TEXT, lambda g: g.direction),
         Column("amount", Kind.UNITS, lambda g: g.amount),
         Column("unit", Kind.TEXT, lambda g: g.unit),
-        Column("penalty used ($ per unit)", Kind.CENTS,
-               lambda g: diagnosis.penalties.get(g.policy_id)),
+        Column(
+            "penalty used ($ per unit)", Kind.CENTS, lambda g: diagnosis.penalties.get(g.policy_id)
+        ),
     ]
 
 
@@ -95,14 +105,13 @@ def write_run_info(book: Workbook, formats: Formats, outcome: ScenarioOutcome) -
         Pair("solver message", results.message),
         Pair("build seconds", results.build_seconds, Kind.SECONDS),
         Pair("solve seconds", results.solve_seconds, Kind.SECONDS),
-        *(Pair(f"model {key}", value, Kind.COUNT)
-          for key, value in results.model_size.items()),
+        *(Pair(f"model {key}", value, Kind.COUNT) for key, value in results.model_size.items()),
     ]
     row = write_pairs(sheet, formats, 2, 0, run, ("item", "value", ""))
-    sheet.write_string(row + 1, 0, "Settings used (after command-line overrides)",
-                       formats.section)
-    settings = [Pair(f.name, _setting(getattr(case.settings, f.name)))
-                for f in fields(case.settings)]
+    sheet.write_string(row + 1, 0, "Settings used (after command-line overrides)", formats.section)
+    settings = [
+        Pair(f.name, _setting(getattr(case.settings, f.name))) for f in fields(case.settings)
+    ]
     row = write_pairs(sheet, formats, row + 2, 0, settings, ("setting", "value", ""))
     sheet.write_string(row + 1, 0, "Warnings from validation", formats.section)
     warnings = case.warnings or ("(none)",)

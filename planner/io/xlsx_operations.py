@@ -57,8 +57,7 @@ def write_production(book: Workbook, formats: Formats, results: Results) -> None
         Column("year", Kind.YEAR, lambda r: r.year),
         Column("units", Kind.UNITS, lambda r: r.units),
     ]
-    rows = sorted(results.production, key=lambda r: (r.plant_id, r.line_type, r.product_id,
-                                                     r.year))
+    rows = sorted(results.production, key=lambda r: (r.plant_id, r.line_type, r.product_id, r.year))
     finish_sheet(sheet, write_table(sheet, formats, HEADER_ROW, 0, columns, rows, "Production"))
 
 
@@ -122,5 +121,6 @@ def write_capacity(book: Workbook, formats: Formats, results: Results) -> None:
         Column("used", Kind.UNITS, lambda r: r.used),
         Column("utilization", Kind.PERCENT, lambda r: r.utilization),
     ]
-    finish_sheet(sheet, write_table(sheet, formats, HEADER_ROW, 0, columns, results.capacity,
-                               "Capacity"))
+    finish_sheet(
+        sheet, write_table(sheet, formats, HEADER_ROW, 0, columns, results.capacity, "Capacity")
+    )

@@ -63,12 +63,30 @@ def write_summary(book: Workbook, formats: Formats, outcome: ScenarioOutcome) ->
     _write_reading(sheet, formats, outcome)
     row = write_pairs(sheet, formats, 3, 0, _metrics(outcome), ("metric", "value", "note"))
     if results.status.has_solution:
-        row = _section(sheet, formats, row + 1, "What we retool, and when",
-                       _retool_columns(results), taken_retools(results))
-        row = _section(sheet, formats, row + 1, "What each policy costs",
-                       _policy_columns(), policy_costs(results))
-        _section(sheet, formats, row + 1, "Key figures by year", _year_columns(results),
-                 year_figures(results))
+        row = _section(
+            sheet,
+            formats,
+            row + 1,
+            "What we retool, and when",
+            _retool_columns(results),
+            taken_retools(results),
+        )
+        row = _section(
+            sheet,
+            formats,
+            row + 1,
+            "What each policy costs",
+            _policy_columns(),
+            policy_costs(results),
+        )
+        _section(
+            sheet,
+            formats,
+            row + 1,
+            "Key figures by year",
+            _year_columns(results),
+            year_figures(results),
+        )
     sheet.freeze_panes(1, 0)
     setup_print(sheet)
     return sheet
@@ -108,23 +126,44 @@ def _metrics(outcome: ScenarioOutcome) -> list[Pair]:
         Pair("input file", case.input_file),
         Pair("input sha256", case.input_sha256),
         Pair("retools", len(taken) if solved else None, Kind.COUNT, "lines converted or built"),
-        Pair("retool capex ($)", retool_capex(results) if solved else None, Kind.MONEY,
-             "undiscounted"),
-        Pair("plants retooled", len({r.plant_id for r in taken}) if solved else None,
-             Kind.COUNT),
+        Pair(
+            "retool capex ($)",
+            retool_capex(results) if solved else None,
+            Kind.MONEY,
+            "undiscounted",
+        ),
+        Pair("plants retooled", len({r.plant_id for r in taken}) if solved else None, Kind.COUNT),
         Pair("launched products", ", ".join(results.launched_products)),
         Pair("kei units (all years)", sum(kei.values()) if solved else None, Kind.UNITS),
-        Pair(f"domestic share of {case.settings.domestic_country} sales", domestic,
-             Kind.PERCENT, "all years; by year below"),
-        Pair(f"EV share of {case.settings.domestic_country} sales", electric, Kind.PERCENT,
-             "all years; by year below"),
-        Pair("policy violations", len(violations), Kind.COUNT,
-             "soft policies missed (or, when infeasible, what had to give way)"),
+        Pair(
+            f"domestic share of {case.settings.domestic_country} sales",
+            domestic,
+            Kind.PERCENT,
+            "all years; by year below",
+        ),
+        Pair(
+            f"EV share of {case.settings.domestic_country} sales",
+            electric,
+            Kind.PERCENT,
+            "all years; by year below",
+        ),
+        Pair(
+            "policy violations",
+            len(violations),
+            Kind.COUNT,
+            "soft policies missed (or, when infeasible, what had to give way)",
+        ),
     ]
 
 
-def _section(sheet: Worksheet, formats: Formats, row: int, title: str,
-             columns: Sequence[Column[R]], items: Sequence[R]) -> int:
+def _section(
+    sheet: Worksheet,
+    formats: Formats,
+    row: int,
+    title: str,
+    columns: Sequence[Column[R]],
+    items: Sequence[R],
+) -> int:
     sheet.write_string(row, 0, title, formats.section)
     if not items:
         sheet.write_string(row + 1, 0, "(none)", formats.note)
@@ -139,8 +178,9 @@ def _retool_columns(results: Results) -> list[Column[RetoolDecision]]:
         Column("plant", Kind.TEXT, lambda r: case.plant(r.plant_id).name),
         Column("option", Kind.TEXT, lambda r: r.option_id),
         Column("state", Kind.TEXT, lambda r: case.plant(r.plant_id).state),
-        Column("from → to", Kind.TEXT,
-               lambda r: f"{r.from_line_type or '(new)'} → {r.to_line_type}"),
+        Column(
+            "from → to", Kind.TEXT, lambda r: f"{r.from_line_type or '(new)'} → {r.to_line_type}"
+        ),
         Column("start year", Kind.YEAR, lambda r: r.start_year),
         Column("online year", Kind.YEAR, lambda r: r.online_year),
         Column("units/yr added", Kind.UNITS, lambda r: r.capacity_added),
@@ -163,9 +203,16 @@ def _policy_columns() -> list[Column[PolicyCost]]:
 
 def year_figures(results: Results) -> list[YearFigures]:
     kei = kei_units_by_year(results)
-    return [YearFigures(t, results.units_by_year.get(t, 0.0), kei.get(t, 0.0),
-                        results.domestic_share_by_year.get(t), results.ev_share_by_year.get(t))
-            for t in results.case.settings.years]
+    return [
+        YearFigures(
+            t,
+            results.units_by_year.get(t, 0.0),
+            kei.get(t, 0.0),
+            results.domestic_share_by_year.get(t),
+            results.ev_share_by_year.get(t),
+        )
+        for t in results.case.settings.years
+    ]
 
 
 def _year_columns(results: Results) -> list[Column[YearFigures]]:

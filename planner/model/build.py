@@ -37,8 +37,10 @@ class Model:
     build_seconds: float
 
     def describe(self) -> str:
-        return (f"{self.lp.num_cols:,} variables ({self.lp.num_integer:,} binary), "
-                f"{self.lp.num_rows:,} rows, {self.lp.num_nonzeros:,} nonzeros")
+        return (
+            f"{self.lp.num_cols:,} variables ({self.lp.num_integer:,} binary), "
+            f"{self.lp.num_rows:,} rows, {self.lp.num_nonzeros:,} nonzeros"
+        )
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,12 @@ class Block:
     npv_terms: dict[int, float]  # column -> coefficient: this case's NPV (§2.6)
 
 
-def add_block(case: Case, lp: LinearProgram, plan: PlanColumns | None = None,
-              forced_penalties: Mapping[str, float] | None = None) -> Block:
+def add_block(
+    case: Case,
+    lp: LinearProgram,
+    plan: PlanColumns | None = None,
+    forced_penalties: Mapping[str, float] | None = None,
+) -> Block:
     """Every constraint family of SPEC §2 for one case, in order; the NPV terms taken apart."""
     economics = build_economics(case)
     variables = add_variables(case, lp, plan)
@@ -66,8 +72,15 @@ def add_block(case: Case, lp: LinearProgram, plan: PlanColumns | None = None,
     policy_rows = add_policies(case, lp, variables, economics, forced_penalties)
     add_objective(case, lp, variables, economics)
     add_cuts(case, lp, variables)
-    return Block(case, economics, variables, capacity_rows, demand_rows, tuple(policy_rows),
-                 lp.take_objective())
+    return Block(
+        case,
+        economics,
+        variables,
+        capacity_rows,
+        demand_rows,
+        tuple(policy_rows),
+        lp.take_objective(),
+    )
 
 
 def build_model(case: Case, forced_penalties: Mapping[str, float] | None = None) -> Model:
@@ -77,8 +90,16 @@ def build_model(case: Case, forced_penalties: Mapping[str, float] | None = None)
     block = add_block(case, lp, forced_penalties=forced_penalties)
     for column, coefficient in block.npv_terms.items():
         lp.add_objective(column, coefficient)
-    model = Model(case, block.economics, block.variables, lp.freeze(), block.capacity_rows,
-                  block.demand_rows, block.policy_rows, time.perf_counter() - started)
+    model = Model(
+        case,
+        block.economics,
+        block.variables,
+        lp.freeze(),
+        block.capacity_rows,
+        block.demand_rows,
+        block.policy_rows,
+        time.perf_counter() - started,
+    )
     log.info("built %s in %.2f s", model.describe(), model.build_seconds)
     return model
 

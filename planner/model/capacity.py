@@ -45,15 +45,20 @@ def add_capacity(case: Case, lp: LinearProgram, v: Variables) -> dict[tuple[str,
                     columns.append(column)
                     coefficients.append(-option.capacity_added)
         rows[plant_id, line_type, t] = lp.add_row(
-            f"capacity[{plant_id},{line_type},{t}]", columns, coefficients,
-            upper=existing.get((plant_id, line_type), 0.0))
+            f"capacity[{plant_id},{line_type},{t}]",
+            columns,
+            coefficients,
+            upper=existing.get((plant_id, line_type), 0.0),
+        )
     _add_removal_limits(lp, v, removing, existing)
     _add_once_only(case, lp, v)
     return rows
 
 
 def _add_removal_limits(
-    lp: LinearProgram, v: Variables, removing: dict[tuple[str, str], list[RetoolOption]],
+    lp: LinearProgram,
+    v: Variables,
+    removing: dict[tuple[str, str], list[RetoolOption]],
     existing: dict[tuple[str, str], float],
 ) -> None:
     for (plant_id, line_type), options in sorted(removing.items()):
@@ -64,8 +69,12 @@ def _add_removal_limits(
                     columns.append(column)
                     coefficients.append(option.capacity_removed)
         if columns:
-            lp.add_row(f"removal_limit[{plant_id},{line_type}]", columns, coefficients,
-                       upper=existing.get((plant_id, line_type), 0.0))
+            lp.add_row(
+                f"removal_limit[{plant_id},{line_type}]",
+                columns,
+                coefficients,
+                upper=existing.get((plant_id, line_type), 0.0),
+            )
 
 
 def _add_once_only(case: Case, lp: LinearProgram, v: Variables) -> None:

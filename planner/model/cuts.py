@@ -59,28 +59,39 @@ def add_cuts(case: Case, lp: LinearProgram, v: Variables) -> None:
             if key not in online:
                 online[key] = _online_terms(v, options, t)
             if online[key]:
-                lp.add_cut(f"open_link[{plant_id},{product_id},{region_id},{t}]",
-                           [column, *(z for z, _ in online[key])],
-                           [1.0, *(-min(units, added) for _, added in online[key])],
-                           upper=min(units, on_hand),
-                           group=f"open_link[{plant_id},{product_id},{t}]")
+                lp.add_cut(
+                    f"open_link[{plant_id},{product_id},{region_id},{t}]",
+                    [column, *(z for z, _ in online[key])],
+                    [1.0, *(-min(units, added) for _, added in online[key])],
+                    upper=min(units, on_hand),
+                    group=f"open_link[{plant_id},{product_id},{t}]",
+                )
         launch = v.y.get(product_id)
         if launch is not None:
             reachable = on_hand + sum(source.capacity_added for source in options)
-            lp.add_cut(f"launch_link[{plant_id},{product_id},{region_id},{t}]",
-                       [column, launch], [1.0, -min(units, reachable)], upper=0.0,
-                       group=f"launch_link[{plant_id},{product_id},{t}]")
+            lp.add_cut(
+                f"launch_link[{plant_id},{product_id},{region_id},{t}]",
+                [column, launch],
+                [1.0, -min(units, reachable)],
+                upper=0.0,
+                group=f"launch_link[{plant_id},{product_id},{t}]",
+            )
 
 
 def _online_terms(v: Variables, options: list[CapacitySource], t: int) -> OnlineTerms:
     """The z columns whose option is online by year t, with the capacity each brings."""
-    return [(z, source.capacity_added) for source in options
-            for start, z in v.starts(source.option_id)
-            if start <= t - source.lead_time_years]
+    return [
+        (z, source.capacity_added)
+        for source in options
+        for start, z in v.starts(source.option_id)
+        if start <= t - source.lead_time_years
+    ]
 
 
-def _existing_by_plant_product(case: Case, products: dict[str, list[str]],
-                               ) -> dict[tuple[str, str], float]:
+def _existing_by_plant_product(
+    case: Case,
+    products: dict[str, list[str]],
+) -> dict[tuple[str, str], float]:
     total: dict[tuple[str, str], float] = defaultdict(float)
     for (plant_id, line_type), capacity in existing_capacity(case).items():
         for product_id in products.get(line_type, ()):
@@ -88,14 +99,16 @@ def _existing_by_plant_product(case: Case, products: dict[str, list[str]],
     return dict(total)
 
 
-def _sources_by_plant_product(case: Case, products: dict[str, list[str]],
-                              ) -> dict[tuple[str, str], list[CapacitySource]]:
+def _sources_by_plant_product(
+    case: Case,
+    products: dict[str, list[str]],
+) -> dict[tuple[str, str], list[CapacitySource]]:
     found: dict[tuple[str, str], list[CapacitySource]] = defaultdict(list)
     for option in case.options:
         if option.capacity_added <= 0:
             continue
         for product_id in products.get(option.to_line_type, ()):
-            found[option.plant_id, product_id].append(CapacitySource(
-                option.option_id, option.capacity_added, option.lead_time_years))
+            found[option.plant_id, product_id].append(
+                CapacitySource(option.option_id, option.capacity_added, option.lead_time_years)
+            )
     return dict(found)
-

@@ -108,8 +108,12 @@ def _credits(case: Case) -> dict[tuple[bool, str, str, int], float]:
 
 def build_economics(case: Case) -> Economics:
     products = {p.product_id: p for p in case.products}
-    price = {(r.region_id, k, t): products[k].price
-             for r in case.regions for k in products for t in case.settings.years}
+    price = {
+        (r.region_id, k, t): products[k].price
+        for r in case.regions
+        for k in products
+        for t in case.settings.years
+    }
     for row in case.demand:
         if row.price is not None:
             price[row.region_id, row.product_id, row.year] = row.price
@@ -119,10 +123,21 @@ def build_economics(case: Case) -> Economics:
         for region in case.regions:
             key = (plant.plant_id, region.region_id)
             freight[key] = lanes[key] if key in lanes else distance_freight(case, plant, region)
-    cost = {(p.plant_id, k.product_id): k.variable_cost * p.cost_index
-            for p in case.plants for k in case.products}
-    return Economics(case, price, freight, cost, discount_factors(case), operating_weights(case),
-                     _tariff_rates(case), _credits(case))
+    cost = {
+        (p.plant_id, k.product_id): k.variable_cost * p.cost_index
+        for p in case.plants
+        for k in case.products
+    }
+    return Economics(
+        case,
+        price,
+        freight,
+        cost,
+        discount_factors(case),
+        operating_weights(case),
+        _tariff_rates(case),
+        _credits(case),
+    )
 
 
 def distance_freight(case: Case, plant: Plant, region: Region) -> float:

@@ -36,6 +36,7 @@ def add_demand(case: Case, lp: LinearProgram, v: Variables) -> dict[tuple[str, s
     for key in sorted(sold):
         region_id, product_id, t = key
         columns = sold[key]
-        rows[key] = lp.add_row(f"demand[{region_id},{product_id},{t}]", columns,
-                               [1.0] * len(columns), upper=units[key])
+        rows[key] = lp.add_row(
+            f"demand[{region_id},{product_id},{t}]", columns, [1.0] * len(columns), upper=units[key]
+        )
     return rows

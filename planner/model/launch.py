@@ -24,5 +24,9 @@ def add_launch(case: Case, lp: LinearProgram, v: Variables) -> None:
         if product_id in v.y:
             built[product_id, t].append(column)
     for (product_id, t), columns in sorted(built.items()):
-        lp.add_row(f"launch[{product_id},{t}]", [*columns, v.y[product_id]],
-                   [1.0] * len(columns) + [-demand[product_id, t]], upper=0.0)
+        lp.add_row(
+            f"launch[{product_id},{t}]",
+            [*columns, v.y[product_id]],
+            [1.0] * len(columns) + [-demand[product_id, t]],
+            upper=0.0,
+        )

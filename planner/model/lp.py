@@ -47,8 +47,9 @@ class LinearProgram:
     def num_rows(self) -> int:
         return len(self.row_names)
 
-    def add_column(self, name: str, lower: float = 0.0, upper: float = INF,
-                   integer: bool = False) -> int:
+    def add_column(
+        self, name: str, lower: float = 0.0, upper: float = INF, integer: bool = False
+    ) -> int:
         self.col_names.append(self.prefix + name)
         self.col_lower.append(lower)
         self.col_upper.append(upper)
@@ -74,8 +75,14 @@ class LinearProgram:
         self.objective = [0.0] * len(self.objective)
         return terms
 
-    def add_row(self, name: str, columns: list[int], coefficients: list[float],
-                lower: float = -INF, upper: float = INF) -> int:
+    def add_row(
+        self,
+        name: str,
+        columns: list[int],
+        coefficients: list[float],
+        lower: float = -INF,
+        upper: float = INF,
+    ) -> int:
         row = len(self.row_names)
         self.row_names.append(self.prefix + name)
         self.row_lower.append(lower)
@@ -85,8 +92,9 @@ class LinearProgram:
         self._entry_values.extend(coefficients)
         return row
 
-    def add_cut(self, name: str, columns: list[int], coefficients: list[float],
-                upper: float, group: str) -> None:
+    def add_cut(
+        self, name: str, columns: list[int], coefficients: list[float], upper: float, group: str
+    ) -> None:
         """A valid inequality `Σ a·x ≤ upper` for the cut pool: never part of the model the
         solvers are given, only separated into it when an LP solution violates it; cuts of a
         `group` are separated together."""
@@ -99,13 +107,21 @@ class LinearProgram:
         self._cut_values.extend(coefficients)
 
     def freeze(self) -> LPArrays:
-        matrix = _csr(self._entry_values, self._entry_rows, self._entry_cols,
-                      (self.num_rows, self.num_cols))
+        matrix = _csr(
+            self._entry_values, self._entry_rows, self._entry_cols, (self.num_rows, self.num_cols)
+        )
         groups = np.unique(np.asarray(self._cut_groups, dtype=str), return_inverse=True)[1]
-        cuts = CutPool(tuple(self._cut_names), np.asarray(self._cut_upper, dtype=float),
-                       _csr(self._cut_values, self._cut_rows, self._cut_cols,
-                            (len(self._cut_names), self.num_cols)),
-                       groups.astype(np.int64).ravel())
+        cuts = CutPool(
+            tuple(self._cut_names),
+            np.asarray(self._cut_upper, dtype=float),
+            _csr(
+                self._cut_values,
+                self._cut_rows,
+                self._cut_cols,
+                (len(self._cut_names), self.num_cols),
+            ),
+            groups.astype(np.int64).ravel(),
+        )
         labels = sorted(set(self._binary_groups.values()))
         number = {label: i for i, label in enumerate(labels)}
         binary_groups = np.full(self.num_cols, -1, dtype=np.int64)
@@ -126,11 +142,14 @@ class LinearProgram:
         )
 
 
-def _csr(values: list[float], rows: list[int], cols: list[int],
-         shape: tuple[int, int]) -> sparse.csr_matrix:
+def _csr(
+    values: list[float], rows: list[int], cols: list[int], shape: tuple[int, int]
+) -> sparse.csr_matrix:
     matrix = sparse.csr_matrix(
-        (np.asarray(values, dtype=float),
-         (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+        (
+            np.asarray(values, dtype=float),
+            (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)),
+        ),
         shape=shape,
     )
     matrix.sum_duplicates()
@@ -196,11 +215,14 @@ class LPArrays:
     def with_row_bounds(self, row_lower: np.ndarray, row_upper: np.ndarray) -> LPArrays:
         return replace(self, row_lower=row_lower, row_upper=row_upper)
 
-    def with_rows(self, names: tuple[str, ...], matrix: sparse.csr_matrix,
-                  upper: np.ndarray) -> LPArrays:
+    def with_rows(
+        self, names: tuple[str, ...], matrix: sparse.csr_matrix, upper: np.ndarray
+    ) -> LPArrays:
         """The same model with rows `matrix @ x ≤ upper` appended (e.g. separated cuts)."""
         return replace(
-            self, row_names=self.row_names + names,
+            self,
+            row_names=self.row_names + names,
             row_lower=np.concatenate([self.row_lower, np.full(len(names), -INF)]),
             row_upper=np.concatenate([self.row_upper, upper]),
-            matrix=sparse.vstack([self.matrix, matrix], format="csr"))
+            matrix=sparse.vstack([self.matrix, matrix], format="csr"),
+        )

@@ -17,18 +17,19 @@ from planner.model.variables import Variables
 def add_objective(case: Case, lp: LinearProgram, v: Variables, economics: Economics) -> None:
     weight, delta = economics.weight, economics.delta
     for (plant_id, product_id, region_id, t), column in v.s.items():
-        revenue = (economics.price[region_id, product_id, t]
-                   - economics.freight[plant_id, region_id]
-                   - economics.tariff(plant_id, region_id, product_id, t)
-                   + economics.credit(plant_id, product_id, region_id, t))
+        revenue = (
+            economics.price[region_id, product_id, t]
+            - economics.freight[plant_id, region_id]
+            - economics.tariff(plant_id, region_id, product_id, t)
+            + economics.credit(plant_id, product_id, region_id, t)
+        )
         lp.add_objective(column, weight[t] * revenue)
     for (plant_id, _, product_id, t), column in v.x.items():
         lp.add_objective(column, -weight[t] * economics.cost[plant_id, product_id])
     for option in case.options:
         for start, column in v.starts(option.option_id):
             online = start + option.lead_time_years
-            fixed = option.fixed_cost_per_year * sum(
-                w for t, w in weight.items() if t >= online)
+            fixed = option.fixed_cost_per_year * sum(w for t, w in weight.items() if t >= online)
             lp.add_objective(column, -delta[start] * option.capex - fixed)
     for product_id, column in v.y.items():
         lp.add_objective(column, -case.product(product_id).launch_cost)

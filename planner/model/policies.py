@@ -53,7 +53,10 @@ def policy_label(policy_id: str, year: int | None) -> str:
 
 
 def add_policies(
-    case: Case, lp: LinearProgram, v: Variables, economics: Economics,
+    case: Case,
+    lp: LinearProgram,
+    v: Variables,
+    economics: Economics,
     forced_penalties: Mapping[str, float] | None = None,
 ) -> list[PolicyRow]:
     """One row per policy and year (or window); `forced_penalties` softens hard policies."""
@@ -77,8 +80,13 @@ def add_policies(
 
 
 def _add_row(
-    lp: LinearProgram, economics: Economics, policy: Policy, year: int | None,
-    scope: list[int], attributes: list[float], penalty: float | None,
+    lp: LinearProgram,
+    economics: Economics,
+    policy: Policy,
+    year: int | None,
+    scope: list[int],
+    attributes: list[float],
+    penalty: float | None,
 ) -> PolicyRow:
     sense = ">=" if policy.kind in GREATER else "<="
     columns, coefficients = [], []
@@ -88,8 +96,12 @@ def _add_row(
             columns.append(column)
             coefficients.append(coefficient)
     kept = (tuple(scope), tuple(attributes))
-    rhs = policy.value if policy.kind in (
-        "min_units", "max_units", "capex_budget", "capex_budget_total", "max_retools") else 0.0
+    rhs = (
+        policy.value
+        if policy.kind
+        in ("min_units", "max_units", "capex_budget", "capex_budget_total", "max_retools")
+        else 0.0
+    )
     label = policy_label(policy.policy_id, year)
     holds_empty = rhs <= 0 if sense == ">=" else rhs >= 0
     if not columns and holds_empty:
@@ -127,7 +139,8 @@ def _plan_terms(
 
 
 def _sales_terms(
-    case: Case, policy: Policy,
+    case: Case,
+    policy: Policy,
     sales_by_product_region: dict[tuple[str, str], list[tuple[str, int, int]]],
 ) -> dict[int | None, tuple[list[int], list[float]]]:
     assert policy.kind not in WINDOW_TOTAL_KINDS
@@ -143,14 +156,15 @@ def _sales_terms(
                     continue
                 columns, attributes = terms[t]
                 columns.append(column)
-                attributes.append(_sales_attribute(case, policy, product.is_ev, product.mpg,
-                                                   is_domestic(case, plant)))
+                attributes.append(
+                    _sales_attribute(
+                        case, policy, product.is_ev, product.mpg, is_domestic(case, plant)
+                    )
+                )
     return terms
 
 
-def _sales_attribute(
-    case: Case, policy: Policy, is_ev: bool, mpg: float, domestic: bool
-) -> float:
+def _sales_attribute(case: Case, policy: Policy, is_ev: bool, mpg: float, domestic: bool) -> float:
     """What a unit in scope brings to the rule: a 0/1 flag, its mpg, or 1 (a unit)."""
     if policy.kind == "domestic_share_min":
         return 1.0 if domestic else 0.0

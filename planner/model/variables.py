@@ -89,9 +89,13 @@ def buildable_products(case: Case) -> set[str]:
     """Products some line can build in a year with demand for them."""
     demand = demand_by_product_year(case)
     by_line = products_by_line(case)
-    return {k for (_, line_type), online in first_online_year(case).items()
-            for k in by_line.get(line_type, ()) for t in case.settings.years
-            if t >= online and demand.get((k, t), 0.0) > 0}
+    return {
+        k
+        for (_, line_type), online in first_online_year(case).items()
+        for k in by_line.get(line_type, ())
+        for t in case.settings.years
+        if t >= online and demand.get((k, t), 0.0) > 0
+    }
 
 
 def add_plan_columns(cases: Sequence[Case], lp: LinearProgram) -> PlanColumns:
@@ -102,14 +106,16 @@ def add_plan_columns(cases: Sequence[Case], lp: LinearProgram) -> PlanColumns:
     for option in first.options:
         starts = z_by_option.setdefault(option.option_id, [])
         for t in start_years(first, option):
-            z[option.option_id, t] = lp.add_binary(f"z[{option.option_id},{t}]",
-                                                   group=option.option_id)
+            z[option.option_id, t] = lp.add_binary(
+                f"z[{option.option_id},{t}]", group=option.option_id
+            )
             starts.append((t, z[option.option_id, t]))
     launched = set()
     for case in cases:
         built = buildable_products(case)
-        launched |= {p.product_id for p in case.products if p.launch_cost > 0
-                     and p.product_id in built}
+        launched |= {
+            p.product_id for p in case.products if p.launch_cost > 0 and p.product_id in built
+        }
     y = {k: lp.add_binary(f"y[{k}]") for k in sorted(launched)}
     return PlanColumns(z, z_by_option, y)
 
@@ -126,7 +132,8 @@ def add_variables(case: Case, lp: LinearProgram, plan: PlanColumns | None = None
             for t in years:
                 if t >= online and product_demand.get((product_id, t), 0.0) > 0:
                     x[plant_id, line_type, product_id, t] = lp.add_column(
-                        f"x[{plant_id},{line_type},{product_id},{t}]")
+                        f"x[{plant_id},{line_type},{product_id},{t}]"
+                    )
     buildable = sorted({(p, k, t) for (p, _, k, t) in x})
     regions_with_demand: dict[tuple[str, int], list[str]] = defaultdict(list)
     for row in case.demand:
@@ -136,8 +143,10 @@ def add_variables(case: Case, lp: LinearProgram, plan: PlanColumns | None = None
     for plant_id, product_id, t in buildable:
         for region_id in regions_with_demand.get((product_id, t), ()):
             s[plant_id, product_id, region_id, t] = lp.add_column(
-                f"s[{plant_id},{product_id},{region_id},{t}]")
+                f"s[{plant_id},{product_id},{region_id},{t}]"
+            )
     built = {k for (_, _, k, _) in x}
-    y = {k: column for k, column in plan.y.items()
-         if k in built and case.product(k).launch_cost > 0}
+    y = {
+        k: column for k, column in plan.y.items() if k in built and case.product(k).launch_cost > 0
+    }
     return Variables(plan.z, x, s, y, plan.z_by_option)

@@ -51,16 +51,26 @@ def cash_flow(model: Model, values: np.ndarray) -> tuple[CashFlowYear, ...]:
     for t in years:
         first = t == years[0]
         year = CashFlowYear(
-            year=t, revenue=items["revenue"][t], production_cost=items["production_cost"][t],
-            freight=items["freight"][t], tariffs=items["tariffs"][t], credits=items["credits"][t],
-            fixed_costs=items["fixed_costs"][t], capex=items["capex"][t],
-            launch_costs=launch if first else 0.0, penalties=items["penalties"][t],
+            year=t,
+            revenue=items["revenue"][t],
+            production_cost=items["production_cost"][t],
+            freight=items["freight"][t],
+            tariffs=items["tariffs"][t],
+            credits=items["credits"][t],
+            fixed_costs=items["fixed_costs"][t],
+            capex=items["capex"][t],
+            launch_costs=launch if first else 0.0,
+            penalties=items["penalties"][t],
             window_penalties=window_penalties if first else 0.0,
-            discount_factor=economics.delta[t], operating_weight=economics.weight[t],
+            discount_factor=economics.delta[t],
+            operating_weight=economics.weight[t],
             discounted=0.0,
         )
-        discounted = (economics.weight[t] * year.operating - economics.delta[t] * year.capex
-                      - year.launch_costs - year.window_penalties)
+        discounted = (
+            economics.weight[t] * year.operating
+            - economics.delta[t] * year.capex
+            - year.launch_costs
+            - year.window_penalties
+        )
         flows.append(replace(year, discounted=discounted))
     return tuple(flows)
-

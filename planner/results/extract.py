@@ -59,16 +59,26 @@ class Results:
         return float(sum(year.discounted for year in self.cashflow))
 
 
-def extract_results(model: Model, result: SolveResult,
-                    shadow_prices: dict[int, float] | None = None) -> Results:
+def extract_results(
+    model: Model, result: SolveResult, shadow_prices: dict[int, float] | None = None
+) -> Results:
     """Result tables from a solved model; without a solution only the header is filled."""
     lp = model.lp
     header = Results(
-        case=model.case, status=result.status, solver=result.solver,
-        objective=result.objective, bound=result.bound, gap=result.gap,
-        solve_seconds=result.seconds, build_seconds=model.build_seconds,
-        model_size={"variables": lp.num_cols, "binaries": lp.num_integer, "rows": lp.num_rows,
-                    "nonzeros": lp.num_nonzeros},
+        case=model.case,
+        status=result.status,
+        solver=result.solver,
+        objective=result.objective,
+        bound=result.bound,
+        gap=result.gap,
+        solve_seconds=result.seconds,
+        build_seconds=model.build_seconds,
+        model_size={
+            "variables": lp.num_cols,
+            "binaries": lp.num_integer,
+            "rows": lp.num_rows,
+            "nonzeros": lp.num_nonzeros,
+        },
         message=result.message,
     )
     if result.values is None or not result.status.has_solution:
@@ -80,40 +90,55 @@ def extract_results(model: Model, result: SolveResult,
     return replace(
         header,
         retools=_retools(model, values),
-        launched_products=tuple(sorted(k for k, c in model.variables.y.items()
-                                       if values[c] > 0.5)),
+        launched_products=tuple(sorted(k for k, c in model.variables.y.items() if values[c] > 0.5)),
         production=_production(model, values),
         sales=sales,
         unmet=_unmet(model.case, sales),
         capacity=_capacity(model, values),
-        policies=tuple(_policy_outcome(row, values, activities, shadow_prices)
-                       for row in model.policy_rows),
+        policies=tuple(
+            _policy_outcome(row, values, activities, shadow_prices) for row in model.policy_rows
+        ),
         cashflow=cash_flow(model, values),
         violations=tuple(
             Violation(r.policy.policy_id, r.policy.kind, r.year, float(values[r.violation_column]))
             for r in model.policy_rows
             if r.violation_column is not None and values[r.violation_column] > VIOLATION_TOLERANCE
         ),
-        units_by_year=units, domestic_share_by_year=domestic, ev_share_by_year=electric,
+        units_by_year=units,
+        domestic_share_by_year=domestic,
+        ev_share_by_year=electric,
     )
 
 
 def _retools(model: Model, values: np.ndarray) -> tuple[RetoolDecision, ...]:
     decisions = []
     for option in model.case.options:
-        start = next((t for t, c in model.variables.starts(option.option_id) if values[c] > 0.5),
-                     None)
-        decisions.append(RetoolDecision(
-            option.option_id, option.plant_id, option.from_line_type, option.to_line_type,
-            option.capacity_added, option.capacity_removed, start,
-            None if start is None else start + option.lead_time_years, option.capex,
-            option.fixed_cost_per_year))
+        start = next(
+            (t for t, c in model.variables.starts(option.option_id) if values[c] > 0.5), None
+        )
+        decisions.append(
+            RetoolDecision(
+                option.option_id,
+                option.plant_id,
+                option.from_line_type,
+                option.to_line_type,
+                option.capacity_added,
+                option.capacity_removed,
+                start,
+                None if start is None else start + option.lead_time_years,
+                option.capex,
+                option.fixed_cost_per_year,
+            )
+        )
     return tuple(decisions)
 
 
 def _production(model: Model, values: np.ndarray) -> tuple[ProductionRow, ...]:
-    return tuple(ProductionRow(p, line, k, t, float(values[c]))
-                 for (p, line, k, t), c in model.variables.x.items() if values[c] > 1e-9)
+    return tuple(
+        ProductionRow(p, line, k, t, float(values[c]))
+        for (p, line, k, t), c in model.variables.x.items()
+        if values[c] > 1e-9
+    )
 
 
 def _sales(model: Model, values: np.ndarray) -> tuple[SalesRow, ...]:
@@ -123,9 +148,20 @@ def _sales(model: Model, values: np.ndarray) -> tuple[SalesRow, ...]:
         units = float(values[column])
         if units <= 1e-9:
             continue
-        rows.append(SalesRow(p, k, r, t, units, economics.price[r, k, t], economics.freight[p, r],
-                             economics.tariff(p, r, k, t), economics.credit(p, k, r, t),
-                             economics.cost[p, k]))
+        rows.append(
+            SalesRow(
+                p,
+                k,
+                r,
+                t,
+                units,
+                economics.price[r, k, t],
+                economics.freight[p, r],
+                economics.tariff(p, r, k, t),
+                economics.credit(p, k, r, t),
+                economics.cost[p, k],
+            )
+        )
     return tuple(rows)
 
 
@@ -133,9 +169,17 @@ def _unmet(case: Case, sales: tuple[SalesRow, ...]) -> tuple[UnmetRow, ...]:
     sold: dict[tuple[str, str, int], float] = defaultdict(float)
     for row in sales:
         sold[row.region_id, row.product_id, row.year] += row.units
-    return tuple(UnmetRow(d.region_id, d.product_id, d.year, d.units,
-                          sold.get((d.region_id, d.product_id, d.year), 0.0))
-                 for d in case.demand if d.units > 0)
+    return tuple(
+        UnmetRow(
+            d.region_id,
+            d.product_id,
+            d.year,
+            d.units,
+            sold.get((d.region_id, d.product_id, d.year), 0.0),
+        )
+        for d in case.demand
+        if d.units > 0
+    )
 
 
 def _capacity(model: Model, values: np.ndarray) -> tuple[CapacityRow, ...]:
@@ -157,13 +201,26 @@ def _capacity(model: Model, values: np.ndarray) -> tuple[CapacityRow, ...]:
                     added[option.plant_id, option.to_line_type, t] += option.capacity_added
     keys = {(p, line) for p, line in existing} | {(p, line) for p, line, _ in added}
     return tuple(
-        CapacityRow(p, line, t, existing.get((p, line), 0.0), removed[p, line, t],
-                    added[p, line, t], used[p, line, t])
-        for p, line in sorted(keys) for t in case.settings.years)
+        CapacityRow(
+            p,
+            line,
+            t,
+            existing.get((p, line), 0.0),
+            removed[p, line, t],
+            added[p, line, t],
+            used[p, line, t],
+        )
+        for p, line in sorted(keys)
+        for t in case.settings.years
+    )
 
 
-def _policy_outcome(row: PolicyRow, values: np.ndarray, activities: np.ndarray,
-                    shadow_prices: dict[int, float] | None) -> PolicyOutcome:
+def _policy_outcome(
+    row: PolicyRow,
+    values: np.ndarray,
+    activities: np.ndarray,
+    shadow_prices: dict[int, float] | None,
+) -> PolicyOutcome:
     policy = row.policy
     scope_values = values[list(row.scope_columns)] if row.scope_columns else np.zeros(0)
     attributes = np.asarray(row.scope_attributes, dtype=float)
@@ -173,17 +230,30 @@ def _policy_outcome(row: PolicyRow, values: np.ndarray, activities: np.ndarray,
         activity = float(activities[row.row])
         if row.violation_column is not None:
             activity -= violation if row.sense == ">=" else -violation
-    slack = None if activity is None else (
-        activity - row.rhs if row.sense == ">=" else row.rhs - activity)
+    slack = (
+        None
+        if activity is None
+        else (activity - row.rhs if row.sense == ">=" else row.rhs - activity)
+    )
     if row.row is None:
         slack = -row.rhs if row.sense == ">=" else row.rhs
     shadow = None
     if shadow_prices is not None and row.row is not None:
         shadow = shadow_prices.get(row.row)
     return PolicyOutcome(
-        policy.policy_id, policy.kind, policy.mode, row.year, row.sense, policy.value,
-        _achieved(policy.kind, scope_values, attributes), slack, violation,
-        violation * row.penalty, shadow, in_model=row.row is not None)
+        policy.policy_id,
+        policy.kind,
+        policy.mode,
+        row.year,
+        row.sense,
+        policy.value,
+        _achieved(policy.kind, scope_values, attributes),
+        slack,
+        violation,
+        violation * row.penalty,
+        shadow,
+        in_model=row.row is not None,
+    )
 
 
 def _achieved(kind: str, units: np.ndarray, attributes: np.ndarray) -> float | None:

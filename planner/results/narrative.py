@@ -93,13 +93,22 @@ def policy_costs(results: Results) -> tuple[PolicyCost, ...]:
 def _policy_cost(results: Results, rows: list[PolicyOutcome]) -> PolicyCost:
     first = rows[0]
     binding = [r for r in rows if binds(results, r)]
-    prices = [r.shadow_price for r in binding
-              if r.shadow_price is not None and first.kind not in PLAN_KINDS]
+    prices = [
+        r.shadow_price
+        for r in binding
+        if r.shadow_price is not None and first.kind not in PLAN_KINDS
+    ]
     return PolicyCost(
-        first.policy_id, first.kind, first.mode, UNITS.get(first.kind, "units"),
-        tuple(r.year for r in binding), min(prices) if prices else None,
+        first.policy_id,
+        first.kind,
+        first.mode,
+        UNITS.get(first.kind, "units"),
+        tuple(r.year for r in binding),
+        min(prices) if prices else None,
         max(prices) if prices else None,
-        sum(r.violation for r in rows), sum(r.penalty_cost for r in rows))
+        sum(r.violation for r in rows),
+        sum(r.penalty_cost for r in rows),
+    )
 
 
 def reading(results: Results, diagnosis: Sequence[str] = ()) -> str:
@@ -110,17 +119,25 @@ def reading(results: Results, diagnosis: Sequence[str] = ()) -> str:
     if not status.has_solution:
         detail = f": {results.message}" if results.message else ""
         return f"The solver stopped without a plan ({status.value}{detail}); nothing to read."
-    parts = [_retool_sentence(results), _launch_sentence(results), _kei_sentence(results),
-             _earnings_sentence(results), _shares_sentence(results),
-             *_policy_sentences(results)]
+    parts = [
+        _retool_sentence(results),
+        _launch_sentence(results),
+        _kei_sentence(results),
+        _earnings_sentence(results),
+        _shares_sentence(results),
+        *_policy_sentences(results),
+    ]
     return " ".join(p for p in parts if p)
 
 
 def _infeasible_reading(diagnosis: Sequence[str]) -> str:
     text = "No plan meets every hard policy."
     if diagnosis:
-        text += (" The nearest plan needs these policies to give way: "
-                 + "; ".join(diagnosis) + ". See the Diagnosis sheet.")
+        text += (
+            " The nearest plan needs these policies to give way: "
+            + "; ".join(diagnosis)
+            + ". See the Diagnosis sheet."
+        )
     return text
 
 
@@ -132,17 +149,24 @@ def _retool_sentence(results: Results) -> str:
     listed = [_retool_phrase(results, r) for r in taken[:MAX_LISTED_RETOOLS]]
     more = len(taken) - len(listed)
     tail = f"; and {more} more (see Retooling)" if more > 0 else ""
-    return (f"Retool {_count(len(taken), 'line')} at {_count(len(plants), 'plant')} for "
-            f"{money(retool_capex(results))} of capex: {'; '.join(listed)}{tail}.")
+    return (
+        f"Retool {_count(len(taken), 'line')} at {_count(len(plants), 'plant')} for "
+        f"{money(retool_capex(results))} of capex: {'; '.join(listed)}{tail}."
+    )
 
 
 def _retool_phrase(results: Results, r: RetoolDecision) -> str:
     plant = results.case.plant(r.plant_id)
     where = f"{plant.name} ({plant.state})" if plant.state else plant.name
-    change = f"{r.from_line_type} → {r.to_line_type}" if r.from_line_type else (
-        f"new {r.to_line_type} line")
-    return (f"{where} {change}, +{number(r.capacity_added)} a year, start {r.start_year}, "
-            f"online {r.online_year}")
+    change = (
+        f"{r.from_line_type} → {r.to_line_type}"
+        if r.from_line_type
+        else (f"new {r.to_line_type} line")
+    )
+    return (
+        f"{where} {change}, +{number(r.capacity_added)} a year, start {r.start_year}, "
+        f"online {r.online_year}"
+    )
 
 
 def _launch_sentence(results: Results) -> str:
@@ -160,8 +184,10 @@ def _kei_sentence(results: Results) -> str:
     last = max(kei)
     if first_year == last:
         return f"Kei sales are {number(kei[last])} in {last}."
-    return (f"Kei sales start in {first_year} and reach {number(kei[last])} in {last} "
-            f"({number(total)} over {min(kei)}–{last}).")
+    return (
+        f"Kei sales start in {first_year} and reach {number(kei[last])} in {last} "
+        f"({number(total)} over {min(kei)}–{last})."
+    )
 
 
 def _earnings_sentence(results: Results) -> str:
@@ -212,14 +238,18 @@ def _policy_sentence(cost: PolicyCost) -> str:
             return f"{missed}, at no penalty."
         return f"{missed}; its penalties cost {money(cost.penalty_cost)} (undiscounted)."
     if cost.kind in PLAN_KINDS:
-        return (f"{cost.policy_id} binds {when}; with the retooling plan fixed it has no "
-                f"marginal price: re-run with a different limit to see what it costs.")
+        return (
+            f"{cost.policy_id} binds {when}; with the retooling plan fixed it has no "
+            f"marginal price: re-run with a different limit to see what it costs."
+        )
     price = price_range(cost)
     if price is None:
         return f"{cost.policy_id} binds {when}."
     per = "a year" if any(y is not None for y in cost.binding_years) else "over the window"
-    return (f"{cost.policy_id} binds {when}: tightening it by one {_singular(cost.unit)} "
-            f"{per} costs {price} of NPV.")
+    return (
+        f"{cost.policy_id} binds {when}: tightening it by one {_singular(cost.unit)} "
+        f"{per} costs {price} of NPV."
+    )
 
 
 def _singular(unit: str) -> str:

@@ -99,8 +99,11 @@ class PolicyOutcome:
 
     @property
     def binding(self) -> bool:
-        return self.in_model and self.row_slack is not None and abs(self.row_slack) <= 1e-6 * max(
-            1.0, abs(self.required))
+        return (
+            self.in_model
+            and self.row_slack is not None
+            and abs(self.row_slack) <= 1e-6 * max(1.0, abs(self.required))
+        )
 
 
 @dataclass(frozen=True)
@@ -122,8 +125,15 @@ class CashFlowYear:
 
     @property
     def operating(self) -> float:
-        return (self.revenue - self.production_cost - self.freight - self.tariffs + self.credits
-                - self.fixed_costs - self.penalties)
+        return (
+            self.revenue
+            - self.production_cost
+            - self.freight
+            - self.tariffs
+            + self.credits
+            - self.fixed_costs
+            - self.penalties
+        )
 
     @property
     def net(self) -> float:

@@ -59,47 +59,79 @@ class Choice:
     gap: float | None
 
 
-def analyse(cases: Sequence[Case], chances: dict[str, float], risk: RiskSettings,
-            own: dict[str, ScenarioOutcome | None], workers: int) -> RobustReport:
+def analyse(
+    cases: Sequence[Case],
+    chances: dict[str, float],
+    risk: RiskSettings,
+    own: dict[str, ScenarioOutcome | None],
+    workers: int,
+) -> RobustReport:
     """Robust mode; `own` holds each scenario's own run (None where it failed)."""
-    alone = tuple(s for s, o in own.items()
-                  if o is not None and o.results.status is Status.INFEASIBLE)
+    alone = tuple(
+        s for s, o in own.items() if o is not None and o.results.status is Status.INFEASIBLE
+    )
     if alone:
         verb = "is infeasible on its own" if len(alone) == 1 else "are infeasible on their own"
         log.warning("[robust] no plan fits every scenario: %s %s", ", ".join(alone), verb)
-        return RobustReport(tuple(cases), chances, risk, Status.INFEASIBLE,
-                            cases[0].settings.solver, None, None, 0.0, {}, None,
-                            infeasible_alone=alone)
+        return RobustReport(
+            tuple(cases),
+            chances,
+            risk,
+            Status.INFEASIBLE,
+            cases[0].settings.solver,
+            None,
+            None,
+            0.0,
+            {},
+            None,
+            infeasible_alone=alone,
+        )
     pis = [chances[c.scenario_id] for c in cases]
     form = build_extensive(cases, pis, risk.cvar_alpha, any(w > 0 for w in risk.weights))
     clock = time.perf_counter()
     first = own.get(cases[0].scenario_id)
-    start = plan_from_results(first.results) if first is not None \
-        and first.results.status.has_solution else None
+    start = (
+        plan_from_results(first.results)
+        if first is not None and first.results.status.has_solution
+        else None
+    )
     solves = _solve_all(form, risk, cases[0], start)
     main = solves[risk.risk_weight]
     if main.result.status in (Status.INFEASIBLE, Status.UNBOUNDED):
         return _without_plan(cases, chances, risk, form, main)
-    timings = {"extensive form build": form.build_seconds,
-               "extensive form solves": time.perf_counter() - clock}
+    timings = {
+        "extensive form build": form.build_seconds,
+        "extensive form solves": time.perf_counter() - clock,
+    }
     return _judge(cases, chances, risk, form, solves, own, workers, timings)
 
 
-def _judge(cases: Sequence[Case], chances: dict[str, float], risk: RiskSettings,
-           form: ExtensiveForm, solves: dict[float, RobustSolve],
-           own: dict[str, ScenarioOutcome | None], workers: int,
-           timings: dict[str, float]) -> RobustReport:
+def _judge(
+    cases: Sequence[Case],
+    chances: dict[str, float],
+    risk: RiskSettings,
+    form: ExtensiveForm,
+    solves: dict[float, RobustSolve],
+    own: dict[str, ScenarioOutcome | None],
+    workers: int,
+    timings: dict[str, float],
+) -> RobustReport:
     """Steps 3 to 5 of the module docstring, then the report."""
     clock = time.perf_counter()
     ev_plan, notes = _expected_value_plan(cases, [chances[c.scenario_id] for c in cases])
     timings["expected-value case"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    own_plans = {s: plan_from_results(o.results) for s, o in own.items()
-                 if o is not None and o.results.status.has_solution}
+    own_plans = {
+        s: plan_from_results(o.results)
+        for s, o in own.items()
+        if o is not None and o.results.status.has_solution
+    }
     table = _evaluate(cases, form, solves, own_plans, ev_plan, workers)
     mip_gap = cases[0].settings.mip_gap
-    choices = {w: choose_plan(solved, table, chances, risk.cvar_alpha, mip_gap)
-               for w, solved in solves.items()}
+    choices = {
+        w: choose_plan(solved, table, chances, risk.cvar_alpha, mip_gap)
+        for w, solved in solves.items()
+    }
     robust, main = choices[risk.risk_weight], solves[risk.risk_weight]
     if robust is None:
         return _without_plan(cases, chances, risk, form, main)
@@ -107,53 +139,76 @@ def _judge(cases: Sequence[Case], chances: dict[str, float], risk: RiskSettings,
         found = evaluate_plans(cases, [robust.plan], frozenset({0}), 1)
         table[robust.plan] = {s: row[0] for s, row in found.items()}
     timings["plans fixed and re-solved"] = time.perf_counter() - clock
-    return _report(cases, chances, risk, form, choices, table, own_plans, ev_plan,
-                   notes, timings)
+    return _report(cases, chances, risk, form, choices, table, own_plans, ev_plan, notes, timings)
 
 
-def _solve(form: ExtensiveForm, risk_weight: float, first: Case, start: Plan | None
-           ) -> RobustSolve:
+def _solve(form: ExtensiveForm, risk_weight: float, first: Case, start: Plan | None) -> RobustSolve:
     s = first.settings
     return solve_form(form, risk_weight, s.solver, s.time_limit_s, s.mip_gap, start)
 
 
-def _solve_all(form: ExtensiveForm, risk: RiskSettings, first: Case, start: Plan | None
-               ) -> dict[float, RobustSolve]:
+def _solve_all(
+    form: ExtensiveForm, risk: RiskSettings, first: Case, start: Plan | None
+) -> dict[float, RobustSolve]:
     """The chosen λ first (started from the first scenario's own plan): if it has no plan
     because none exists, neither has any other."""
     main = _solve(form, risk.risk_weight, first, start)
     if main.result.status in (Status.INFEASIBLE, Status.UNBOUNDED):
         return {risk.risk_weight: main}
-    return {w: main if w == risk.risk_weight else _solve(form, w, first, main.plan)
-            for w in risk.weights}
+    return {
+        w: main if w == risk.risk_weight else _solve(form, w, first, main.plan)
+        for w in risk.weights
+    }
 
 
-def _without_plan(cases: Sequence[Case], chances: dict[str, float], risk: RiskSettings,
-                  form: ExtensiveForm, main: RobustSolve) -> RobustReport:
+def _without_plan(
+    cases: Sequence[Case],
+    chances: dict[str, float],
+    risk: RiskSettings,
+    form: ExtensiveForm,
+    main: RobustSolve,
+) -> RobustReport:
     result = main.result
     diagnosis = {}
     if result.status is Status.INFEASIBLE:
         s = cases[0].settings
         log.warning("[robust] no single plan fits every scenario: diagnosing the joint model")
-        diagnosis = diagnose_joint(cases, [chances[c.scenario_id] for c in cases], s.solver,
-                                   s.time_limit_s, s.mip_gap)
+        diagnosis = diagnose_joint(
+            cases, [chances[c.scenario_id] for c in cases], s.solver, s.time_limit_s, s.mip_gap
+        )
         for scenario, found in diagnosis.items():
             for sentence in found.sentences() or ([found.message] if found.message else []):
                 log.warning("[robust] [%s] %s", scenario, sentence)
     status = result.status if not result.status.has_solution else Status.ERROR
-    return RobustReport(tuple(cases), chances, risk, status, result.solver, None, None,
-                        result.seconds, _size(form), None, diagnosis=diagnosis,
-                        warnings=(result.message,) if result.message else ())
+    return RobustReport(
+        tuple(cases),
+        chances,
+        risk,
+        status,
+        result.solver,
+        None,
+        None,
+        result.seconds,
+        _size(form),
+        None,
+        diagnosis=diagnosis,
+        warnings=(result.message,) if result.message else (),
+    )
 
 
 def _size(form: ExtensiveForm) -> dict[str, int]:
     lp = form.lp
-    return {"variables": lp.num_cols, "binaries": lp.num_integer, "rows": lp.num_rows,
-            "nonzeros": lp.num_nonzeros}
+    return {
+        "variables": lp.num_cols,
+        "binaries": lp.num_integer,
+        "rows": lp.num_rows,
+        "nonzeros": lp.num_nonzeros,
+    }
 
 
-def _expected_value_plan(cases: Sequence[Case], pis: Sequence[float]
-                         ) -> tuple[Plan | None, list[str]]:
+def _expected_value_plan(
+    cases: Sequence[Case], pis: Sequence[float]
+) -> tuple[Plan | None, list[str]]:
     """The plan of the EV case solved alone (None, with a note, if it has none)."""
     case = values.mean_value_case(cases, pis)
     model = build_model(case)
@@ -161,13 +216,21 @@ def _expected_value_plan(cases: Sequence[Case], pis: Sequence[float]
     result = solve(model.lp, s.solver, s.time_limit_s, s.mip_gap)
     log.info("[robust] expected-value case: %s", result.status.value)
     if not result.status.has_solution or result.values is None:
-        return None, [f"the expected-value (mean) case is {result.status.value}, so it has "
-                      "no plan: VSS is not computed"]
+        return None, [
+            f"the expected-value (mean) case is {result.status.value}, so it has "
+            "no plan: VSS is not computed"
+        ]
     return plan_from_solution(model.variables, result.values), []
 
 
-def _evaluate(cases: Sequence[Case], form: ExtensiveForm, solves: dict[float, RobustSolve],
-              own_plans: dict[str, Plan], ev_plan: Plan | None, workers: int) -> Table:
+def _evaluate(
+    cases: Sequence[Case],
+    form: ExtensiveForm,
+    solves: dict[float, RobustSolve],
+    own_plans: dict[str, Plan],
+    ev_plan: Plan | None,
+    workers: int,
+) -> Table:
     """Every distinct plan in every scenario, launches kept where a launch decision exists
     (so equal plans made in different models are judged once)."""
     launchable = frozenset(form.plan.y)
@@ -177,14 +240,20 @@ def _evaluate(cases: Sequence[Case], form: ExtensiveForm, solves: dict[float, Ro
     parallel = workers if form.lp.num_nonzeros >= PARALLEL_MIN_NONZEROS else 1
     started = time.perf_counter()
     found = evaluate_plans(cases, plans, frozenset({0}), parallel)  # 0: the chosen λ's
-    log.info("[robust] %d distinct plans judged in %d scenarios in %.1f s (%d process%s)",
-             len(plans), len(cases), time.perf_counter() - started, parallel,
-             "" if parallel == 1 else "es")
+    log.info(
+        "[robust] %d distinct plans judged in %d scenarios in %.1f s (%d process%s)",
+        len(plans),
+        len(cases),
+        time.perf_counter() - started,
+        parallel,
+        "" if parallel == 1 else "es",
+    )
     return {plan: {s: row[i] for s, row in found.items()} for i, plan in enumerate(plans)}
 
 
-def plan_objective(npv: dict[str, float | None], risk_weight: float, alpha: float,
-                   chances: dict[str, float]) -> float | None:
+def plan_objective(
+    npv: dict[str, float | None], risk_weight: float, alpha: float, chances: dict[str, float]
+) -> float | None:
     """(1−λ)·Σ π_s NPV_s + λ·CVaR_α; None if the plan fails in some scenario."""
     mean = values.expected(npv, chances)
     if mean is None or risk_weight == 0:
@@ -197,8 +266,9 @@ def _npv(row: dict[str, Evaluation]) -> dict[str, float | None]:
     return {s: e.npv for s, e in row.items()}
 
 
-def choose_plan(solved: RobustSolve, table: Table, chances: dict[str, float], alpha: float,
-            mip_gap: float) -> Choice | None:
+def choose_plan(
+    solved: RobustSolve, table: Table, chances: dict[str, float], alpha: float, mip_gap: float
+) -> Choice | None:
     """The best judged plan at λ by its exact objective (the extensive form's on ties)."""
     w = solved.risk_weight
     scores = {p: plan_objective(_npv(row), w, alpha, chances) for p, row in table.items()}
@@ -207,8 +277,7 @@ def choose_plan(solved: RobustSolve, table: Table, chances: dict[str, float], al
         return None
     best = max(feasible, key=feasible.__getitem__)
     made = solved.plan  # its launches are over the launchable products: a key of `table`
-    if made in feasible and feasible[best] <= feasible[made] + TIE * max(1.0,
-                                                                          abs(feasible[made])):
+    if made in feasible and feasible[best] <= feasible[made] + TIE * max(1.0, abs(feasible[made])):
         best = made
     result = solved.result
     gap = relative_gap(feasible[best], result.bound)
@@ -218,10 +287,18 @@ def choose_plan(solved: RobustSolve, table: Table, chances: dict[str, float], al
     return Choice(solved, best, feasible[best], status, gap)
 
 
-def _report(cases: Sequence[Case], chances: dict[str, float], risk: RiskSettings,
-            form: ExtensiveForm, choices: dict[float, Choice | None], table: Table,
-            own_plans: dict[str, Plan], ev_plan: Plan | None, notes: list[str],
-            timings: dict[str, float]) -> RobustReport:
+def _report(
+    cases: Sequence[Case],
+    chances: dict[str, float],
+    risk: RiskSettings,
+    form: ExtensiveForm,
+    choices: dict[float, Choice | None],
+    table: Table,
+    own_plans: dict[str, Plan],
+    ev_plan: Plan | None,
+    notes: list[str],
+    timings: dict[str, float],
+) -> RobustReport:
     robust = choices[risk.risk_weight]
     assert robust is not None
     judged = _judged(robust, choices, table, own_plans, ev_plan, frozenset(form.plan.y))
@@ -234,40 +311,71 @@ def _report(cases: Sequence[Case], chances: dict[str, float], risk: RiskSettings
     alpha = risk.cvar_alpha
     main = robust.solved.result
     return RobustReport(
-        tuple(cases), chances, risk, robust.status, main.solver, robust.objective, robust.gap,
-        main.seconds, _size(form), robust.plan, in_scenario=table[robust.plan],
-        solved_objective=main.objective, best=best, plans=tuple(judged),
-        expected_npv=values.expected(npv, chances), cvar=values.cvar(npv, chances, alpha),
-        worst_npv=values.worst(npv), evpi=values.evpi(best, p0_npv, chances), eev=eev,
-        vss=vss, regret={ROBUST: values.regret(best, npv)} | {
-            j.label: values.regret(best, j.npv) for j in judged if j.role == OWN},
+        tuple(cases),
+        chances,
+        risk,
+        robust.status,
+        main.solver,
+        robust.objective,
+        robust.gap,
+        main.seconds,
+        _size(form),
+        robust.plan,
+        in_scenario=table[robust.plan],
+        solved_objective=main.objective,
+        best=best,
+        plans=tuple(judged),
+        expected_npv=values.expected(npv, chances),
+        cvar=values.cvar(npv, chances, alpha),
+        worst_npv=values.worst(npv),
+        evpi=values.evpi(best, p0_npv, chances),
+        eev=eev,
+        vss=vss,
+        regret={ROBUST: values.regret(best, npv)}
+        | {j.label: values.regret(best, j.npv) for j in judged if j.role == OWN},
         frontier=tuple(_point(w, choices[w], table, chances, alpha) for w in risk.sweep),
         warnings=tuple(_choice_notes(choices, judged) + notes + vss_notes),
-        timings=timings)
+        timings=timings,
+    )
 
 
-def _judged(robust: Choice, choices: dict[float, Choice | None], table: Table,
-            own_plans: dict[str, Plan], ev_plan: Plan | None, launchable: frozenset[str]
-            ) -> list[JudgedPlan]:
+def _judged(
+    robust: Choice,
+    choices: dict[float, Choice | None],
+    table: Table,
+    own_plans: dict[str, Plan],
+    ev_plan: Plan | None,
+    launchable: frozenset[str],
+) -> list[JudgedPlan]:
     """The robust plan first, then each λ's, each scenario's own, and the EV plan."""
     labelled = [(ROBUST, ROBUST, robust.plan)]
-    labelled += [(lambda_label(w), FRONTIER, c.plan) for w, c in choices.items()
-                 if c is not None]
+    labelled += [(lambda_label(w), FRONTIER, c.plan) for w, c in choices.items() if c is not None]
     labelled += [(s, OWN, p.launching_only(launchable)) for s, p in own_plans.items()]
     if ev_plan is not None:
         labelled.append((EV_PLAN, EV_PLAN, ev_plan.launching_only(launchable)))
-    return [JudgedPlan(label, role, plan, _npv(table[plan]),
-                       {s: e.status for s, e in table[plan].items()})
-            for label, role, plan in labelled]
+    return [
+        JudgedPlan(
+            label, role, plan, _npv(table[plan]), {s: e.status for s, e in table[plan].items()}
+        )
+        for label, role, plan in labelled
+    ]
 
 
-def _point(w: float, choice: Choice | None, table: Table, chances: dict[str, float],
-           alpha: float) -> FrontierPoint:
+def _point(
+    w: float, choice: Choice | None, table: Table, chances: dict[str, float], alpha: float
+) -> FrontierPoint:
     if choice is None:
         return FrontierPoint(w, Status.ERROR, None, None, None, None, None)
     npv = _npv(table[choice.plan])
-    return FrontierPoint(w, choice.status, choice.objective, values.expected(npv, chances),
-                         values.cvar(npv, chances, alpha), values.worst(npv), choice.plan)
+    return FrontierPoint(
+        w,
+        choice.status,
+        choice.objective,
+        values.expected(npv, chances),
+        values.cvar(npv, chances, alpha),
+        values.worst(npv),
+        choice.plan,
+    )
 
 
 def _own_npv(by_role: dict[tuple[str, str], JudgedPlan], scenario: str) -> float | None:
@@ -277,7 +385,8 @@ def _own_npv(by_role: dict[tuple[str, str], JudgedPlan], scenario: str) -> float
 
 
 def _value_of_the_stochastic_solution(
-    by_role: dict[tuple[str, str], JudgedPlan], p0: dict[str, float | None],
+    by_role: dict[tuple[str, str], JudgedPlan],
+    p0: dict[str, float | None],
     chances: dict[str, float],
 ) -> tuple[float | None, float | None, list[str]]:
     """(EEV, VSS, notes): both None where the EV plan fails in some scenario."""
@@ -286,20 +395,27 @@ def _value_of_the_stochastic_solution(
         return None, None, []
     failed = [s for s, status in ev.status.items() if not status.has_solution]
     if failed:
-        note = (f"the expected-value plan is infeasible in {', '.join(failed)}: EEV and VSS "
-                "are not defined")
+        note = (
+            f"the expected-value plan is infeasible in {', '.join(failed)}: EEV and VSS "
+            "are not defined"
+        )
         log.warning("[robust] %s", note)
         return None, None, [note]
     return values.expected(ev.npv, chances), values.vss(p0, ev.npv, chances), []
 
 
-def _choice_notes(choices: dict[float, Choice | None], judged: Sequence[JudgedPlan]
-                  ) -> list[str]:
-    names = {c.solved.plan: f"the extensive form's plan at λ = {w:g}"
-             for w, c in choices.items() if c is not None and c.solved.plan is not None}
+def _choice_notes(choices: dict[float, Choice | None], judged: Sequence[JudgedPlan]) -> list[str]:
+    names = {
+        c.solved.plan: f"the extensive form's plan at λ = {w:g}"
+        for w, c in choices.items()
+        if c is not None and c.solved.plan is not None
+    }
     names |= {j.plan: f"{j.label}'s own plan" for j in judged if j.role == OWN}
-    names |= {j.plan: "the expected-value plan" for j in judged
-              if j.role == EV_PLAN and j.plan not in names}
+    names |= {
+        j.plan: "the expected-value plan"
+        for j in judged
+        if j.role == EV_PLAN and j.plan not in names
+    }
     notes = []
     for w, choice in choices.items():
         if choice is None:
@@ -308,9 +424,11 @@ def _choice_notes(choices: dict[float, Choice | None], judged: Sequence[JudgedPl
         result = choice.solved.result
         gap = "" if choice.gap is None else f", gap {100 * choice.gap:.4f}% to its bound"
         if choice.plan != choice.solved.plan:
-            notes.append(f"λ = {w:g}: the extensive form stopped ({result.status.value}) "
-                         f"with a worse plan than {names.get(choice.plan, 'another plan')}, "
-                         f"which is used{gap}")
+            notes.append(
+                f"λ = {w:g}: the extensive form stopped ({result.status.value}) "
+                f"with a worse plan than {names.get(choice.plan, 'another plan')}, "
+                f"which is used{gap}"
+            )
         elif choice.status is Status.FEASIBLE:
             notes.append(f"λ = {w:g}: time limit reached before the MIP gap{gap}")
     for note in notes:

@@ -65,11 +65,14 @@ def key_figures(results: Results) -> KeyFigures:
         retool_capex=retool_capex(results),
         launch_costs=sum(year.launch_costs for year in flows),
         penalties=sum(year.penalties + year.window_penalties for year in flows),
-        domestic_share=domestic, ev_share=electric)
+        domestic_share=domestic,
+        ev_share=electric,
+    )
 
 
-def evaluate_in_scenario(case: Case, plans: Sequence[Plan],
-                         detailed: frozenset[int] = frozenset()) -> tuple[Evaluation, ...]:
+def evaluate_in_scenario(
+    case: Case, plans: Sequence[Plan], detailed: frozenset[int] = frozenset()
+) -> tuple[Evaluation, ...]:
     """Each plan fixed in `case`; key figures for the plans whose index is in `detailed`."""
     model = build_model(case)
     return tuple(_evaluate(model, plan, index in detailed) for index, plan in enumerate(plans))
@@ -84,14 +87,16 @@ def _evaluate(model: Model, plan: Plan, detailed: bool) -> Evaluation:
     return Evaluation(result.status, result.objective, result.seconds, figures)
 
 
-def evaluate_plans(cases: Sequence[Case], plans: Sequence[Plan], detailed: frozenset[int],
-                   workers: int) -> dict[str, tuple[Evaluation, ...]]:
+def evaluate_plans(
+    cases: Sequence[Case], plans: Sequence[Plan], detailed: frozenset[int], workers: int
+) -> dict[str, tuple[Evaluation, ...]]:
     """{scenario: one evaluation per plan}, serially or in `workers` processes."""
     if workers <= 1 or len(cases) <= 1:
         return {c.scenario_id: evaluate_in_scenario(c, plans, detailed) for c in cases}
     context = multiprocessing.get_context("spawn")  # no fork of a process that ran HiGHS
-    with ProcessPoolExecutor(max_workers=min(workers, len(cases)), mp_context=context,
-                             initializer=_quiet) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(cases)), mp_context=context, initializer=_quiet
+    ) as pool:
         futures = [pool.submit(evaluate_in_scenario, c, tuple(plans), detailed) for c in cases]
         return {c.scenario_id: f.result() for c, f in zip(cases, futures, strict=True)}
 

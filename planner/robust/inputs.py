@@ -39,14 +39,17 @@ class RiskSettings:
         return tuple(dict.fromkeys((self.risk_weight, 0.0, *self.sweep)))
 
 
-def risk_settings(base: Case, risk_weight: float | None, cvar_alpha: float | None,
-                  sweep: Sequence[float] = ()) -> RiskSettings:
+def risk_settings(
+    base: Case, risk_weight: float | None, cvar_alpha: float | None, sweep: Sequence[float] = ()
+) -> RiskSettings:
     """λ and α from Settings unless given on the command line (scenarios may not change
     them, so every case holds the base case's)."""
     settings = base.settings
-    return RiskSettings(settings.risk_weight if risk_weight is None else risk_weight,
-                        settings.cvar_alpha if cvar_alpha is None else cvar_alpha,
-                        tuple(sweep))
+    return RiskSettings(
+        settings.risk_weight if risk_weight is None else risk_weight,
+        settings.cvar_alpha if cvar_alpha is None else cvar_alpha,
+        tuple(sweep),
+    )
 
 
 def probabilities(rows: Sequence[ScenarioRow], run: Sequence[str]) -> dict[str, float]:
@@ -59,8 +62,9 @@ def probabilities(rows: Sequence[ScenarioRow], run: Sequence[str]) -> dict[str, 
         raw = dict.fromkeys(run, 1.0)
     total = sum(raw.values())
     if total <= 0:
-        log.warning("the scenarios run (%s) all have probability 0: weighting them equally",
-                    ", ".join(run))
+        log.warning(
+            "the scenarios run (%s) all have probability 0: weighting them equally", ", ".join(run)
+        )
         raw, total = dict.fromkeys(run, 1.0), float(len(run))
     return {s: p / total for s, p in raw.items()}
 

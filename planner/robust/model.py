@@ -56,9 +56,11 @@ class ExtensiveForm:
         return replace(self.lp, objective=objective)
 
     def describe(self) -> str:
-        return (f"{len(self.blocks)} scenarios: {self.lp.num_cols:,} variables "
-                f"({self.lp.num_integer:,} binary), {self.lp.num_rows:,} rows, "
-                f"{self.lp.num_nonzeros:,} nonzeros")
+        return (
+            f"{len(self.blocks)} scenarios: {self.lp.num_cols:,} variables "
+            f"({self.lp.num_integer:,} binary), {self.lp.num_rows:,} rows, "
+            f"{self.lp.num_nonzeros:,} nonzeros"
+        )
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,9 @@ class RobustSolve:
     plan: Plan | None  # None without a solution
 
 
-def build_extensive(cases: Sequence[Case], probabilities: Sequence[float], alpha: float,
-                    with_cvar: bool) -> ExtensiveForm:
+def build_extensive(
+    cases: Sequence[Case], probabilities: Sequence[float], alpha: float, with_cvar: bool
+) -> ExtensiveForm:
     started = time.perf_counter()
     lp, plan, blocks = build_blocks(cases)
     expected = np.zeros(lp.num_cols)
@@ -80,15 +83,16 @@ def build_extensive(cases: Sequence[Case], probabilities: Sequence[float], alpha
     arrays = lp.freeze()
     if tail is not None:
         expected = np.concatenate([expected, np.zeros(arrays.num_cols - len(expected))])
-    form = ExtensiveForm(arrays, plan, tuple(blocks), expected, tail,
-                         time.perf_counter() - started)
-    log.info("[robust] built the extensive form of %s in %.1f s", form.describe(),
-             form.build_seconds)
+    form = ExtensiveForm(arrays, plan, tuple(blocks), expected, tail, time.perf_counter() - started)
+    log.info(
+        "[robust] built the extensive form of %s in %.1f s", form.describe(), form.build_seconds
+    )
     return form
 
 
-def _add_cvar(lp: LinearProgram, blocks: Sequence[Block], probabilities: Sequence[float],
-              alpha: float) -> np.ndarray:
+def _add_cvar(
+    lp: LinearProgram, blocks: Sequence[Block], probabilities: Sequence[float], alpha: float
+) -> np.ndarray:
     """η, u_s and the rows u_s ≥ η − NPV_s, in $ millions; returns the CVaR objective."""
     eta = lp.add_column("cvar.eta", lower=-INF)
     terms = {eta: SCALE}
@@ -114,17 +118,29 @@ def plan_start(form: ExtensiveForm, plan: Plan | None) -> dict[int, float] | Non
     return start
 
 
-def solve_extensive(form: ExtensiveForm, risk_weight: float, solver: str, time_limit: float,
-                    mip_gap: float, start_plan: Plan | None = None) -> RobustSolve:
+def solve_extensive(
+    form: ExtensiveForm,
+    risk_weight: float,
+    solver: str,
+    time_limit: float,
+    mip_gap: float,
+    start_plan: Plan | None = None,
+) -> RobustSolve:
     """`start_plan` (base's own plan) starts the search: 368 s → 223 s to a 1e-5 gap on the
     sample case's 8 scenarios."""
-    log.info("[robust] solving λ = %g with %s (gap %g, %.0f s)", risk_weight, solver, mip_gap,
-             time_limit)
-    result = solve(form.at(risk_weight), solver, time_limit, mip_gap,
-                   start=plan_start(form, start_plan))
-    log.info("[robust] λ = %g: %s%s in %.1f s", risk_weight, result.status.value,
-             "" if result.objective is None else f", objective {result.objective:,.0f}",
-             result.seconds)
+    log.info(
+        "[robust] solving λ = %g with %s (gap %g, %.0f s)", risk_weight, solver, mip_gap, time_limit
+    )
+    result = solve(
+        form.at(risk_weight), solver, time_limit, mip_gap, start=plan_start(form, start_plan)
+    )
+    log.info(
+        "[robust] λ = %g: %s%s in %.1f s",
+        risk_weight,
+        result.status.value,
+        "" if result.objective is None else f", objective {result.objective:,.0f}",
+        result.seconds,
+    )
     if result.message:
         log.warning("[robust] %s", result.message)
     plan = None
@@ -133,13 +149,20 @@ def solve_extensive(form: ExtensiveForm, risk_weight: float, solver: str, time_l
     return RobustSolve(risk_weight, result, plan)
 
 
-def diagnose_joint(cases: Sequence[Case], probabilities: Sequence[float], solver: str,
-                   time_limit: float, mip_gap: float) -> dict[str, Diagnosis]:
+def diagnose_joint(
+    cases: Sequence[Case],
+    probabilities: Sequence[float],
+    solver: str,
+    time_limit: float,
+    mip_gap: float,
+) -> dict[str, Diagnosis]:
     """SPEC §2.7 on the joint model: every hard policy of every scenario made soft."""
     penalties = {c.scenario_id: diagnosis_penalties(c) for c in cases}
     if not any(penalties.values()):
-        message = ("no single plan fits every scenario even without any hard policy: check "
-                   "capacities, budgets and demand")
+        message = (
+            "no single plan fits every scenario even without any hard policy: check "
+            "capacities, budgets and demand"
+        )
         return {c.scenario_id: Diagnosis({}, (), message) for c in cases}
     lp, _, blocks = build_blocks(cases, penalties)
     for block, pi in zip(blocks, probabilities, strict=True):
@@ -147,18 +170,31 @@ def diagnose_joint(cases: Sequence[Case], probabilities: Sequence[float], solver
             lp.add_objective(column, pi * coefficient)
     result = solve(lp.freeze(), solver, time_limit, mip_gap)
     if result.values is None or not result.status.has_solution:
-        message = (f"the joint model with every hard policy soft could not be solved either "
-                   f"({result.status.value})")
+        message = (
+            f"the joint model with every hard policy soft could not be solved either "
+            f"({result.status.value})"
+        )
         return {c.scenario_id: Diagnosis(penalties[c.scenario_id], (), message) for c in cases}
-    return {b.case.scenario_id: Diagnosis(penalties[b.case.scenario_id],
-                                          _give_way(b, result.values), "") for b in blocks}
+    return {
+        b.case.scenario_id: Diagnosis(
+            penalties[b.case.scenario_id], _give_way(b, result.values), ""
+        )
+        for b in blocks
+    }
 
 
 def _give_way(block: Block, values: np.ndarray) -> tuple[GiveWay, ...]:
     hard = {p.policy_id for p in block.case.policies if not p.soft}
     return tuple(
-        GiveWay(r.policy.policy_id, r.policy.kind, r.year, float(values[r.violation_column]),
-                "short" if r.policy.kind in SHORT_KINDS else "over")
+        GiveWay(
+            r.policy.policy_id,
+            r.policy.kind,
+            r.year,
+            float(values[r.violation_column]),
+            "short" if r.policy.kind in SHORT_KINDS else "over",
+        )
         for r in block.policy_rows
-        if r.policy.policy_id in hard and r.violation_column is not None
-        and values[r.violation_column] > GIVE_WAY_TOLERANCE)
+        if r.policy.policy_id in hard
+        and r.violation_column is not None
+        and values[r.violation_column] > GIVE_WAY_TOLERANCE
+    )

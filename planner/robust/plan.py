@@ -45,11 +45,14 @@ class Plan:
         return f"{retools}; {launches}"
 
 
-def plan_from_columns(z: Mapping[tuple[str, int], int], y: Mapping[str, int],
-                      values: np.ndarray) -> Plan:
+def plan_from_columns(
+    z: Mapping[tuple[str, int], int], y: Mapping[str, int], values: np.ndarray
+) -> Plan:
     """The plan set in a solution's z and y columns."""
-    return Plan(frozenset(key for key, c in z.items() if values[c] > ON),
-                frozenset(k for k, c in y.items() if values[c] > ON))
+    return Plan(
+        frozenset(key for key, c in z.items() if values[c] > ON),
+        frozenset(k for k, c in y.items() if values[c] > ON),
+    )
 
 
 def plan_from_solution(variables: Variables, values: np.ndarray) -> Plan:
@@ -61,8 +64,9 @@ def plan_from_solution(variables: Variables, values: np.ndarray) -> Plan:
 
 def plan_from_results(results: Results) -> Plan:
     """The plan of a solved scenario, from its result tables (as `plan_from_solution`)."""
-    starts = frozenset((r.option_id, r.start_year) for r in results.retools
-                       if r.start_year is not None)
+    starts = frozenset(
+        (r.option_id, r.start_year) for r in results.retools if r.start_year is not None
+    )
     built = {row.product_id for row in results.production if row.units > BUILT}
     return Plan(starts, frozenset(results.launched_products) | frozenset(built))
 
@@ -72,6 +76,6 @@ def with_plan(model: Model, plan: Plan) -> LPArrays:
     variables = model.variables
     columns = list(variables.z.values()) + list(variables.y.values())
     values = [1.0 if key in plan.starts else 0.0 for key in variables.z] + [
-        1.0 if k in plan.launched else 0.0 for k in variables.y]
-    return model.lp.with_fixed(np.asarray(columns, dtype=np.int64),
-                               np.asarray(values, dtype=float))
+        1.0 if k in plan.launched else 0.0 for k in variables.y
+    ]
+    return model.lp.with_fixed(np.asarray(columns, dtype=np.int64), np.asarray(values, dtype=float))

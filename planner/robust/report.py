@@ -112,7 +112,15 @@ class RobustReport:
         for option in self.base.options:
             start = self.plan.start_of(option.option_id)
             if start is not None:
-                found.append(Retool(option.option_id, option.plant_id, option.from_line_type,
-                                    option.to_line_type, start,
-                                    start + option.lead_time_years, option.capex))
+                found.append(
+                    Retool(
+                        option.option_id,
+                        option.plant_id,
+                        option.from_line_type,
+                        option.to_line_type,
+                        start,
+                        start + option.lead_time_years,
+                        option.capex,
+                    )
+                )
         return tuple(sorted(found, key=lambda r: (r.start_year, r.plant_id, r.option_id)))

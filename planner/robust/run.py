@@ -39,8 +39,9 @@ def run_robust(path: Path, options: RunOptions, robust: RobustOptions) -> int:
     return max(exit_code, report.exit_code)
 
 
-def load_robust(path: Path, options: RunOptions, robust: RobustOptions
-                ) -> tuple[list[Case], dict[str, float], RiskSettings]:
+def load_robust(
+    path: Path, options: RunOptions, robust: RobustOptions
+) -> tuple[list[Case], dict[str, float], RiskSettings]:
     """The cases, probabilities and risk settings; `InputError` before anything is solved."""
     loaded = load_workbook_cases(path, options.scenarios)
     problems = robust_problems(path)

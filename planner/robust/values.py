@@ -34,14 +34,17 @@ def expected(npv: Mapping[str, float | None], probabilities: Mapping[str, float]
     return sum(pi * _value(npv, s) for s, pi in probabilities.items())
 
 
-def cvar(npv: Mapping[str, float | None], probabilities: Mapping[str, float],
-         alpha: float) -> float | None:
+def cvar(
+    npv: Mapping[str, float | None], probabilities: Mapping[str, float], alpha: float
+) -> float | None:
     if any(npv.get(s) is None for s in probabilities):
         return None
 
     def at(eta: float) -> float:
-        return eta - sum(pi * max(0.0, eta - _value(npv, s))
-                         for s, pi in probabilities.items()) / alpha
+        return (
+            eta
+            - sum(pi * max(0.0, eta - _value(npv, s)) for s, pi in probabilities.items()) / alpha
+        )
 
     return max(at(_value(npv, s)) for s in probabilities)
 
@@ -53,20 +56,28 @@ def worst(npv: Mapping[str, float | None]) -> float | None:
     return min(v for v in values if v is not None)
 
 
-def regret(best: Mapping[str, float | None],
-           npv: Mapping[str, float | None]) -> dict[str, float | None]:
-    return {s: None if b is None or npv.get(s) is None else b - _value(npv, s)
-            for s, b in best.items()}
+def regret(
+    best: Mapping[str, float | None], npv: Mapping[str, float | None]
+) -> dict[str, float | None]:
+    return {
+        s: None if b is None or npv.get(s) is None else b - _value(npv, s) for s, b in best.items()
+    }
 
 
-def evpi(best: Mapping[str, float | None], p0: Mapping[str, float | None],
-         probabilities: Mapping[str, float]) -> float | None:
+def evpi(
+    best: Mapping[str, float | None],
+    p0: Mapping[str, float | None],
+    probabilities: Mapping[str, float],
+) -> float | None:
     perfect, robust = expected(best, probabilities), expected(p0, probabilities)
     return None if perfect is None or robust is None else perfect - robust
 
 
-def vss(p0: Mapping[str, float | None], ev_plan: Mapping[str, float | None],
-        probabilities: Mapping[str, float]) -> float | None:
+def vss(
+    p0: Mapping[str, float | None],
+    ev_plan: Mapping[str, float | None],
+    probabilities: Mapping[str, float],
+) -> float | None:
     robust, eev = expected(p0, probabilities), expected(ev_plan, probabilities)
     return None if robust is None or eev is None else robust - eev
 
@@ -103,8 +114,11 @@ def _merge_record(records: list[Any], weights: list[float], lead: int) -> Any:
 
 def _declared(annotation: Any) -> str:
     """'float', 'float | None', ...: the annotation as written, whether or not postponed."""
-    return annotation if isinstance(annotation, str) else getattr(annotation, "__name__",
-                                                                  str(annotation))
+    return (
+        annotation
+        if isinstance(annotation, str)
+        else getattr(annotation, "__name__", str(annotation))
+    )
 
 
 def _merge_value(values: list[Any], weights: list[float], lead: int, declared: str) -> Any:

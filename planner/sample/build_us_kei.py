@@ -230,7 +230,6 @@ def _workbook_bytes() -> bytes:
     return reproducible_bytes(wb, STAMP)
 
 
-
 def build_workbook(out_path: Path) -> None:
     """Write the sample workbook to ``out_path`` (atomically: temp file, then rename)."""
     out_path = Path(out_path)

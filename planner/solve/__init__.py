@@ -22,17 +22,24 @@ SOLVER_NAMES = ("highs", "cbc", "scip", "cpsat")
 IncumbentHook = Callable[[float, float | None], None]  # (objective, gap) as found
 
 
-def solve(lp: LPArrays, solver: str, time_limit: float, mip_gap: float,
-          on_incumbent: IncumbentHook | None = None, threads: int | None = None,
-          start: dict[int, float] | None = None) -> SolveResult:
+def solve(
+    lp: LPArrays,
+    solver: str,
+    time_limit: float,
+    mip_gap: float,
+    on_incumbent: IncumbentHook | None = None,
+    threads: int | None = None,
+    start: dict[int, float] | None = None,
+) -> SolveResult:
     """Solve with `solver`; `on_incumbent` hears of each improving solution (HiGHS only);
     `threads` caps HiGHS's threads (a worker process of a parallel batch uses one); `start`
     ({column: value}, e.g. a plan's z and y) is a partial MIP start (HiGHS only)."""
     if solver == "highs":
         from planner.solve.highs import solve_highs
 
-        result = solve_highs(lp, time_limit, mip_gap, threads=threads,
-                             on_incumbent=on_incumbent, start=start)
+        result = solve_highs(
+            lp, time_limit, mip_gap, threads=threads, on_incumbent=on_incumbent, start=start
+        )
     elif solver == "cbc":
         from planner.solve.cbc import solve_cbc
 
@@ -51,10 +58,13 @@ def checked(lp: LPArrays, result: SolveResult) -> SolveResult:
         return result
     violation = worst_violation(lp, result.values)
     if violation.amount > TOLERANCE:
-        return replace(result, status=Status.ERROR, max_violation=violation.amount,
-                       message=f"{result.solver} returned a solution that violates "
-                               f"{violation.where} by {violation.amount:.2e} (relative)")
+        return replace(
+            result,
+            status=Status.ERROR,
+            max_violation=violation.amount,
+            message=f"{result.solver} returned a solution that violates "
+            f"{violation.where} by {violation.amount:.2e} (relative)",
+        )
     values = clean(lp, result.values)
     objective = float(lp.objective @ values)
-    return replace(result, values=values, objective=objective,
-                   max_violation=violation.amount)
+    return replace(result, values=values, objective=objective, max_violation=violation.amount)

@@ -25,17 +25,23 @@ def to_pulp(lp: LPArrays) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         columns = [
-            pulp.LpVariable(f"c{i}", lowBound=_finite(lp.col_lower[i]),
-                            upBound=_finite(lp.col_upper[i]),
-                            cat=pulp.LpInteger if lp.integer[i] else pulp.LpContinuous)
+            pulp.LpVariable(
+                f"c{i}",
+                lowBound=_finite(lp.col_lower[i]),
+                upBound=_finite(lp.col_upper[i]),
+                cat=pulp.LpInteger if lp.integer[i] else pulp.LpContinuous,
+            )
             for i in range(lp.num_cols)
         ]
     matrix = lp.matrix
     for i in range(lp.num_rows):
         start, end = matrix.indptr[i], matrix.indptr[i + 1]
-        terms = [(columns[j], float(a)) for j, a in
-                 zip(matrix.indices[start:end].tolist(), matrix.data[start:end].tolist(),
-                     strict=True)]
+        terms = [
+            (columns[j], float(a))
+            for j, a in zip(
+                matrix.indices[start:end].tolist(), matrix.data[start:end].tolist(), strict=True
+            )
+        ]
         expression = pulp.LpAffineExpression(terms)
         lower, upper = lp.row_lower[i], lp.row_upper[i]
         if lower == upper:
@@ -61,9 +67,13 @@ def solve_cbc(lp: LPArrays, time_limit: float, mip_gap: float) -> SolveResult:
         log_path = Path(folder) / "cbc.log"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(1, math.ceil(time_limit)),
-                                       gapRel=mip_gap, timeMode="elapsed",
-                                       logPath=str(log_path))
+            solver = pulp.PULP_CBC_CMD(
+                msg=False,
+                timeLimit=max(1, math.ceil(time_limit)),
+                gapRel=mip_gap,
+                timeMode="elapsed",
+                logPath=str(log_path),
+            )
             solver.tmpDir = folder
             problem.solve(solver)
         log_text = log_path.read_text() if log_path.exists() else ""
@@ -73,16 +83,26 @@ def solve_cbc(lp: LPArrays, time_limit: float, mip_gap: float) -> SolveResult:
         objective = float(lp.objective @ values)
         bound = _bound_from_log(log_text, objective, problem.sol_status)
         gap = relative_gap(objective, bound)
-        status = Status.OPTIMAL if problem.sol_status == pulp.LpSolutionOptimal \
+        status = (
+            Status.OPTIMAL
+            if problem.sol_status == pulp.LpSolutionOptimal
             else status_from_gap(Status.FEASIBLE, gap, mip_gap)
+        )
         return SolveResult(status, "cbc", objective, bound, gap, seconds, values)
     if problem.status == pulp.LpStatusInfeasible or problem.sol_status == -1:
         return SolveResult(Status.INFEASIBLE, "cbc", None, None, None, seconds)
     if problem.status == pulp.LpStatusUnbounded or problem.sol_status == -2:
         return SolveResult(Status.UNBOUNDED, "cbc", None, None, None, seconds)
-    return SolveResult(Status.ERROR, "cbc", None, None, None, seconds,
-                       message=f"CBC stopped without a solution "
-                               f"({pulp.LpStatus.get(problem.status, problem.status)})")
+    return SolveResult(
+        Status.ERROR,
+        "cbc",
+        None,
+        None,
+        None,
+        seconds,
+        message=f"CBC stopped without a solution "
+        f"({pulp.LpStatus.get(problem.status, problem.status)})",
+    )
 
 
 def _bound_from_log(log_text: str, objective: float, sol_status: int) -> float | None:

@@ -48,9 +48,14 @@ SEPARATION_SHARE = 0.25  # of the time limit, at most, for the cutting-plane loo
 RESTRICTED_SHARE = 0.5  # of the time left, at most, for the restricted MIP
 
 
-def solve_highs(lp: LPArrays, time_limit: float, mip_gap: float, threads: int | None = None,
-                on_incumbent: IncumbentHook | None = None,
-                start: dict[int, float] | None = None) -> SolveResult:
+def solve_highs(
+    lp: LPArrays,
+    time_limit: float,
+    mip_gap: float,
+    threads: int | None = None,
+    on_incumbent: IncumbentHook | None = None,
+    start: dict[int, float] | None = None,
+) -> SolveResult:
     """Solve with HiGHS; a MIP with a cut pool takes the strengthened path
     (solve/strengthen.py): at once for gaps from TIGHT_GAP up, else after a plain probe."""
     started = time.perf_counter()
@@ -60,8 +65,9 @@ def solve_highs(lp: LPArrays, time_limit: float, mip_gap: float, threads: int | 
         return replace(result, seconds=time.perf_counter() - started)
     bound = math.inf
     if mip_gap < TIGHT_GAP:
-        probe = _solve_mip(lp, started + PROBE_SHARE * time_limit, mip_gap, threads,
-                           on_incumbent, start)
+        probe = _solve_mip(
+            lp, started + PROBE_SHARE * time_limit, mip_gap, threads, on_incumbent, start
+        )
         if not _stopped(probe):
             return replace(probe, seconds=time.perf_counter() - started)
         log.info("plain probe stopped after %.1f s; strengthening", probe.seconds)
@@ -69,23 +75,37 @@ def solve_highs(lp: LPArrays, time_limit: float, mip_gap: float, threads: int | 
             start = dict(enumerate(probe.values.tolist()))
         if probe.bound is not None:
             bound = probe.bound
-    result = (_strengthened(lp, lp.cuts, deadline, mip_gap, threads, on_incumbent, start, bound)
-              or _solve_mip(lp, deadline, mip_gap, threads, on_incumbent, start))
+    result = _strengthened(
+        lp, lp.cuts, deadline, mip_gap, threads, on_incumbent, start, bound
+    ) or _solve_mip(lp, deadline, mip_gap, threads, on_incumbent, start)
     return replace(result, seconds=time.perf_counter() - started)
 
 
 def _stopped(result: SolveResult) -> bool:
     """Stopped by its time limit, with or without a plan."""
     return result.status is Status.FEASIBLE or (
-        result.status is Status.ERROR and result.message.startswith("stopped"))
+        result.status is Status.ERROR and result.message.startswith("stopped")
+    )
 
 
-def _strengthened(lp: LPArrays, pool: CutPool, deadline: float, mip_gap: float,
-                  threads: int | None, on_incumbent: IncumbentHook | None,
-                  start: dict[int, float] | None, known_bound: float) -> SolveResult | None:
+def _strengthened(
+    lp: LPArrays,
+    pool: CutPool,
+    deadline: float,
+    mip_gap: float,
+    threads: int | None,
+    on_incumbent: IncumbentHook | None,
+    start: dict[int, float] | None,
+    known_bound: float,
+) -> SolveResult | None:
     now = time.perf_counter()
-    root = separate(lp, pool, _configured(threads), now + SEPARATION_SHARE * (deadline - now),
-                    tailing_off=TAILING_OFF * mip_gap)
+    root = separate(
+        lp,
+        pool,
+        _configured(threads),
+        now + SEPARATION_SHARE * (deadline - now),
+        tailing_off=TAILING_OFF * mip_gap,
+    )
     if root is None:
         return None
     bound = min(root.bound, known_bound)
@@ -94,16 +114,30 @@ def _strengthened(lp: LPArrays, pool: CutPool, deadline: float, mip_gap: float,
     # then whole options (large: 0.29 % off with single years, within the gap with options)
     for whole_options in (False, True):
         now = time.perf_counter()
-        first = _solve_mip(restricted(root, start, whole_options),
-                           now + RESTRICTED_SHARE * (deadline - now), mip_gap, threads,
-                           on_incumbent, start, target=target, gap_bound=bound)
+        first = _solve_mip(
+            restricted(root, start, whole_options),
+            now + RESTRICTED_SHARE * (deadline - now),
+            mip_gap,
+            threads,
+            on_incumbent,
+            start,
+            target=target,
+            gap_bound=bound,
+        )
         if first.values is None or first.objective is None:
             continue
         if first.objective >= target:
             log.info("restricted MIP plan within the gap of the strengthened bound")
             bound = max(bound, first.objective)
-            return SolveResult(Status.OPTIMAL, "highs", first.objective, bound,
-                               relative_gap(first.objective, bound), 0.0, first.values)
+            return SolveResult(
+                Status.OPTIMAL,
+                "highs",
+                first.objective,
+                bound,
+                relative_gap(first.objective, bound),
+                0.0,
+                first.values,
+            )
         start = dict(enumerate(first.values.tolist()))
     # The SPEC model itself, not root.lp: with the cuts as rows HiGHS's own cut loop made
     # dense cuts on capa-8000 (8 GB in 200 s); the root's bound stays proven either way.
@@ -122,9 +156,16 @@ def _configured(threads: int | None) -> highspy.Highs:
     return highs
 
 
-def _solve_mip(lp: LPArrays, deadline: float, mip_gap: float, threads: int | None,
-               on_incumbent: IncumbentHook | None, start: dict[int, float] | None,
-               target: float | None = None, gap_bound: float | None = None) -> SolveResult:
+def _solve_mip(
+    lp: LPArrays,
+    deadline: float,
+    mip_gap: float,
+    threads: int | None,
+    on_incumbent: IncumbentHook | None,
+    start: dict[int, float] | None,
+    target: float | None = None,
+    gap_bound: float | None = None,
+) -> SolveResult:
     """One HiGHS run; `target` stops it at that objective, `gap_bound` (a bound proven
     elsewhere) is what the gaps reported to `on_incumbent` are measured against."""
     started = time.perf_counter()
@@ -137,19 +178,24 @@ def _solve_mip(lp: LPArrays, deadline: float, mip_gap: float, threads: int | Non
         hook = on_incumbent
         if gap_bound is None:
             highs.cbMipImprovingSolution.subscribe(
-                lambda event: hook(event.data_out.objective_function_value,
-                                   event.data_out.mip_gap))
+                lambda event: hook(event.data_out.objective_function_value, event.data_out.mip_gap)
+            )
         else:
             highs.cbMipImprovingSolution.subscribe(
-                lambda event: hook(event.data_out.objective_function_value,
-                                   relative_gap(event.data_out.objective_function_value,
-                                                gap_bound)))
+                lambda event: hook(
+                    event.data_out.objective_function_value,
+                    relative_gap(event.data_out.objective_function_value, gap_bound),
+                )
+            )
     if target is not None:
         stop_at_target(highs, target)
     highs.passModel(to_highs_lp(lp))
     if start:  # a partial solution: HiGHS completes it into a first incumbent
-        highs.setSolution(len(start), np.fromiter(start, dtype=np.int32, count=len(start)),
-                          np.fromiter(start.values(), dtype=float, count=len(start)))
+        highs.setSolution(
+            len(start),
+            np.fromiter(start, dtype=np.int32, count=len(start)),
+            np.fromiter(start.values(), dtype=float, count=len(start)),
+        )
     highs.run()
     status = highs.getModelStatus()
     if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
@@ -161,8 +207,13 @@ def _solve_mip(lp: LPArrays, deadline: float, mip_gap: float, threads: int | Non
 
 def _log_incumbent(event: Any) -> None:
     data = event.data_out
-    log.info("  incumbent %.6g, bound %.6g, gap %.3g%% at %.1f s", data.objective_function_value,
-             data.mip_dual_bound, 100 * data.mip_gap, data.running_time)
+    log.info(
+        "  incumbent %.6g, bound %.6g, gap %.3g%% at %.1f s",
+        data.objective_function_value,
+        data.mip_dual_bound,
+        100 * data.mip_gap,
+        data.running_time,
+    )
 
 
 def _result(highs: highspy.Highs, lp: LPArrays, status: Any, seconds: float) -> SolveResult:
@@ -179,18 +230,34 @@ def _result(highs: highspy.Highs, lp: LPArrays, status: Any, seconds: float) -> 
     if status == highspy.HighsModelStatus.kOptimal:
         return SolveResult(Status.OPTIMAL, name, objective, bound, gap, seconds, values, duals)
     if status == highspy.HighsModelStatus.kModelEmpty:
-        return SolveResult(Status.OPTIMAL, name, 0.0, 0.0, 0.0, seconds,
-                           np.zeros(lp.num_cols), None)
+        return SolveResult(
+            Status.OPTIMAL, name, 0.0, 0.0, 0.0, seconds, np.zeros(lp.num_cols), None
+        )
     if status in _STOPPED:
         if has_solution:
             return SolveResult(Status.FEASIBLE, name, objective, bound, gap, seconds, values)
-        return SolveResult(Status.ERROR, name, None, None, None, seconds,
-                           message=f"stopped ({highs.modelStatusToString(status)}) with no "
-                                   "solution")
+        return SolveResult(
+            Status.ERROR,
+            name,
+            None,
+            None,
+            None,
+            seconds,
+            message=f"stopped ({highs.modelStatusToString(status)}) with no solution",
+        )
     if status == highspy.HighsModelStatus.kInfeasible:
         return SolveResult(Status.INFEASIBLE, name, None, None, None, seconds)
-    if status in (highspy.HighsModelStatus.kUnbounded,
-                  highspy.HighsModelStatus.kUnboundedOrInfeasible):
+    if status in (
+        highspy.HighsModelStatus.kUnbounded,
+        highspy.HighsModelStatus.kUnboundedOrInfeasible,
+    ):
         return SolveResult(Status.UNBOUNDED, name, None, None, None, seconds)
-    return SolveResult(Status.ERROR, name, None, None, None, seconds,
-                       message=f"HiGHS: {highs.modelStatusToString(status)}")
+    return SolveResult(
+        Status.ERROR,
+        name,
+        None,
+        None,
+        None,
+        seconds,
+        message=f"HiGHS: {highs.modelStatusToString(status)}",
+    )

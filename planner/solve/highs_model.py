@@ -46,8 +46,10 @@ def to_highs_lp(lp: LPArrays, names: bool = False) -> highspy.HighsLp:
     model.a_matrix_.index_ = csc.indices
     model.a_matrix_.value_ = csc.data
     if lp.integer.any():
-        model.integrality_ = [highspy.HighsVarType.kInteger if flag
-                              else highspy.HighsVarType.kContinuous for flag in lp.integer]
+        model.integrality_ = [
+            highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
+            for flag in lp.integer
+        ]
     if names:
         model.col_names_ = list(lp.col_names)
         model.row_names_ = list(lp.row_names)

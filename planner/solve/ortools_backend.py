@@ -44,15 +44,23 @@ def solve_ortools(lp: LPArrays, solver: str, time_limit: float, mip_gap: float) 
         write_mps(lp, path)
         model = mb.Model()
         if not model.import_from_mps_file(str(path)):
-            return SolveResult(Status.ERROR, solver, None, None, None,
-                               time.perf_counter() - started, message="MPS import failed")
+            return SolveResult(
+                Status.ERROR,
+                solver,
+                None,
+                None,
+                None,
+                time.perf_counter() - started,
+                message="MPS import failed",
+            )
     engine = mb.Solver(_ENGINES[solver])
     engine.set_time_limit_in_seconds(max(time_limit, 0.01))
     if solver == "scip":
         engine.set_solver_specific_parameters(f"limits/gap = {mip_gap}")
     else:
         engine.set_solver_specific_parameters(
-            f"relative_gap_limit:{mip_gap},num_workers:2,mip_var_scaling:{CPSAT_SCALING}")
+            f"relative_gap_limit:{mip_gap},num_workers:2,mip_var_scaling:{CPSAT_SCALING}"
+        )
     status = engine.solve(model)
     seconds = time.perf_counter() - started
     if status in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
@@ -62,15 +70,31 @@ def solve_ortools(lp: LPArrays, solver: str, time_limit: float, mip_gap: float) 
         gap = relative_gap(objective, bound)
         proven = status == mb.SolveStatus.OPTIMAL
         if solver == "cpsat" and not lp.integer.all():
-            return SolveResult(Status.FEASIBLE, solver, objective, None, None, seconds, values,
-                               message="CP-SAT solved continuous quantities on a "
-                                       f"1/{CPSAT_SCALING} grid: optimality not proven")
+            return SolveResult(
+                Status.FEASIBLE,
+                solver,
+                objective,
+                None,
+                None,
+                seconds,
+                values,
+                message="CP-SAT solved continuous quantities on a "
+                f"1/{CPSAT_SCALING} grid: optimality not proven",
+            )
         ours = Status.OPTIMAL if proven else Status.FEASIBLE
-        return SolveResult(status_from_gap(ours, gap, mip_gap), solver, objective, bound, gap,
-                           seconds, values)
+        return SolveResult(
+            status_from_gap(ours, gap, mip_gap), solver, objective, bound, gap, seconds, values
+        )
     if status == mb.SolveStatus.INFEASIBLE:
         return SolveResult(Status.INFEASIBLE, solver, None, None, None, seconds)
     if status == mb.SolveStatus.UNBOUNDED:
         return SolveResult(Status.UNBOUNDED, solver, None, None, None, seconds)
-    return SolveResult(Status.ERROR, solver, None, None, None, seconds,
-                       message=f"{solver}: {engine.status_string or status}")
+    return SolveResult(
+        Status.ERROR,
+        solver,
+        None,
+        None,
+        None,
+        seconds,
+        message=f"{solver}: {engine.status_string or status}",
+    )

@@ -50,8 +50,9 @@ class Root:
     cuts_added: int
 
 
-def separate(lp: LPArrays, pool: CutPool, highs: highspy.Highs, deadline: float,
-             tailing_off: float = 0.0) -> Root | None:
+def separate(
+    lp: LPArrays, pool: CutPool, highs: highspy.Highs, deadline: float, tailing_off: float = 0.0
+) -> Root | None:
     """Cutting-plane loop on the LP relaxation, until no cut is violated, MAX_ROUNDS, the
     deadline, or a round that lowers the bound by less than `tailing_off` (relative).
     None if the first relaxation does not solve to optimality. A round the deadline stops is
@@ -65,8 +66,9 @@ def separate(lp: LPArrays, pool: CutPool, highs: highspy.Highs, deadline: float,
     solved: tuple[np.ndarray, float, np.ndarray] | None = None  # values, bound, cuts in
     for _ in range(MAX_ROUNDS + 1):
         # HiGHS's clock runs on across calls to run(): the limit is on its total
-        highs.setOptionValue("time_limit",
-                             highs.getRunTime() + max(deadline - time.perf_counter(), 0.01))
+        highs.setOptionValue(
+            "time_limit", highs.getRunTime() + max(deadline - time.perf_counter(), 0.01)
+        )
         highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             break
@@ -80,9 +82,15 @@ def separate(lp: LPArrays, pool: CutPool, highs: highspy.Highs, deadline: float,
         siblings = np.isin(pool.groups, pool.groups[violated]) & small_group
         violated = np.flatnonzero((violated | siblings) & ~added)
         rows = pool.matrix[violated]
-        highs.addRows(violated.size, np.full(violated.size, -highspy.kHighsInf),
-                      pool.upper[violated], rows.nnz, rows.indptr[:-1].astype(np.int32),
-                      rows.indices.astype(np.int32), rows.data)
+        highs.addRows(
+            violated.size,
+            np.full(violated.size, -highspy.kHighsInf),
+            pool.upper[violated],
+            rows.nnz,
+            rows.indptr[:-1].astype(np.int32),
+            rows.indices.astype(np.int32),
+            rows.data,
+        )
         added[violated] = True
     if solved is None:
         return None
@@ -90,8 +98,9 @@ def separate(lp: LPArrays, pool: CutPool, highs: highspy.Highs, deadline: float,
     # only the cuts that hold the relaxation's solution: dropping slack ones keeps its value
     binding = pool.upper - pool.matrix @ values <= VIOLATION * scale
     chosen = np.flatnonzero(cuts_in & binding)
-    tightened = lp.with_rows(tuple(pool.names[i] for i in chosen), pool.matrix[chosen],
-                             pool.upper[chosen])
+    tightened = lp.with_rows(
+        tuple(pool.names[i] for i in chosen), pool.matrix[chosen], pool.upper[chosen]
+    )
     log.info("strengthened relaxation: %d cuts, bound %.9g", chosen.size, bound)
     return Root(tightened, values, bound, int(chosen.size))
 
@@ -140,4 +149,3 @@ def target_objective(bound: float, mip_gap: float) -> float:
     """The least objective within `mip_gap` of `bound`, as `relative_gap` measures it."""
     relative = bound / (1.0 + mip_gap) if bound >= 0 else bound / (1.0 - min(mip_gap, 0.5))
     return min(relative, bound - ABSOLUTE_GAP)
-

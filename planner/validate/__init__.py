@@ -28,8 +28,7 @@ from planner.validate.structure import (
     check_settings_keys,
 )
 
-__all__ = ["CHECKS", "Context", "Universe", "build_universe", "resolve_selector",
-           "validate_tables"]
+__all__ = ["CHECKS", "Context", "Universe", "build_universe", "resolve_selector", "validate_tables"]
 
 CHECKS: tuple[Callable[[Context], None], ...] = (
     check_needs_rows,

@@ -14,8 +14,13 @@ from planner.tables import Record, Tables
 MAX_YEARS = 40
 
 
-NONNEGATIVE_POLICY_KINDS = ("min_units", "max_units", "capex_budget", "capex_budget_total",
-                            "max_retools")
+NONNEGATIVE_POLICY_KINDS = (
+    "min_units",
+    "max_units",
+    "capex_budget",
+    "capex_budget_total",
+    "max_retools",
+)
 
 
 DUPLICATES_ALLOWED = ("Compatibility",)  # a repeated row means nothing more: a warning
@@ -35,8 +40,7 @@ class Universe:
         if ":" not in token:
             return frozenset({token}) if token in self.products else frozenset()
         prefix, _, name = token.partition(":")
-        field_name = {"segment": "segment", "powertrain": "powertrain"}.get(
-            prefix.strip().lower())
+        field_name = {"segment": "segment", "powertrain": "powertrain"}.get(prefix.strip().lower())
         return None if field_name is None else _named(self.products, field_name, name)
 
     def region_set(self, token: str) -> frozenset[str] | None:
@@ -49,8 +53,11 @@ class Universe:
 
 def _named(records: dict[str, Record], column: str, name: str) -> frozenset[str]:
     wanted = name.strip().lower()
-    return frozenset(key for key, record in records.items()
-                     if str(record.values.get(column) or "").lower() == wanted)
+    return frozenset(
+        key
+        for key, record in records.items()
+        if str(record.values.get(column) or "").lower() == wanted
+    )
 
 
 def build_universe(tables: Tables) -> Universe:
@@ -77,8 +84,11 @@ def _by_key(tables: Tables, sheet: str, column: str) -> dict[str, Record]:
 
 
 def resolve_selector(
-    record: Record, column: str, resolve: Callable[[str], frozenset[str] | None],
-    everything: Iterable[str], problems: list[Problem],
+    record: Record,
+    column: str,
+    resolve: Callable[[str], frozenset[str] | None],
+    everything: Iterable[str],
+    problems: list[Problem],
 ) -> frozenset[str]:
     tokens: tuple[str, ...] = record.get(column) or ()
     if not tokens:
@@ -87,8 +97,9 @@ def resolve_selector(
     for token in tokens:
         found = resolve(token)
         if found is None:
-            problems.append(record.problem(column, f"selector token {token!r} has an unknown "
-                                                   "prefix"))
+            problems.append(
+                record.problem(column, f"selector token {token!r} has an unknown prefix")
+            )
         elif not found:
             problems.append(record.problem(column, f"selector token {token!r} names nothing"))
         else:
@@ -115,8 +126,9 @@ class Context:
         return self.tables.get(sheet, [])
 
 
-def require_reference(record: Record, column: str, names: Any, sheet: str,
-             problems: list[Problem]) -> None:
+def require_reference(
+    record: Record, column: str, names: Any, sheet: str, problems: list[Problem]
+) -> None:
     value = record.values.get(column)
     if value is not None and value not in names:
         what = column.removesuffix("_id")

@@ -38,39 +38,59 @@ def _check_option_lines(ctx: Context, record: Record) -> None:
     plant, source = record.get("plant_id"), record.get("from_line_type")
     if source is None:
         if record.get("capacity_removed"):
-            ctx.problems.append(record.problem(
-                "capacity_removed", "capacity is removed but from_line_type is empty (a new "
-                                    "line removes nothing): give the line converted"))
+            ctx.problems.append(
+                record.problem(
+                    "capacity_removed",
+                    "capacity is removed but from_line_type is empty (a new "
+                    "line removes nothing): give the line converted",
+                )
+            )
         return
     if plant not in ctx.universe.plants:
         return
     existing = ctx.universe.line_types_by_plant.get(plant, {})
     if source not in existing:
-        ctx.problems.append(record.problem(
-            "from_line_type", f"line type {source!r} does not exist at plant {plant!r} in "
-                              "PlantLines"))
+        ctx.problems.append(
+            record.problem(
+                "from_line_type",
+                f"line type {source!r} does not exist at plant {plant!r} in PlantLines",
+            )
+        )
         return
     removed = record.get("capacity_removed")
     column = "capacity_removed"
     if removed is None:
         removed, column = record.get("capacity_added"), "capacity_added"
     if removed is not None and removed > existing[source] + 1e-9:
-        ctx.problems.append(record.problem(
-            column, f"removes {fmt_number(removed)} of {source} but plant {plant} has only "
-                    f"{fmt_number(existing[source])} (PlantLines)"))
+        ctx.problems.append(
+            record.problem(
+                column,
+                f"removes {fmt_number(removed)} of {source} but plant {plant} has only "
+                f"{fmt_number(existing[source])} (PlantLines)",
+            )
+        )
 
 
 def _check_option_window(ctx: Context, record: Record) -> None:
     earliest, latest = record.get("earliest_start"), record.get("latest_start")
     horizon = ctx.horizon
     if earliest is not None and latest is not None and earliest > latest:
-        ctx.problems.append(record.problem(
-            "latest_start", f"latest_start {latest} is before earliest_start {earliest}"))
-    elif horizon and ((earliest is not None and earliest > horizon[-1])
-                      or (latest is not None and latest < horizon[0])):
-        ctx.warnings.append(record.problem(
-            "earliest_start", f"start window lies outside the horizon {horizon[0]}-"
-                              f"{horizon[-1]}: the option can never be taken"))
+        ctx.problems.append(
+            record.problem(
+                "latest_start", f"latest_start {latest} is before earliest_start {earliest}"
+            )
+        )
+    elif horizon and (
+        (earliest is not None and earliest > horizon[-1])
+        or (latest is not None and latest < horizon[0])
+    ):
+        ctx.warnings.append(
+            record.problem(
+                "earliest_start",
+                f"start window lies outside the horizon {horizon[0]}-"
+                f"{horizon[-1]}: the option can never be taken",
+            )
+        )
 
 
 def check_coordinates(ctx: Context) -> None:
@@ -97,25 +117,43 @@ def _need_coordinates(
         return
     for column in ("lat", "lon"):
         if record.values.get(column) is None and column in record.letters:
-            ctx.problems.append(record.problem(
-                column, f"{column} is required: {len(missing)} lane(s) {lanes} are not in "
-                        f"Freight (e.g. {direction} {min(missing)})"))
+            ctx.problems.append(
+                record.problem(
+                    column,
+                    f"{column} is required: {len(missing)} lane(s) {lanes} are not in "
+                    f"Freight (e.g. {direction} {min(missing)})",
+                )
+            )
         elif record.values.get(column) is None:
-            ctx.problems.append(Problem(record.sheet, record.row, None, column,
-                                        f"{column} is required (add the column): "
-                                        f"{len(missing)} lane(s) {lanes} are not in Freight"))
+            ctx.problems.append(
+                Problem(
+                    record.sheet,
+                    record.row,
+                    None,
+                    column,
+                    f"{column} is required (add the column): "
+                    f"{len(missing)} lane(s) {lanes} are not in Freight",
+                )
+            )
 
 
 def check_demand_years(ctx: Context) -> None:
     horizon = ctx.horizon
     if not horizon:
         return
-    outside = [r for r in ctx.rows("Demand")
-               if r.values.get("year") is not None and r.values.get("year") not in horizon]
+    outside = [
+        r
+        for r in ctx.rows("Demand")
+        if r.values.get("year") is not None and r.values.get("year") not in horizon
+    ]
     if outside:
-        ctx.warnings.append(outside[0].problem(
-            "year", f"{len(outside)} Demand row(s) outside the horizon {horizon[0]}-"
-                    f"{horizon[-1]} are ignored"))
+        ctx.warnings.append(
+            outside[0].problem(
+                "year",
+                f"{len(outside)} Demand row(s) outside the horizon {horizon[0]}-"
+                f"{horizon[-1]} are ignored",
+            )
+        )
 
 
 def check_compatibility(ctx: Context) -> None:
@@ -123,9 +161,12 @@ def check_compatibility(ctx: Context) -> None:
     compatible = {r.values.get("product_id") for r in rows}
     for product_id, record in ctx.universe.products.items():
         if product_id not in compatible:
-            ctx.warnings.append(record.problem(
-                "product_id", f"product {product_id!r} has no compatible line type and can "
-                              "never be built"))
+            ctx.warnings.append(
+                record.problem(
+                    "product_id",
+                    f"product {product_id!r} has no compatible line type and can never be built",
+                )
+            )
     lines = {line for by_plant in ctx.universe.line_types_by_plant.values() for line in by_plant}
     lines |= {r.values["to_line_type"] for r in ctx.rows("RetoolOptions")}
     reported: set[str] = set()
@@ -133,6 +174,10 @@ def check_compatibility(ctx: Context) -> None:
         line = record.values.get("line_type")
         if line is not None and line not in lines and line not in reported:
             reported.add(line)
-            ctx.warnings.append(record.problem(
-                "line_type", f"line type {line!r} is at no plant (PlantLines) and gained by no "
-                             "option (RetoolOptions.to_line_type): the row has no effect"))
+            ctx.warnings.append(
+                record.problem(
+                    "line_type",
+                    f"line type {line!r} is at no plant (PlantLines) and gained by no "
+                    "option (RetoolOptions.to_line_type): the row has no effect",
+                )
+            )

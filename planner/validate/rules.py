@@ -20,8 +20,7 @@ def check_tariffs(ctx: Context) -> None:
     u = ctx.universe
     by_lane: dict[tuple[str, str], list[tuple[Record, frozenset[str]]]] = defaultdict(list)
     for record in ctx.rows("Tariffs"):
-        products = resolve_selector(record, "products", u.product_set, u.products,
-                                    ctx.problems)
+        products = resolve_selector(record, "products", u.product_set, u.products, ctx.problems)
         _check_tariff_countries(ctx, record)
         if check_window(record, ctx.problems):
             lane = (record.get("origin_country"), record.get("market_country"))
@@ -35,40 +34,48 @@ def _check_tariff_countries(ctx: Context, record: Record) -> None:
     if origin is None or market is None:
         return
     if origin.lower() == market.lower():
-        ctx.warnings.append(record.problem(
-            "market_country", "origin and market are the same country: tariffs apply only "
-                              "between countries, so this row has no effect"))
+        ctx.warnings.append(
+            record.problem(
+                "market_country",
+                "origin and market are the same country: tariffs apply only "
+                "between countries, so this row has no effect",
+            )
+        )
         return
     plant_countries = {str(r.values.get("country")).lower() for r in ctx.universe.plants.values()}
-    region_countries = {str(r.values.get("country")).lower()
-                        for r in ctx.universe.regions.values()}
+    region_countries = {str(r.values.get("country")).lower() for r in ctx.universe.regions.values()}
     if origin.lower() not in plant_countries:
-        ctx.warnings.append(record.problem(
-            "origin_country", f"no plant is in {origin!r}: this row has no effect"))
+        ctx.warnings.append(
+            record.problem("origin_country", f"no plant is in {origin!r}: this row has no effect")
+        )
     if market.lower() not in region_countries:
-        ctx.warnings.append(record.problem(
-            "market_country", f"no region is in {market!r}: this row has no effect"))
+        ctx.warnings.append(
+            record.problem("market_country", f"no region is in {market!r}: this row has no effect")
+        )
 
 
 def _check_tariff_overlaps(
     rows: list[tuple[Record, frozenset[str]]], problems: list[Problem]
 ) -> None:
     for i, (first, first_products) in enumerate(rows):
-        for second, second_products in rows[i + 1:]:
+        for second, second_products in rows[i + 1 :]:
             common = first_products & second_products
             if common and _windows_overlap(first, second):
-                problems.append(second.problem(
-                    "products",
-                    f"overlaps row {first.row}: both set a tariff for "
-                    f"{first.get('origin_country')}->{first.get('market_country')} on "
-                    f"{min(common)} in the same year"))
+                problems.append(
+                    second.problem(
+                        "products",
+                        f"overlaps row {first.row}: both set a tariff for "
+                        f"{first.get('origin_country')}->{first.get('market_country')} on "
+                        f"{min(common)} in the same year",
+                    )
+                )
 
 
 def _windows_overlap(first: Record, second: Record) -> bool:
-    low = max(or_default(first.get("year_from"), -10**9),
-              or_default(second.get("year_from"), -10**9))
-    high = min(or_default(first.get("year_to"), 10**9),
-               or_default(second.get("year_to"), 10**9))
+    low = max(
+        or_default(first.get("year_from"), -(10**9)), or_default(second.get("year_from"), -(10**9))
+    )
+    high = min(or_default(first.get("year_to"), 10**9), or_default(second.get("year_to"), 10**9))
     return low <= high
 
 
@@ -86,8 +93,11 @@ def _check_policy_scope(ctx: Context, record: Record, kind: str | None) -> None:
     if kind in PLAN_POLICY_KINDS:
         for column in ("products", "regions"):
             if record.get(column):
-                problems.append(record.problem(
-                    column, f"must be empty for kind {kind} (it limits retooling, not sales)"))
+                problems.append(
+                    record.problem(
+                        column, f"must be empty for kind {kind} (it limits retooling, not sales)"
+                    )
+                )
         if record.get("origin") not in (None, "any"):
             problems.append(record.problem("origin", f"must be empty or any for kind {kind}"))
         return
@@ -117,8 +127,11 @@ def _check_policy_mode(ctx: Context, record: Record) -> None:
     if record.get("mode") == "soft" and record.get("penalty") is None:
         ctx.problems.append(record.problem("penalty", "a soft policy needs a penalty"))
     elif record.get("mode") in (None, "hard") and record.get("penalty") is not None:
-        ctx.warnings.append(record.problem("penalty", "a hard policy ignores its penalty (set "
-                                                      "mode to soft to use it)"))
+        ctx.warnings.append(
+            record.problem(
+                "penalty", "a hard policy ignores its penalty (set mode to soft to use it)"
+            )
+        )
 
 
 def _check_policy_window(ctx: Context, record: Record) -> None:
@@ -128,6 +141,10 @@ def _check_policy_window(ctx: Context, record: Record) -> None:
     start = or_default(record.get("year_from"), horizon[0])
     end = or_default(record.get("year_to"), horizon[-1])
     if start > horizon[-1] or end < horizon[0]:
-        ctx.warnings.append(record.problem(
-            "year_from", f"window lies outside the horizon {horizon[0]}-{horizon[-1]}: the "
-                         "policy has no effect"))
+        ctx.warnings.append(
+            record.problem(
+                "year_from",
+                f"window lies outside the horizon {horizon[0]}-{horizon[-1]}: the "
+                "policy has no effect",
+            )
+        )

@@ -17,8 +17,9 @@ from planner.validate.context import (
 def check_needs_rows(ctx: Context) -> None:
     for schema in SHEETS:
         if schema.needs_rows and schema.name in ctx.tables and not ctx.tables[schema.name]:
-            ctx.problems.append(Problem(schema.name, None, None, None,
-                                        "needs at least one data row"))
+            ctx.problems.append(
+                Problem(schema.name, None, None, None, "needs at least one data row")
+            )
 
 
 def check_keys(ctx: Context) -> None:
@@ -35,8 +36,9 @@ def check_keys(ctx: Context) -> None:
             first = seen.setdefault(key, record.row)
             if first != record.row:
                 shown = ", ".join(f"{c}={v}" for c, v in zip(schema.key, key, strict=True))
-                found.append(record.problem(schema.key[-1],
-                                            f"duplicate {shown} (first on row {first})"))
+                found.append(
+                    record.problem(schema.key[-1], f"duplicate {shown} (first on row {first})")
+                )
 
 
 def check_settings_keys(ctx: Context) -> None:
@@ -44,8 +46,11 @@ def check_settings_keys(ctx: Context) -> None:
     for record in ctx.rows("Settings"):
         setting = (record.get("key") or "").strip().lower()
         if setting in seen:
-            ctx.problems.append(record.problem(
-                "key", f"duplicate setting {setting!r} (first on row {seen[setting]})"))
+            ctx.problems.append(
+                record.problem(
+                    "key", f"duplicate setting {setting!r} (first on row {seen[setting]})"
+                )
+            )
         elif setting:
             seen[setting] = record.row
 
@@ -56,19 +61,25 @@ def check_horizon(ctx: Context) -> None:
         return
     where = _setting_record(ctx, "last_year")
     if last < first:
-        ctx.problems.append(_setting_problem(where, f"last_year {last} is before first_year "
-                                                    f"{first}"))
+        ctx.problems.append(
+            _setting_problem(where, f"last_year {last} is before first_year {first}")
+        )
         return
     if last - first + 1 > MAX_YEARS:
-        ctx.problems.append(_setting_problem(
-            where, f"the horizon {first}-{last} has {last - first + 1} years; at most "
-                   f"{MAX_YEARS} are allowed"))
+        ctx.problems.append(
+            _setting_problem(
+                where,
+                f"the horizon {first}-{last} has {last - first + 1} years; at most "
+                f"{MAX_YEARS} are allowed",
+            )
+        )
     ctx.horizon = range(first, last + 1)
 
 
 def _setting_record(ctx: Context, key: str) -> Record | None:
-    return next((r for r in ctx.rows("Settings")
-                 if (r.get("key") or "").strip().lower() == key), None)
+    return next(
+        (r for r in ctx.rows("Settings") if (r.get("key") or "").strip().lower() == key), None
+    )
 
 
 def _setting_problem(record: Record | None, message: str) -> Problem:
