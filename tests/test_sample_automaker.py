@@ -6,10 +6,10 @@ The economics behind the checks (figures from planner/sample/data/automaker/):
   Suzuka it pays the 15% Japan tariff ($2,925), $1,000 ocean freight and a 0.97 cost index:
   $19,500 - $15,035 - $2,925 - $1,000 = $540 before inland freight, so imports pay only
   near Long Beach and only for what the US line cannot build.
-- Honda's US unibody lines are full with incumbents (980k of lines, ~1.38M ICE demand); the
-  rest comes from Alliston and Celaya paying the 12.5% USMCA tariff (~$4,750 a crossover).
-  Converting a US unibody line to kei moves 120k incumbents to Canada or Mexico, about
-  $0.5B a year: never worth it. Marysville's EV Hub line has ~35k a year free (EV demand
+- Honda's US unibody lines are full with incumbents (980k of lines, ~1.38M ICE demand); Celaya
+  builds 200k more paying the 12.5% USMCA tariff, and the rest is unserved (a car from
+  Alliston loses $375 at that tariff). Converting a US unibody line to kei gives up 120k
+  incumbents at ~$3,000-6,000 each, $0.3B+ a year: never worth it. Marysville's EV Hub line has ~35k a year free (EV demand
   35k on a 70k line), so a 25k kei body there ($37.5M) is the cheap domestic option.
 - Kei demand ~32k a year from 2031 at $4,000 covers the $500M launch (plan value ~$0.3B);
   at x0.35 (~11k a year) it cannot, so nothing is launched or retooled.
