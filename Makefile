@@ -2,6 +2,7 @@
 # make install  set up .venv only (idempotent; fast when pyproject.toml has not changed)
 # make test     run the test suite
 # make lint     ruff + mypy
+# make sample   rebuild the sample workbooks inputs/us_kei.xlsx and inputs/automaker_kei.xlsx
 # make bench    benchmark: generated sizes + OR-Library capa/b/c, ours vs reference (BENCH_ARGS="--quick")
 PYTHON ?= python3
 VENV := .venv
@@ -35,6 +36,7 @@ lint: $(STAMP)
 
 sample: $(STAMP)
 	$(BIN)/python -m planner.sample.build_us_kei inputs/us_kei.xlsx
+	$(BIN)/python -m planner.sample.build_automaker_kei inputs/automaker_kei.xlsx
 
 bench: $(STAMP)
 	$(BIN)/python -m planner.bench $(BENCH_ARGS)

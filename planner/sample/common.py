@@ -1,0 +1,224 @@
+"""What the sample-case builders share: CSV tables with source keys -> a reproducible workbook.
+
+Each case keeps its figures in a directory of CSVs, every data row with a ``source`` cell.
+The builders write only the input-sheet columns to the input sheets, expand retool classes
+into options, list the source keys in ``Sources`` and one row per CSV row in ``Provenance``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.io.reproducible_xlsx import reproducible_bytes
+
+STAMP = dt.datetime(2026, 1, 1)  # fixed document timestamps: two builds are identical
+
+Row = dict[str, str]
+Value = str | int | float | None
+Sheets = dict[str, tuple[list[str], list[list[Value]]]]
+
+# The input sheets in workbook order with their columns (names are the contract).
+SHEETS: dict[str, list[str]] = {
+    name: columns.split()
+    for name, columns in {
+        "Settings": "key value",
+        "Plants": "plant_id name country state lat lon cost_index freight_adder",
+        "PlantLines": "plant_id line_type capacity",
+        "Products": "product_id segment powertrain price variable_cost mpg launch_cost",
+        "Compatibility": "line_type product_id",
+        "RetoolOptions": "option_id plant_id from_line_type to_line_type capacity_added "
+        "capacity_removed capex lead_time_years fixed_cost_per_year earliest_start latest_start",
+        "Regions": "region_id name country lat lon group",
+        "Demand": "region_id product_id year units",
+        "Freight": "plant_id region_id cost_per_unit",
+        "Tariffs": "origin_country market_country products year_from year_to rate",
+        "Policies": "policy_id kind value products regions origin year_from year_to mode penalty",
+        "Scenarios": "scenario_id description probability",
+        "ScenarioChanges": "scenario_id sheet match column op value",
+    }.items()
+}
+# Sheets copied from the CSV of the same name in snake_case (extra CSV columns are dropped).
+DIRECT = {
+    "Settings": "settings",
+    "PlantLines": "plant_lines",
+    "Products": "products",
+    "Compatibility": "compatibility",
+    "Regions": "regions",
+    "Tariffs": "tariffs",
+    "Policies": "policies",
+    "Scenarios": "scenarios",
+    "ScenarioChanges": "scenario_changes",
+    "Decisions": "decisions",
+}
+LABEL_RANK = {"exact": 0, "approx": 1, "est": 2}
+SOURCE_COLUMNS = ["source_key", "label", "supports", "citation"]
+
+
+def read(data: Path, name: str) -> list[Row]:
+    """Rows of ``<data>/<name>.csv`` as dicts of stripped text."""
+    with (data / f"{name}.csv").open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        rows = []
+        for row in reader:
+            if None in row or None in row.values():
+                raise ValueError(f"{name}.csv line {reader.line_num}: wrong number of fields")
+            rows.append({k: v.strip() for k, v in row.items()})
+        return rows
+
+
+def value(text: str) -> Value:
+    """A CSV cell as a workbook value: empty -> None, numbers -> int/float, else text."""
+    if text == "":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def project(rows: Iterable[Row], columns: Sequence[str]) -> list[list[Value]]:
+    return [[value(row.get(c, "")) for c in columns] for row in rows]
+
+
+def plants(data: Path, columns: Sequence[str]) -> list[list[Value]]:
+    """Plants with ``cost_index`` looked up from the plant's ``cost_group``."""
+    index = {r["cost_group"]: r["cost_index"] for r in read(data, "cost_index")}
+    rows = [{**r, "cost_index": index[r["cost_group"]]} for r in read(data, "plants")]
+    return project(rows, columns)
+
+
+def retool_options(data: Path, columns: Sequence[str]) -> list[list[Value]]:
+    """Expand each option's class; capacity is the class size, capped by the line it converts.
+
+    Capex and fixed cost are the capacity times the class's per-unit figures; a class's
+    ``ramp_up`` (if the columns ask for it) is copied.
+    """
+    classes = {r["retool_class"]: r for r in read(data, "retool_classes")}
+    existing = {
+        (r["plant_id"], r["line_type"]): float(r["capacity"]) for r in read(data, "plant_lines")
+    }
+    rows: list[list[Value]] = []
+    for opt in read(data, "retool_options"):
+        c = classes[opt["retool_class"]]
+        cap = float(c["capacity"])
+        if c["from_line_type"]:
+            cap = min(cap, existing[(opt["plant_id"], c["from_line_type"])])
+        removed = cap if c["from_line_type"] else 0.0
+        cells: dict[str, Value] = {
+            "option_id": opt["option_id"],
+            "plant_id": opt["plant_id"],
+            "from_line_type": value(c["from_line_type"]),
+            "to_line_type": c["to_line_type"],
+            "capacity_added": int(cap),
+            "capacity_removed": int(removed),
+            "capex": int(cap * float(c["capex_per_unit"])),
+            "lead_time_years": int(c["lead_time_years"]),
+            "fixed_cost_per_year": int(cap * float(c["fixed_cost_per_unit_year"])),
+            "earliest_start": int(c["earliest_start"]),
+            "latest_start": int(c["latest_start"]),
+            "ramp_up": value(c.get("ramp_up", "")),
+        }
+        rows.append([cells[k] for k in columns])
+    return rows
+
+
+def provenance(data: Path) -> list[list[Value]]:
+    """One row per data row of every CSV: file, line, first cell, source keys, weakest label."""
+    labels = {r["source_key"]: r["label"] for r in read(data, "sources")}
+    rows: list[list[Value]] = []
+    for path in sorted(data.glob("*.csv")):
+        if path.stem in ("sources", "about"):
+            continue
+        table = read(data, path.stem)
+        if not table or "source" not in table[0]:
+            continue
+        first = next(iter(table[0]))
+        for line, r in enumerate(table, start=2):
+            keys = [k for k in r["source"].split(";") if k]
+            label = max((labels[k] for k in keys), key=LABEL_RANK.__getitem__, default="")
+            note = value(r.get("note", ""))
+            rows.append([path.name, line, r[first], ";".join(keys), label, note])
+    return rows
+
+
+def assemble(
+    data: Path, sheets: dict[str, list[str]], built: dict[str, list[list[Value]]]
+) -> Sheets:
+    """Every sheet as (header, rows): the input sheets (``built`` or copied), then About,
+    Sources and Provenance."""
+    out: Sheets = {}
+    for name, cols in sheets.items():
+        rows = built[name] if name in built else project(read(data, DIRECT[name]), cols)
+        out[name] = (cols, rows)
+    out["Sources"] = (SOURCE_COLUMNS, project(read(data, "sources"), SOURCE_COLUMNS))
+    out["Provenance"] = (["file", "line", "row", "source", "label", "note"], provenance(data))
+    counts = ", ".join(f"{n} {len(out[n][1])}" for n in sheets if out[n][1])
+    about: list[list[Value]] = [
+        *project(read(data, "about"), ["topic", "text"]),
+        ["data rows", counts],
+    ]
+    out["About"] = (["topic", "text"], about)
+    return out
+
+
+def _write_rows(ws: Worksheet, header: list[str], rows: list[list[Value]]) -> None:
+    ws.append(header)
+    for row in rows:
+        if any(isinstance(v, str) and v.startswith("=") for v in row):
+            raise ValueError(f"text would be written as a formula: {row!r}")
+        ws.append(row)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+
+
+def workbook_bytes(sheets: Sheets, order: Sequence[str], creator: str, title: str) -> bytes:
+    """The workbook's bytes: the sheets in ``order``, fixed timestamps."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name in order:
+        header, rows = sheets[name]
+        _write_rows(wb.create_sheet(name), header, rows)
+    wb.properties.creator = creator
+    wb.properties.title = title
+    return reproducible_bytes(wb, STAMP)
+
+
+def write_atomic(out_path: Path, data: bytes) -> None:
+    """Write ``data`` to ``out_path`` through a temp file and a rename."""
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out_path.parent, prefix=".tmp-", suffix=".xlsx")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, out_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def main_for(
+    module: str, default_out: Path, build: Callable[[Path], None], argv: Sequence[str] | None
+) -> int:
+    """The command line of a builder: ``python -m <module> [OUT_PATH]``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) > 1 or any(a.startswith("-") for a in args):
+        print(f"usage: python -m {module} [OUT_PATH]", file=sys.stderr)
+        return 2
+    out = Path(args[0]) if args else default_out
+    build(out)
+    print(f"wrote {out}")
+    return 0
