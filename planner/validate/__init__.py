@@ -13,8 +13,8 @@ from typing import Any
 from planner.errors import Problem
 from planner.tables import Tables
 from planner.validate.context import Context, Universe, build_universe, resolve_selector
+from planner.validate.meaning import check_buildable
 from planner.validate.references import (
-    check_compatibility,
     check_coordinates,
     check_demand_years,
     check_options,
@@ -41,7 +41,7 @@ CHECKS: tuple[Callable[[Context], None], ...] = (
     check_demand_years,
     check_tariffs,
     check_policies,
-    check_compatibility,
+    check_buildable,
 )
 
 

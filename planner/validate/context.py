@@ -10,6 +10,7 @@ from typing import Any
 
 from planner.errors import Problem
 from planner.tables import Record, Tables
+from planner.validate.suggest import did_you_mean
 
 MAX_YEARS = 40
 
@@ -50,6 +51,26 @@ class Universe:
         field_name = {"group": "group", "country": "country"}.get(prefix.strip().lower())
         return None if field_name is None else _named(self.regions, field_name, name)
 
+    def product_tokens(self) -> frozenset[str]:
+        """Every token a product selector can hold, for near-miss suggestions."""
+        return frozenset(self.products) | _tokens(
+            self.products, {"segment": "segment", "powertrain": "powertrain"}
+        )
+
+    def region_tokens(self) -> frozenset[str]:
+        return frozenset(self.regions) | _tokens(
+            self.regions, {"group": "group", "country": "country"}
+        )
+
+
+def _tokens(records: dict[str, Record], prefixes: dict[str, str]) -> frozenset[str]:
+    return frozenset(
+        f"{prefix}:{record.values[column]}"
+        for prefix, column in prefixes.items()
+        for record in records.values()
+        if record.values.get(column)
+    )
+
 
 def _named(records: dict[str, Record], column: str, name: str) -> frozenset[str]:
     wanted = name.strip().lower()
@@ -89,7 +110,10 @@ def resolve_selector(
     resolve: Callable[[str], frozenset[str] | None],
     everything: Iterable[str],
     problems: list[Problem],
+    known: Iterable[str] = (),
 ) -> frozenset[str]:
+    """The union of what the tokens of `record[column]` name; `known` are the valid tokens
+    a near miss is matched against (the ids of `everything` if not given)."""
     tokens: tuple[str, ...] = record.get(column) or ()
     if not tokens:
         return frozenset(everything)
@@ -101,7 +125,8 @@ def resolve_selector(
                 record.problem(column, f"selector token {token!r} has an unknown prefix")
             )
         elif not found:
-            problems.append(record.problem(column, f"selector token {token!r} names nothing"))
+            hint = did_you_mean(token, known or everything)
+            problems.append(record.problem(column, f"selector token {token!r} names nothing{hint}"))
         else:
             chosen |= found
     return frozenset(chosen)
@@ -132,7 +157,8 @@ def require_reference(
     value = record.values.get(column)
     if value is not None and value not in names:
         what = column.removesuffix("_id")
-        problems.append(record.problem(column, f"{what} {value!r} is not in {sheet}"))
+        hint = did_you_mean(value, names)
+        problems.append(record.problem(column, f"{what} {value!r} is not in {sheet}{hint}"))
 
 
 def check_window(record: Record, problems: list[Problem]) -> bool:

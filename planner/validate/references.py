@@ -11,6 +11,7 @@ from planner.validate.context import (
     Context,
     require_reference,
 )
+from planner.validate.suggest import did_you_mean
 
 
 def check_references(ctx: Context) -> None:
@@ -53,7 +54,8 @@ def _check_option_lines(ctx: Context, record: Record) -> None:
         ctx.problems.append(
             record.problem(
                 "from_line_type",
-                f"line type {source!r} does not exist at plant {plant!r} in PlantLines",
+                f"line type {source!r} does not exist at plant {plant!r} in PlantLines"
+                + did_you_mean(source, existing),
             )
         )
         return
@@ -154,30 +156,3 @@ def check_demand_years(ctx: Context) -> None:
                 f"{horizon[-1]} are ignored",
             )
         )
-
-
-def check_compatibility(ctx: Context) -> None:
-    rows = ctx.rows("Compatibility")
-    compatible = {r.values.get("product_id") for r in rows}
-    for product_id, record in ctx.universe.products.items():
-        if product_id not in compatible:
-            ctx.warnings.append(
-                record.problem(
-                    "product_id",
-                    f"product {product_id!r} has no compatible line type and can never be built",
-                )
-            )
-    lines = {line for by_plant in ctx.universe.line_types_by_plant.values() for line in by_plant}
-    lines |= {r.values["to_line_type"] for r in ctx.rows("RetoolOptions")}
-    reported: set[str] = set()
-    for record in rows:
-        line = record.values.get("line_type")
-        if line is not None and line not in lines and line not in reported:
-            reported.add(line)
-            ctx.warnings.append(
-                record.problem(
-                    "line_type",
-                    f"line type {line!r} is at no plant (PlantLines) and gained by no "
-                    "option (RetoolOptions.to_line_type): the row has no effect",
-                )
-            )

@@ -20,7 +20,9 @@ def check_tariffs(ctx: Context) -> None:
     u = ctx.universe
     by_lane: dict[tuple[str, str], list[tuple[Record, frozenset[str]]]] = defaultdict(list)
     for record in ctx.rows("Tariffs"):
-        products = resolve_selector(record, "products", u.product_set, u.products, ctx.problems)
+        products = resolve_selector(
+            record, "products", u.product_set, u.products, ctx.problems, u.product_tokens()
+        )
         _check_tariff_countries(ctx, record)
         if check_window(record, ctx.problems):
             lane = (record.get("origin_country"), record.get("market_country"))
@@ -101,8 +103,8 @@ def _check_policy_scope(ctx: Context, record: Record, kind: str | None) -> None:
         if record.get("origin") not in (None, "any"):
             problems.append(record.problem("origin", f"must be empty or any for kind {kind}"))
         return
-    resolve_selector(record, "products", u.product_set, u.products, problems)
-    resolve_selector(record, "regions", u.region_set, u.regions, problems)
+    resolve_selector(record, "products", u.product_set, u.products, problems, u.product_tokens())
+    resolve_selector(record, "regions", u.region_set, u.regions, problems, u.region_tokens())
     if kind == "domestic_share_min" and record.get("origin") not in (None, "any"):
         problems.append(record.problem("origin", "must be any for domestic_share_min"))
 
