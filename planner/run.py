@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import pickle
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from rich.table import Table
 from planner import __version__
 from planner.batch import Finished, ScenarioFailure, run_batch
 from planner.case import Case
+from planner.errors import Problem, format_problems
 from planner.io.atomic import write_atomically, write_text_atomically
 from planner.io.write_comparison import write_comparison_workbook
 from planner.io.write_json import summary_json
@@ -118,8 +120,8 @@ def _load_outcome(folder: Path, scenario: str) -> ScenarioOutcome | None:
 def run_workbook(path: Path, options: RunOptions) -> int:
     log.info("reading %s", path)
     loaded = load_workbook_cases(path, options.scenarios)
-    for warning in loaded.warnings:
-        log.warning("%s", warning)
+    if loaded.warnings:
+        log.info("%d validation warning(s), listed after the results", len(loaded.warnings))
     folder = output_folder(path, options)
     cases = [with_overrides(case, options.choice) for case in loaded.cases]
     kept = {
@@ -154,7 +156,15 @@ def run_workbook(path: Path, options: RunOptions) -> int:
         _write_comparison(folder, outcomes)
     if log.isEnabledFor(logging.INFO):  # not with --quiet
         _print_final_table(folder, finished, skipped)
+    print_warnings(loaded.warnings)
     return max([f.exit_code for f in finished] + [o.exit_code for o in resumed.values()] + [0])
+
+
+def print_warnings(warnings: Sequence[Problem]) -> None:
+    """Validation warnings after the results (also with --quiet), where they are read."""
+    if warnings:
+        print(f"Validation warnings ({len(warnings)}):", file=sys.stderr)
+        print(format_problems(warnings), file=sys.stderr)
 
 
 def write_outcome(folder: Path, outcome: ScenarioOutcome) -> None:
