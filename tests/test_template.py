@@ -92,6 +92,37 @@ def test_reference_drop_downs_and_number_checks(template: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("sheet", "cell", "error_type"),
+    [
+        ("PlantLines", "B2", "information"),
+        ("Compatibility", "A2", "warning"),
+        ("RetoolOptions", "C2", "warning"),
+        ("RetoolOptions", "D2", "information"),
+    ],
+)
+def test_line_type_drop_downs(template: Path, sheet: str, cell: str, error_type: str) -> None:
+    """Every line_type column offers one list: the common line types, then those typed in
+    PlantLines and RetoolOptions.to_line_type (gathered in hidden Instructions columns). Where
+    a line type is defined any name is accepted; where it is referred to, Excel warns."""
+    book = openpyxl.load_workbook(template)
+    checks = {str(v.sqref).split(":")[0]: v for v in book[sheet].data_validations.dataValidation}
+    assert SHEETS_BY_NAME[sheet].column_names[ord(cell[0]) - ord("A")].endswith("line_type")
+    assert (checks[cell].type, checks[cell].formula1) == ("list", "line_types")
+    assert checks[cell].errorStyle == error_type
+    assert "Instructions!$Z$2" in book.defined_names["line_types"].attr_text
+    instructions = book["Instructions"]
+    assert [instructions[f"Z{row}"].value for row in range(2, 7)] == [
+        "BOF_TRUCK",
+        "UNIBODY",
+        "KEI_ICE",
+        "KEI_EV",
+        "KEI_FLEX",
+    ]
+    hidden = [d for d in instructions.column_dimensions.values() if d.hidden]
+    assert any(d.min <= 26 <= d.max for d in hidden)  # column Z
+
+
 def test_settings_are_prefilled_with_defaults(template: Path) -> None:
     sheet = openpyxl.load_workbook(template)["Settings"]
     rows = {r[0]: r[1] for r in sheet.iter_rows(min_row=2, values_only=True)}

@@ -34,6 +34,18 @@ LAST_ROW = 1_048_575  # 0-based: Excel's last row
 REQUIRED_FILL = "#1F4E78"
 OPTIONAL_FILL = "#DDEBF7"
 INSTRUCTIONS_WIDTH = 110  # characters
+COMMON_LINE_TYPES = ("BOF_TRUCK", "UNIBODY", "KEI_ICE", "KEI_EV", "KEI_FLEX")
+LINE_TYPE_LIST = "line_types"
+LINE_TYPE_ROWS = 500  # line types typed in the workbook that the drop-down can offer
+LINE_TYPE_HELPER = 25  # hidden Instructions column Z holds the list, X and Y build it
+# The line_type columns, and whether the list only informs (a new line type is defined
+# there) or warns (the line type must exist elsewhere).
+LINE_TYPE_COLUMNS = {
+    ("PlantLines", "line_type"): "information",
+    ("RetoolOptions", "to_line_type"): "information",
+    ("Compatibility", "line_type"): "warning",
+    ("RetoolOptions", "from_line_type"): "warning",
+}
 
 
 def write_template(path: Path) -> None:
@@ -53,7 +65,9 @@ def _write(path: Path) -> None:
     )
     try:
         formats = _formats(book)
-        _instructions(book.add_worksheet("Instructions"), formats)
+        instructions = book.add_worksheet("Instructions")
+        _instructions(instructions, formats)
+        _line_type_list(book, instructions)
         _define_reference_lists(book)
         for schema in SHEETS:
             sheet = book.add_worksheet(schema.name)
@@ -108,7 +122,7 @@ def _headers(sheet: Worksheet, schema: SheetSchema, formats: dict[str, Any]) -> 
         sheet.set_column(
             index, index, max(14, len(column.name) + 4), formats["text"] if text else None
         )
-        validation = _validation(column)
+        validation = _line_type_validation(schema.name, column) or _validation(column)
         if validation:
             sheet.data_validation(1, index, LAST_ROW, index, validation)
     sheet.freeze_panes(1, 0)
@@ -134,6 +148,69 @@ def _validation(column: Column) -> dict[str, Any] | None:
     if column.kind in (Kind.INT, Kind.FLOAT):
         return _number_validation(column.kind, column.bound, column.name)
     return None
+
+
+def _line_type_validation(sheet: str, column: Column) -> dict[str, Any] | None:
+    error_type = LINE_TYPE_COLUMNS.get((sheet, column.name))
+    if error_type is None:
+        return None
+    if error_type == "information":
+        message = "a line type of your own: spell it the same way in every sheet"
+    else:
+        message = "not a line type of PlantLines or RetoolOptions.to_line_type (yet?)"
+    return {
+        "validate": "list",
+        "source": f"={LINE_TYPE_LIST}",
+        "error_type": error_type,
+        "error_title": column.name,
+        "error_message": message,
+    }
+
+
+def _line_type_list(book: Workbook, sheet: Worksheet) -> None:
+    """The line_type drop-down: the common line types, then each other line type typed in
+    PlantLines.line_type or RetoolOptions.to_line_type, once, in the order typed.
+
+    Excel takes a list from one range only, so hidden Instructions columns gather it: Y
+    mirrors the two columns one after the other, X counts the new names so far, and Z lists
+    the common names then the n-th new name at the row where X first reaches n.
+    """
+    count, raw, kept = (column_letter(LINE_TYPE_HELPER + i) for i in (-1, 0, 1))
+    plant_lines = _whole_column("PlantLines", "line_type")
+    gained = _whole_column("RetoolOptions", "to_line_type")
+    lines, more = f"MAX(0,COUNTA({plant_lines})-1)", f"MAX(0,COUNTA({gained})-1)"
+    common = len(COMMON_LINE_TYPES)
+    first, last = common + 2, common + 1 + LINE_TYPE_ROWS  # Excel rows of the mirror
+    sheet.set_column(LINE_TYPE_HELPER - 2, LINE_TYPE_HELPER, None, None, {"hidden": True})
+    sheet.write_string(0, LINE_TYPE_HELPER, "line types (drop-down list)")
+    for row, line in enumerate(COMMON_LINE_TYPES, start=1):
+        sheet.write_string(row, LINE_TYPE_HELPER, line)
+    sheet.write_number(first - 2, LINE_TYPE_HELPER - 2, 0)
+    for n, row in enumerate(range(first, last + 1), start=1):
+        mirror = (
+            f'=IF({n}<={lines},INDEX({plant_lines},{n + 1})&"",'
+            f'IF({n}<={lines}+{more},INDEX({gained},{n}-{lines}+1)&"",""))'
+        )
+        new = (
+            f'AND({raw}{row}<>"",COUNTIF(${raw}${first - 1}:{raw}{row - 1},{raw}{row})=0,'
+            f"COUNTIF(${kept}$2:${kept}${common + 1},{raw}{row})=0)"
+        )
+        listed = (
+            f"=IFERROR(INDEX(${raw}${first}:${raw}${last},"
+            f'MATCH({n},${count}${first}:${count}${last},0)),"")'
+        )
+        sheet.write_formula(row - 1, LINE_TYPE_HELPER - 1, mirror, None, "")
+        sheet.write_formula(
+            row - 1, LINE_TYPE_HELPER - 2, f"={count}{row - 1}+IF({new},1,0)", None, 0
+        )
+        sheet.write_formula(common + n, LINE_TYPE_HELPER, listed, None, "")
+    size = f"{common}+MAX(${count}${first}:${count}${last})"
+    book.define_name(LINE_TYPE_LIST, f"=OFFSET(Instructions!${kept}$2,0,0,{size},1)")
+
+
+def _whole_column(sheet: str, column: str) -> str:
+    letter = column_letter(SHEETS_BY_NAME[sheet].column_names.index(column) + 1)
+    return f"'{sheet}'!${letter}:${letter}"
 
 
 def _number_validation(kind: Kind, bound: Bound | None, name: str) -> dict[str, Any]:
@@ -266,6 +343,10 @@ HOW_TO_FILL = (
     "required columns; in a light one an empty cell takes the default.",
     "Drop-down lists offer the allowed values (powertrain, kind, mode, origin, op, solver...) "
     "and the ids of the sheet a column refers to.",
+    "The line_type drop-downs offer the common line types (" + ", ".join(COMMON_LINE_TYPES) + ") "
+    "and every line type typed in PlantLines or RetoolOptions.to_line_type. A line type of "
+    "your own is fine: spell it the same way in every sheet (a near miss such as KEI-ICE for "
+    "KEI_ICE is reported with the likely name).",
     "ID columns are formatted as text, so 007 stays 007. A number typed in an ID column is "
     "read as text: 12 is the id 12.",
     "Formulas are fine once Excel has calculated and saved them; a formula with no saved "
