@@ -10,7 +10,8 @@ The economics behind the checks (figures from planner/sample/data/automaker/):
   builds 200k more paying the 12.5% USMCA tariff, and the rest is unserved (a car from
   Alliston loses $375 at that tariff). Converting a US unibody line to kei gives up 120k
   incumbents at ~$3,000-6,000 each, $0.3B+ a year: never worth it. Marysville's EV Hub line
-  has ~35k a year free (EV demand 35k on a 70k line), so a 25k kei body there ($37.5M) is the cheap domestic option.
+  has ~35k a year free (EV demand 35k on a 70k line), so a 25k kei body there ($37.5M) is the
+  cheap domestic option.
 - Kei demand ~32k a year from 2031 at $4,000 covers the $500M launch (plan value ~$0.3B);
   at x0.35 (~11k a year) it cannot, so nothing is launched or retooled.
 - At a 27.5% Japan tariff an import loses $1,900 a unit: imports stop.
