@@ -12,14 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+import highspy
 import numpy as np
 
 from planner.case import Case
 from planner.diagnose import Diagnosis, GiveWay, diagnosis_penalties
 from planner.model.build import Model, build_model
+from planner.model.lp import LPArrays
+from planner.model.policies import PolicyRow
 from planner.results import Results, extract_results
+from planner.schema import PLAN_POLICY_KINDS
 from planner.solve import solve
 from planner.solve.highs import solve_highs
+from planner.solve.highs_model import new_highs, to_highs_lp
 from planner.solve.result import Status
 
 log = logging.getLogger(__name__)
@@ -113,11 +118,14 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def shadow_prices(model: Model, values: np.ndarray | None) -> dict[int, float] | None:
+def shadow_prices(model: Model, values: np.ndarray | None) -> dict[int, float | None] | None:
     """NPV lost per unit a policy row is tightened, from the LP with integers fixed.
 
     HiGHS reports ∂NPV/∂(row bound) for a maximisation; tightening a `≥` row raises its bound
     and tightening a `≤` row lowers it, so the cost is −dual for `≥` rows and +dual for `≤`.
+    At a degenerate vertex that dual can be the loosening side's 0 for a row that binds (a
+    min_units at exactly the plan's capacity): such rows are re-solved tightened by one unit,
+    giving the one-sided price, or None where tightening is infeasible without another plan.
     """
     rows = [r for r in model.policy_rows if r.row is not None]
     if values is None or not rows:
@@ -125,16 +133,62 @@ def shadow_prices(model: Model, values: np.ndarray | None) -> dict[int, float] |
     lp = model.lp
     fixed = np.flatnonzero(lp.integer)
     relaxed = lp.with_fixed(fixed, np.round(values[fixed]))
-    result = solve_highs(
-        relaxed, time_limit=max(60.0, model.case.settings.time_limit_s), mip_gap=0.0
-    )
-    if result.row_duals is None:
+    time_limit = max(60.0, model.case.settings.time_limit_s)
+    result = solve_highs(relaxed, time_limit=time_limit, mip_gap=0.0)
+    if result.row_duals is None or result.values is None or result.objective is None:
         return None
-    return {
+    prices: dict[int, float | None] = {
         r.row: float(-result.row_duals[r.row] if r.sense == ">=" else result.row_duals[r.row])
         for r in rows
         if r.row is not None
     }
+    activity = relaxed.matrix @ result.values
+    unpriced = [
+        r
+        for r in rows
+        if r.row is not None
+        and r.policy.kind not in PLAN_POLICY_KINDS
+        and abs(prices[r.row] or 0.0) <= ZERO_PRICE
+        and _at_bound(relaxed, activity, r.row, r.sense)
+    ]
+    if unpriced:
+        prices.update(_tightened_prices(relaxed, result.objective, unpriced, time_limit))
+    return prices
+
+
+ZERO_PRICE = 1e-7  # $ per unit
+
+
+def _at_bound(lp: LPArrays, activity: np.ndarray, row: int, sense: str) -> bool:
+    bound = lp.row_lower[row] if sense == ">=" else lp.row_upper[row]
+    return bool(abs(activity[row] - bound) <= 1e-7 * max(1.0, abs(bound)))
+
+
+def _tightened_prices(
+    lp: LPArrays, objective: float, rows: list[PolicyRow], time_limit: float
+) -> dict[int, float | None]:
+    """Each row tightened by one unit in turn (warm-started): the NPV lost, or None when the
+    LP becomes infeasible (tightening needs a different plan)."""
+    highs = new_highs()
+    highs.setOptionValue("time_limit", time_limit)
+    highs.passModel(to_highs_lp(lp))
+    highs.run()
+    lower = np.where(np.isinf(lp.row_lower), -highspy.kHighsInf, lp.row_lower)
+    upper = np.where(np.isinf(lp.row_upper), highspy.kHighsInf, lp.row_upper)
+    prices: dict[int, float | None] = {}
+    for r in rows:
+        assert r.row is not None
+        i = r.row
+        step = (1.0, 0.0) if r.sense == ">=" else (0.0, -1.0)
+        highs.changeRowBounds(i, lower[i] + step[0], upper[i] + step[1])
+        highs.run()
+        status = highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            prices[i] = objective - float(highs.getInfo().objective_function_value)
+        elif status == highspy.HighsModelStatus.kInfeasible:
+            prices[i] = None
+        highs.changeRowBounds(i, lower[i], upper[i])
+    return prices
 
 
 def diagnose(case: Case) -> tuple[Diagnosis, Results | None]:

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from planner.model.lp import LPArrays
-from planner.solve.check import TOLERANCE, clean, worst_violation
-from planner.solve.result import SolveResult, Status
+from planner.schema import CPSAT_REFUSAL
+from planner.solve.check import POLISH_LIMIT, TOLERANCE, clean, polish, worst_violation
+from planner.solve.result import SolveResult, Status, relative_gap
 
 log = logging.getLogger(__name__)
 
-SOLVER_NAMES = ("highs", "cbc", "scip", "cpsat")
+SOLVER_NAMES = ("highs", "cbc", "scip")
 
 
 IncumbentHook = Callable[[float, float | None], None]  # (objective, gap) as found
@@ -44,27 +45,58 @@ def solve(
         from planner.solve.cbc import solve_cbc
 
         result = solve_cbc(lp, time_limit, mip_gap)
+    elif solver == "cpsat" and not lp.integer.all():
+        return SolveResult(Status.ERROR, solver, None, None, None, 0.0, message=CPSAT_REFUSAL)
     elif solver in ("scip", "cpsat"):
         from planner.solve.ortools_backend import solve_ortools
 
         result = solve_ortools(lp, solver, time_limit, mip_gap)
     else:
         raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVER_NAMES)}")
-    return checked(lp, result)
+    return checked(lp, result, time_limit)
 
 
-def checked(lp: LPArrays, result: SolveResult) -> SolveResult:
+def checked(lp: LPArrays, result: SolveResult, time_limit: float = 60.0) -> SolveResult:
+    """The solution checked (see `planner.solve.check`): taken, polished or refused."""
     if result.values is None or not result.status.has_solution:
         return result
     violation = worst_violation(lp, result.values)
+    values, message, polished_now = result.values, result.message, False
+    if TOLERANCE < violation.amount <= POLISH_LIMIT:
+        polished = polish(lp, result.values, time_limit)
+        after = None if polished is None else worst_violation(lp, polished)
+        if polished is not None and after is not None and after.amount <= TOLERANCE:
+            log.info("%s solution polished (was off by %.2e)", result.solver, violation.amount)
+            values, polished_now = polished, True
+            message = _joined(
+                message,
+                f"{result.solver}'s solution was off by {violation.amount:.2e} of a row's scale "
+                f"({violation.where}): polished (integers fixed, LP re-solved with HiGHS; "
+                f"{after.amount:.2e} after)",
+            )
+            violation = after
     if violation.amount > TOLERANCE:
         return replace(
             result,
             status=Status.ERROR,
             max_violation=violation.amount,
             message=f"{result.solver} returned a solution that violates "
-            f"{violation.where} by {violation.amount:.2e} (relative)",
+            f"{violation.where} by {violation.amount:.2e} (relative to the row's scale)",
         )
-    values = clean(lp, result.values)
+    values = clean(lp, values)
     objective = float(lp.objective @ values)
-    return replace(result, values=values, objective=objective, max_violation=violation.amount)
+    gap = result.gap
+    if polished_now and result.bound is not None:
+        gap = relative_gap(objective, max(result.bound, objective))
+    return replace(
+        result,
+        values=values,
+        objective=objective,
+        gap=gap,
+        max_violation=violation.amount,
+        message=message,
+    )
+
+
+def _joined(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
