@@ -124,12 +124,16 @@ def test_a_policy_binding_at_capacity_is_not_priced_zero(tmp_path: Path) -> None
     """tiny(): 100 units of capacity, demand 150. min_units 100 binds exactly at capacity:
     loosening it is worth 0, tightening it by one unit is infeasible with this plan (no retool
     option at all). It is reported as binding at capacity, not priced 0 ('does not bind')."""
-    results = solve_sheets(tmp_path, with_rows(tiny(), "Policies", min_units(100))).results
+    outcome = solve_sheets(tmp_path, with_rows(tiny(), "Policies", min_units(100)))
+    results = outcome.results
     assert results.npv == pytest.approx(499_000)
     (row,) = results.policies
     assert row.binding
     assert row.shadow_price is None
     assert row.needs_new_plan and row.price_note == AT_CAPACITY
+    write_scenario_workbook(tmp_path / "base.xlsx", outcome)
+    cells = [c for r in load_workbook(tmp_path / "base.xlsx")["Policies"].values for c in r]
+    assert AT_CAPACITY in cells
 
 
 def test_a_slack_policy_keeps_its_zero_price(tmp_path: Path) -> None:

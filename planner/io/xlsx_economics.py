@@ -95,9 +95,9 @@ def write_policies(book: Workbook, formats: Formats, results: Results) -> None:
         Column("violation", Kind.UNITS, lambda r: r.violation, kind_of=lambda r: _row_kind(r.kind)),
         Column("penalty cost ($, undiscounted)", Kind.MONEY, lambda r: r.penalty_cost),
         Column("shadow price ($ per unit)", Kind.CENTS, lambda r: r.shadow_price),
-        Column("shadow price note", Kind.TEXT, lambda r: r.price_note),
         Column("unit", Kind.TEXT, lambda r: row_unit(r.kind)),
         Column("input row", Kind.TEXT, lambda r: sources.get(r.policy_id, "")),
+        Column("shadow price note", Kind.TEXT, lambda r: r.price_note),
     ]
     top = len(POLICY_NOTES) + 2
     placed = write_table(sheet, formats, top, 0, columns, results.policies, "Policies")
