@@ -1,10 +1,12 @@
 """Every solver we offer, held out against HiGHS: random generated cases and a robust hand case.
 
 The random cases are the benchmark generator's workbooks (planner/bench/generate.py) at a size
-small enough to solve in a second, each seed with two scenarios besides base (demand down a
-fifth; KEI_EV demand gone, so a plan may launch a product a scenario cannot sell). Each
+small enough to solve in a second (4 plants, 4 regions, 4 products, 5 years, 8 options; each
+seed's plan retools and launches kei cars), each with two scenarios besides base (demand down
+a fifth; KEI_EV demand gone, so a plan may launch a product a scenario cannot sell). Each
 scenario is solved by each solver at a tight gap; its NPV must agree with HiGHS's within that
-gap. The robust hand case (`launch_everywhere`) is solved with each solver as well.
+gap. Robust mode on the same cases must charge each launch of its plan in every scenario; the
+robust hand case (`launch_everywhere`) is solved with each solver.
 """
 
 from __future__ import annotations
@@ -21,14 +23,15 @@ from workbooks import Sheets, settings
 from planner.bench.generate import SIZES, generate, workbook_bytes
 from planner.load import load_workbook_cases
 from planner.pipeline import SolverChoice, solve_case, with_overrides
+from planner.robust.analysis import analyse
 from planner.robust.report import ROBUST
+from planner.robust.run import RobustOptions, load_robust
+from planner.run import RunOptions
 
 SOLVERS = ("highs", "cbc", "scip")
-SEEDS = (1, 2, 3)
+SEEDS = (1, 2, 4, 6)  # seeds whose cases retool and launch (seed 3 and 5: infeasible)
 GAP = 1e-6
-HELD_OUT = dataclasses.replace(
-    SIZES["small"], name="held-out", plants=3, regions=3, years=3, options=4
-)
+HELD_OUT = dataclasses.replace(SIZES["small"], name="held-out", plants=4, regions=4, options=8)
 SCENARIOS = (
     ("low", "Demand", "", "units", "multiply", 0.8),
     ("no_kei_ev", "Demand", "product_id=KEI_EV", "units", "set", 0),
@@ -76,6 +79,24 @@ def test_generated_cases_agree_with_highs(generated: dict, solver: str) -> None:
     for scenario, case in generated["cases"].items():
         reference = generated["highs"][scenario]
         assert _npv(case, solver) == pytest.approx(reference, rel=2 * GAP, abs=1.0), scenario
+
+
+def test_robust_plans_of_generated_cases_pay_every_launch(tmp_path: Path) -> None:
+    """In every scenario the robust plan pays exactly the launch costs of the products it
+    launches (KEI_EV too where it has no demand), and the extensive form's objective is the
+    expected NPV of the plan re-solved in each scenario."""
+    for seed in SEEDS:
+        path = generated_workbook(tmp_path / f"robust{seed}.xlsx", seed)
+        cases, chances, risk = load_robust(path, RunOptions(jobs=1, mip_gap=GAP), RobustOptions())
+        report = analyse(cases, chances, risk, {c.scenario_id: solve_case(c) for c in cases}, 1)
+        assert report.plan is not None and "KEI_EV" in report.plan.launched, seed
+        for case in cases:
+            figures = report.in_scenario[case.scenario_id].figures
+            assert figures is not None
+            launches = sum(case.product(k).launch_cost for k in report.plan.launched)
+            assert figures.launch_costs == pytest.approx(launches), (seed, case.scenario_id)
+        expected = sum(chances[s] * npv for s, npv in report.npv_by_scenario.items() if npv)
+        assert report.solved_objective == pytest.approx(expected, rel=2 * GAP), seed
 
 
 def launch_everywhere(solver: str = "highs") -> Sheets:
