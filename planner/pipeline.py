@@ -123,9 +123,11 @@ def shadow_prices(model: Model, values: np.ndarray | None) -> dict[int, float | 
 
     HiGHS reports ∂NPV/∂(row bound) for a maximisation; tightening a `≥` row raises its bound
     and tightening a `≤` row lowers it, so the cost is −dual for `≥` rows and +dual for `≤`.
-    At a degenerate vertex that dual can be the loosening side's 0 for a row that binds (a
-    min_units at exactly the plan's capacity): such rows are re-solved tightened by one unit,
-    giving the one-sided price, or None where tightening is infeasible without another plan.
+    A row at its bound can sit at a degenerate vertex, where that dual may be the loosening
+    side's (0 for a min_units at exactly the plan's capacity, though tightening it is
+    infeasible). So each policy row at its bound is re-solved tightened by `TIGHTEN_STEP` and
+    priced by the dual found there: the tightening side's; None where tightening is
+    infeasible without another plan (retooling or launches).
     """
     rows = [r for r in model.policy_rows if r.row is not None]
     if values is None or not rows:
@@ -135,28 +137,30 @@ def shadow_prices(model: Model, values: np.ndarray | None) -> dict[int, float | 
     relaxed = lp.with_fixed(fixed, np.round(values[fixed]))
     time_limit = max(60.0, model.case.settings.time_limit_s)
     result = solve_highs(relaxed, time_limit=time_limit, mip_gap=0.0)
-    if result.row_duals is None or result.values is None or result.objective is None:
+    if result.row_duals is None or result.values is None:
         return None
     prices: dict[int, float | None] = {
-        r.row: float(-result.row_duals[r.row] if r.sense == ">=" else result.row_duals[r.row])
-        for r in rows
-        if r.row is not None
+        r.row: _price(r, result.row_duals) for r in rows if r.row is not None
     }
     activity = relaxed.matrix @ result.values
-    unpriced = [
+    at_bound = [
         r
         for r in rows
         if r.row is not None
         and r.policy.kind not in PLAN_POLICY_KINDS
-        and abs(prices[r.row] or 0.0) <= ZERO_PRICE
         and _at_bound(relaxed, activity, r.row, r.sense)
     ]
-    if unpriced:
-        prices.update(_tightened_prices(relaxed, result.objective, unpriced, time_limit))
+    if at_bound:
+        prices.update(_tightened_prices(relaxed, at_bound, time_limit))
     return prices
 
 
-ZERO_PRICE = 1e-7  # $ per unit
+TIGHTEN_STEP = 1e-3  # row units: past a degenerate vertex, short of any other breakpoint
+
+
+def _price(row: PolicyRow, duals: np.ndarray) -> float:
+    assert row.row is not None
+    return float(-duals[row.row] if row.sense == ">=" else duals[row.row])
 
 
 def _at_bound(lp: LPArrays, activity: np.ndarray, row: int, sense: str) -> bool:
@@ -165,10 +169,10 @@ def _at_bound(lp: LPArrays, activity: np.ndarray, row: int, sense: str) -> bool:
 
 
 def _tightened_prices(
-    lp: LPArrays, objective: float, rows: list[PolicyRow], time_limit: float
+    lp: LPArrays, rows: list[PolicyRow], time_limit: float
 ) -> dict[int, float | None]:
-    """Each row tightened by one unit in turn (warm-started): the NPV lost, or None when the
-    LP becomes infeasible (tightening needs a different plan)."""
+    """Each row tightened by TIGHTEN_STEP in turn (warm-started from the last basis): the
+    row's dual there, or None when the LP becomes infeasible."""
     highs = new_highs()
     highs.setOptionValue("time_limit", time_limit)
     highs.passModel(to_highs_lp(lp))
@@ -179,12 +183,15 @@ def _tightened_prices(
     for r in rows:
         assert r.row is not None
         i = r.row
-        step = (1.0, 0.0) if r.sense == ">=" else (0.0, -1.0)
-        highs.changeRowBounds(i, lower[i] + step[0], upper[i] + step[1])
+        if r.sense == ">=":
+            highs.changeRowBounds(i, lower[i] + TIGHTEN_STEP, upper[i])
+        else:
+            highs.changeRowBounds(i, lower[i], upper[i] - TIGHTEN_STEP)
         highs.run()
         status = highs.getModelStatus()
-        if status == highspy.HighsModelStatus.kOptimal:
-            prices[i] = objective - float(highs.getInfo().objective_function_value)
+        solution = highs.getSolution()
+        if status == highspy.HighsModelStatus.kOptimal and solution.dual_valid:
+            prices[i] = _price(r, np.asarray(solution.row_dual, dtype=float))
         elif status == highspy.HighsModelStatus.kInfeasible:
             prices[i] = None
         highs.changeRowBounds(i, lower[i], upper[i])

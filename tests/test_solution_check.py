@@ -143,3 +143,20 @@ def test_a_slack_policy_keeps_its_zero_price(tmp_path: Path) -> None:
     assert not row.binding
     assert row.shadow_price == pytest.approx(0.0, abs=1e-9)
     assert row.price_note == ""
+
+
+def test_a_binding_policy_is_priced_on_its_tightening_side(tmp_path: Path) -> None:
+    """tiny() plus plant P2 (100 units, freight 1,010: margin 3,990 against P1's 4,990),
+    demand 150, max_units 100 on CAR: P1 makes the 100. Loosening would let P2 add a unit
+    (+3,990); tightening loses one of P1's (−4,990). Both capacity of P1 and the cap bind (a
+    degenerate vertex), so the LP's dual may be either; the price of tightening is 4,990."""
+    sheets = tiny()
+    sheets["Plants"].append({"plant_id": "P2", "country": "US", "lat": 40.0, "lon": -86.0})
+    sheets["PlantLines"].append({"plant_id": "P2", "line_type": "UNIBODY", "capacity": 100})
+    sheets["Freight"].append({"plant_id": "P2", "region_id": "R1", "cost_per_unit": 1010})
+    cap = {"policy_id": "MAX", "kind": "max_units", "value": 100, "products": "CAR"}
+    results = solve_sheets(tmp_path, with_rows(sheets, "Policies", cap)).results
+    assert results.npv == pytest.approx(499_000)
+    (row,) = results.policies
+    assert row.binding and not row.needs_new_plan
+    assert row.shadow_price == pytest.approx(4_990)
