@@ -12,7 +12,14 @@ from dataclasses import replace
 
 from planner.model.lp import LPArrays
 from planner.schema import CPSAT_REFUSAL
-from planner.solve.check import POLISH_LIMIT, TOLERANCE, clean, polish, worst_violation
+from planner.solve.check import (
+    POLISH_LIMIT,
+    TOLERANCE,
+    Violation,
+    clean,
+    polish,
+    worst_violation,
+)
 from planner.solve.result import SolveResult, Status, relative_gap
 
 log = logging.getLogger(__name__)
@@ -61,20 +68,10 @@ def checked(lp: LPArrays, result: SolveResult, time_limit: float = 60.0) -> Solv
     if result.values is None or not result.status.has_solution:
         return result
     violation = worst_violation(lp, result.values)
-    values, message, polished_now = result.values, result.message, False
     if TOLERANCE < violation.amount <= POLISH_LIMIT:
-        polished = polish(lp, result.values, time_limit)
-        after = None if polished is None else worst_violation(lp, polished)
-        if polished is not None and after is not None and after.amount <= TOLERANCE:
-            log.info("%s solution polished (was off by %.2e)", result.solver, violation.amount)
-            values, polished_now = polished, True
-            message = _joined(
-                message,
-                f"{result.solver}'s solution was off by {violation.amount:.2e} of a row's scale "
-                f"({violation.where}): polished (integers fixed, LP re-solved with HiGHS; "
-                f"{after.amount:.2e} after)",
-            )
-            violation = after
+        polished = _polished(lp, result, violation, time_limit)
+        if polished is not None:
+            return polished
     if violation.amount > TOLERANCE:
         return replace(
             result,
@@ -83,20 +80,37 @@ def checked(lp: LPArrays, result: SolveResult, time_limit: float = 60.0) -> Solv
             message=f"{result.solver} returned a solution that violates "
             f"{violation.where} by {violation.amount:.2e} (relative to the row's scale)",
         )
+    values = clean(lp, result.values)
+    objective = float(lp.objective @ values)
+    return replace(result, values=values, objective=objective, max_violation=violation.amount)
+
+
+def _polished(
+    lp: LPArrays, result: SolveResult, violation: Violation, time_limit: float
+) -> SolveResult | None:
+    """The result with its solution polished, or None if polishing does not make it feasible."""
+    assert result.values is not None
+    values = polish(lp, result.values, time_limit)
+    if values is None:
+        return None
+    after = worst_violation(lp, values)
+    if after.amount > TOLERANCE:
+        return None
+    log.info("%s solution polished (was off by %.2e)", result.solver, violation.amount)
     values = clean(lp, values)
     objective = float(lp.objective @ values)
-    gap = result.gap
-    if polished_now and result.bound is not None:
-        gap = relative_gap(objective, max(result.bound, objective))
+    note = (
+        f"{result.solver}'s solution was off by {violation.amount:.2e} of a row's scale "
+        f"({violation.where}): polished (integers fixed, LP re-solved with HiGHS; "
+        f"{after.amount:.2e} after)"
+    )
+    bound = None if result.bound is None else max(result.bound, objective)
     return replace(
         result,
         values=values,
         objective=objective,
-        gap=gap,
-        max_violation=violation.amount,
-        message=message,
+        bound=bound,
+        gap=relative_gap(objective, bound),
+        max_violation=after.amount,
+        message="; ".join(m for m in (result.message, note) if m),
     )
-
-
-def _joined(*parts: str) -> str:
-    return "; ".join(p for p in parts if p)
