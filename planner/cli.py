@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="run only this scenario (repeatable)",
     )
-    run.add_argument("--solver", choices=("highs", "cbc", "scip", "cpsat"))
+    run.add_argument("--solver", type=_solver, metavar="{highs,cbc,scip}")
     run.add_argument("--time-limit", type=float, metavar="S", help="seconds, wall time")
     run.add_argument("--mip-gap", type=float, metavar="G", help="relative MIP gap")
     run.add_argument("--out", type=Path, metavar="DIR", help="results go to DIR/NAME/")
@@ -117,6 +117,18 @@ def _float(text: str) -> float:
         return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def _solver(text: str) -> str:
+    """--solver's value; cpsat is refused with the reason."""
+    from planner.schema import CPSAT_REFUSAL, SOLVERS
+
+    name = text.strip().lower()
+    if name == "cpsat":
+        raise argparse.ArgumentTypeError(CPSAT_REFUSAL)
+    if name not in SOLVERS:
+        raise argparse.ArgumentTypeError(f"choose one of {', '.join(SOLVERS)}, not {text!r}")
+    return name
 
 
 def _add_verbosity(parser: argparse.ArgumentParser) -> None:

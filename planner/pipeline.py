@@ -12,14 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+import highspy
 import numpy as np
 
 from planner.case import Case
 from planner.diagnose import Diagnosis, GiveWay, diagnosis_penalties
 from planner.model.build import Model, build_model
+from planner.model.lp import LPArrays
+from planner.model.policies import PolicyRow
 from planner.results import Results, extract_results
+from planner.schema import PLAN_POLICY_KINDS
 from planner.solve import solve
 from planner.solve.highs import solve_highs
+from planner.solve.highs_model import new_highs, to_highs_lp
 from planner.solve.result import Status
 
 log = logging.getLogger(__name__)
@@ -113,11 +118,16 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def shadow_prices(model: Model, values: np.ndarray | None) -> dict[int, float] | None:
+def shadow_prices(model: Model, values: np.ndarray | None) -> dict[int, float | None] | None:
     """NPV lost per unit a policy row is tightened, from the LP with integers fixed.
 
     HiGHS reports ∂NPV/∂(row bound) for a maximisation; tightening a `≥` row raises its bound
     and tightening a `≤` row lowers it, so the cost is −dual for `≥` rows and +dual for `≤`.
+    A row at its bound can sit at a degenerate vertex, where that dual may be the loosening
+    side's (0 for a min_units at exactly the plan's capacity, though tightening it is
+    infeasible). So each policy row at its bound is re-solved tightened by `TIGHTEN_STEP` and
+    priced by the dual found there: the tightening side's; None where tightening is
+    infeasible without another plan (retooling or launches).
     """
     rows = [r for r in model.policy_rows if r.row is not None]
     if values is None or not rows:
@@ -125,16 +135,67 @@ def shadow_prices(model: Model, values: np.ndarray | None) -> dict[int, float] |
     lp = model.lp
     fixed = np.flatnonzero(lp.integer)
     relaxed = lp.with_fixed(fixed, np.round(values[fixed]))
-    result = solve_highs(
-        relaxed, time_limit=max(60.0, model.case.settings.time_limit_s), mip_gap=0.0
-    )
-    if result.row_duals is None:
+    time_limit = max(60.0, model.case.settings.time_limit_s)
+    result = solve_highs(relaxed, time_limit=time_limit, mip_gap=0.0)
+    if result.row_duals is None or result.values is None:
         return None
-    return {
-        r.row: float(-result.row_duals[r.row] if r.sense == ">=" else result.row_duals[r.row])
+    prices: dict[int, float | None] = {
+        r.row: _price(r, result.row_duals) for r in rows if r.row is not None
+    }
+    activity = relaxed.matrix @ result.values
+    at_bound = [
+        r
         for r in rows
         if r.row is not None
-    }
+        and r.policy.kind not in PLAN_POLICY_KINDS
+        and _at_bound(relaxed, activity, r.row, r.sense)
+    ]
+    if at_bound:
+        prices.update(_tightened_prices(relaxed, at_bound, time_limit))
+    return prices
+
+
+TIGHTEN_STEP = 1e-3  # row units: past a degenerate vertex, short of any other breakpoint
+
+
+def _price(row: PolicyRow, duals: np.ndarray) -> float:
+    assert row.row is not None
+    return float(-duals[row.row] if row.sense == ">=" else duals[row.row])
+
+
+def _at_bound(lp: LPArrays, activity: np.ndarray, row: int, sense: str) -> bool:
+    bound = lp.row_lower[row] if sense == ">=" else lp.row_upper[row]
+    return bool(abs(activity[row] - bound) <= 1e-7 * max(1.0, abs(bound)))
+
+
+def _tightened_prices(
+    lp: LPArrays, rows: list[PolicyRow], time_limit: float
+) -> dict[int, float | None]:
+    """Each row tightened by TIGHTEN_STEP in turn (warm-started from the last basis): the
+    row's dual there, or None when the LP becomes infeasible."""
+    highs = new_highs()
+    highs.setOptionValue("time_limit", time_limit)
+    highs.passModel(to_highs_lp(lp))
+    highs.run()
+    lower = np.where(np.isinf(lp.row_lower), -highspy.kHighsInf, lp.row_lower)
+    upper = np.where(np.isinf(lp.row_upper), highspy.kHighsInf, lp.row_upper)
+    prices: dict[int, float | None] = {}
+    for r in rows:
+        assert r.row is not None
+        i = r.row
+        if r.sense == ">=":
+            highs.changeRowBounds(i, lower[i] + TIGHTEN_STEP, upper[i])
+        else:
+            highs.changeRowBounds(i, lower[i], upper[i] - TIGHTEN_STEP)
+        highs.run()
+        status = highs.getModelStatus()
+        solution = highs.getSolution()
+        if status == highspy.HighsModelStatus.kOptimal and solution.dual_valid:
+            prices[i] = _price(r, np.asarray(solution.row_dual, dtype=float))
+        elif status == highspy.HighsModelStatus.kInfeasible:
+            prices[i] = None
+        highs.changeRowBounds(i, lower[i], upper[i])
+    return prices
 
 
 def diagnose(case: Case) -> tuple[Diagnosis, Results | None]:

@@ -104,6 +104,7 @@ HEADERS = {
         "shadow price ($ per unit)",
         "unit",
         "input row",
+        "shadow price note",
     ],
     "CashFlow": [
         "year",

@@ -67,7 +67,7 @@ def _validations(sheet: Any) -> dict[str, str]:
         ("Policies", "I2", "hard,soft"),
         ("ScenarioChanges", "E2", "set,multiply,add"),
         ("ScenarioChanges", "B2", "Settings,Plants,PlantLines"),
-        ("Settings", "B9", "highs,cbc,scip,cpsat"),
+        ("Settings", "B9", "highs,cbc,scip"),
         ("Settings", "A2", "first_year,last_year,discount_rate"),
     ],
 )

@@ -27,7 +27,9 @@ from planner.results.tables import CashFlowYear, PolicyOutcome
 POLICY_NOTES = (
     "Shadow price = NPV lost (in $) per one unit the requirement is tightened: a minimum raised "
     "by one unit, or a maximum or budget lowered by one unit. Positive: tightening costs NPV; "
-    "0: the policy does not bind.",
+    "0: tightening costs nothing at this plan (a policy that does not bind). Blank, with the "
+    "note 'binding at capacity: tightening needs a different plan': the policy binds where "
+    "the plan can do no more, so no tightening is possible without other retooling or launches.",
     "It is computed from the linear program with the integer decisions (retool starts, product "
     "launches) fixed at this plan, so it prices small changes that keep the same retooling plan; "
     "capex budgets and max_retools only hold fixed decisions and show 0 there.",
@@ -95,6 +97,7 @@ def write_policies(book: Workbook, formats: Formats, results: Results) -> None:
         Column("shadow price ($ per unit)", Kind.CENTS, lambda r: r.shadow_price),
         Column("unit", Kind.TEXT, lambda r: row_unit(r.kind)),
         Column("input row", Kind.TEXT, lambda r: sources.get(r.policy_id, "")),
+        Column("shadow price note", Kind.TEXT, lambda r: r.price_note),
     ]
     top = len(POLICY_NOTES) + 2
     placed = write_table(sheet, formats, top, 0, columns, results.policies, "Policies")

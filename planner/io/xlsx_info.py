@@ -103,6 +103,10 @@ def write_run_info(book: Workbook, formats: Formats, outcome: ScenarioOutcome) -
         Pair("status", results.status.value),
         Pair("solver", results.solver),
         Pair("solver message", results.message),
+        Pair(
+            "worst violation (relative to the row's scale)",
+            "" if results.max_violation is None else f"{results.max_violation:.2e}",
+        ),
         Pair("build seconds", results.build_seconds, Kind.SECONDS),
         Pair("solve seconds", results.solve_seconds, Kind.SECONDS),
         *(Pair(f"model {key}", value, Kind.COUNT) for key, value in results.model_size.items()),

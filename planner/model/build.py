@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from planner.case import Case
@@ -83,11 +83,18 @@ def add_block(
     )
 
 
-def build_model(case: Case, forced_penalties: Mapping[str, float] | None = None) -> Model:
-    """Build the SPEC §2 model; `forced_penalties` (policy -> $/unit) softens hard policies."""
+def build_model(
+    case: Case,
+    forced_penalties: Mapping[str, float] | None = None,
+    launchable: Iterable[str] = (),
+) -> Model:
+    """Build the SPEC §2 model; `forced_penalties` (policy -> $/unit) softens hard policies;
+    `launchable` products get a launch decision even where the case cannot build them (a
+    model that judges plans charges each launch a plan makes)."""
     started = time.perf_counter()
     lp = LinearProgram()
-    block = add_block(case, lp, forced_penalties=forced_penalties)
+    plan = add_plan_columns([case], lp, launchable) if launchable else None
+    block = add_block(case, lp, plan, forced_penalties)
     for column, coefficient in block.npv_terms.items():
         lp.add_objective(column, coefficient)
     model = Model(

@@ -4,17 +4,20 @@
 - x[p,l,k,t] ≥ 0 for (l,k) compatible, l present at p by year t (existing capacity, or the
   to-line of an option that can be online by t), and some demand for k in t.
 - s[p,k,r,t] ≥ 0 where D[r,k,t] > 0 and p can build k in t.
-- y[k] ∈ {0,1} for products with launch_cost > 0 that can be built at all.
+- y[k] ∈ {0,1} for products with launch_cost > 0 that can be built at all (in a model built to
+  judge plans, also for each product a plan may launch: see `add_plan_columns`).
 (Violation variables v belong to the policy family.)
 
-z and y are the plan: in robust mode (SPEC §4) one set of plan columns is shared by the
-blocks of every scenario, so they are created apart (`add_plan_columns`).
+z and y are the plan: in robust mode one set of plan columns is shared by the blocks of every
+scenario, so they are created apart (`add_plan_columns`). A block keeps every shared y with a
+launch cost in its own data, built in its scenario or not: a plan that launches a product pays
+the launch in every scenario's NPV, also where that scenario has no demand for it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from planner.case import Case, RetoolOption
@@ -98,8 +101,12 @@ def buildable_products(case: Case) -> set[str]:
     }
 
 
-def add_plan_columns(cases: Sequence[Case], lp: LinearProgram) -> PlanColumns:
-    """z for every option start year, y for products with a launch cost in any case."""
+def add_plan_columns(
+    cases: Sequence[Case], lp: LinearProgram, launchable: Iterable[str] = ()
+) -> PlanColumns:
+    """z for every option start year; y for products with a launch cost that some case can
+    build, and for those of `launchable` with a launch cost (a plan judged in a case where it
+    cannot build them still pays for launching them)."""
     first = cases[0]
     z: dict[tuple[str, int], int] = {}
     z_by_option: dict[str, list[tuple[int, int]]] = {}
@@ -110,7 +117,7 @@ def add_plan_columns(cases: Sequence[Case], lp: LinearProgram) -> PlanColumns:
                 f"z[{option.option_id},{t}]", group=option.option_id
             )
             starts.append((t, z[option.option_id, t]))
-    launched = set()
+    launched = {k for k in launchable if any(_launch_cost(c, k) > 0 for c in cases)}
     for case in cases:
         built = buildable_products(case)
         launched |= {
@@ -118,6 +125,10 @@ def add_plan_columns(cases: Sequence[Case], lp: LinearProgram) -> PlanColumns:
         }
     y = {k: lp.add_binary(f"y[{k}]") for k in sorted(launched)}
     return PlanColumns(z, z_by_option, y)
+
+
+def _launch_cost(case: Case, product_id: str) -> float:
+    return next((p.launch_cost for p in case.products if p.product_id == product_id), 0.0)
 
 
 def add_variables(case: Case, lp: LinearProgram, plan: PlanColumns | None = None) -> Variables:
@@ -145,8 +156,5 @@ def add_variables(case: Case, lp: LinearProgram, plan: PlanColumns | None = None
             s[plant_id, product_id, region_id, t] = lp.add_column(
                 f"s[{plant_id},{product_id},{region_id},{t}]"
             )
-    built = {k for (_, _, k, _) in x}
-    y = {
-        k: column for k, column in plan.y.items() if k in built and case.product(k).launch_cost > 0
-    }
+    y = {k: column for k, column in plan.y.items() if _launch_cost(case, k) > 0}
     return Variables(plan.z, x, s, y, plan.z_by_option)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -39,6 +40,7 @@ class Results:
     build_seconds: float
     model_size: dict[str, int]
     message: str = ""
+    max_violation: float | None = None  # worst row/bound/integrality excess, relative
     retools: tuple[RetoolDecision, ...] = ()
     launched_products: tuple[str, ...] = ()
     production: tuple[ProductionRow, ...] = ()
@@ -60,7 +62,7 @@ class Results:
 
 
 def extract_results(
-    model: Model, result: SolveResult, shadow_prices: dict[int, float] | None = None
+    model: Model, result: SolveResult, shadow_prices: Mapping[int, float | None] | None = None
 ) -> Results:
     """Result tables from a solved model; without a solution only the header is filled."""
     lp = model.lp
@@ -80,6 +82,7 @@ def extract_results(
             "nonzeros": lp.num_nonzeros,
         },
         message=result.message,
+        max_violation=result.max_violation,
     )
     if result.values is None or not result.status.has_solution:
         return header
@@ -219,7 +222,7 @@ def _policy_outcome(
     row: PolicyRow,
     values: np.ndarray,
     activities: np.ndarray,
-    shadow_prices: dict[int, float] | None,
+    shadow_prices: Mapping[int, float | None] | None,
 ) -> PolicyOutcome:
     policy = row.policy
     scope_values = values[list(row.scope_columns)] if row.scope_columns else np.zeros(0)
@@ -237,9 +240,10 @@ def _policy_outcome(
     )
     if row.row is None:
         slack = -row.rhs if row.sense == ">=" else row.rhs
-    shadow = None
+    shadow, needs_new_plan = None, False
     if shadow_prices is not None and row.row is not None:
         shadow = shadow_prices.get(row.row)
+        needs_new_plan = row.row in shadow_prices and shadow is None
     return PolicyOutcome(
         policy.policy_id,
         policy.kind,
@@ -253,6 +257,7 @@ def _policy_outcome(
         violation * row.penalty,
         shadow,
         in_model=row.row is not None,
+        needs_new_plan=needs_new_plan,
     )
 
 

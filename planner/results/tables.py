@@ -82,6 +82,9 @@ class CapacityRow:
         return self.used / self.available if self.available > 1e-9 else None
 
 
+AT_CAPACITY = "binding at capacity: tightening needs a different plan"
+
+
 @dataclass(frozen=True)
 class PolicyOutcome:
     policy_id: str
@@ -96,6 +99,11 @@ class PolicyOutcome:
     penalty_cost: float  # undiscounted $ (penalty × violation)
     shadow_price: float | None  # NPV lost per unit the requirement is tightened
     in_model: bool = True  # False: nothing in scope that year, the rule holds trivially
+    needs_new_plan: bool = False  # binds, and tightening is infeasible with this plan
+
+    @property
+    def price_note(self) -> str:
+        return AT_CAPACITY if self.needs_new_plan else ""
 
     @property
     def binding(self) -> bool:

@@ -73,8 +73,10 @@ def key_figures(results: Results) -> KeyFigures:
 def evaluate_in_scenario(
     case: Case, plans: Sequence[Plan], detailed: frozenset[int] = frozenset()
 ) -> tuple[Evaluation, ...]:
-    """Each plan fixed in `case`; key figures for the plans whose index is in `detailed`."""
-    model = build_model(case)
+    """Each plan fixed in `case`; key figures for the plans whose index is in `detailed`.
+    The model has a launch decision for every product some plan launches, so each plan pays
+    its launches here even where `case` cannot build the product."""
+    model = build_model(case, launchable=sorted({k for p in plans for k in p.launched}))
     return tuple(_evaluate(model, plan, index in detailed) for index, plan in enumerate(plans))
 
 

@@ -4,9 +4,8 @@ HiGHS writes the MPS (as a minimisation of −NPV, with generic names), OR-Tools
 one model, no second formulation. OR-Tools' own HiGHS is never used (it crashes when PuLP
 has loaded highspy first: shared/domain/SOLVERS.md, pitfall 1).
 
-CP-SAT has no continuous variables: it solves quantities on a grid of 1/CPSAT_SCALING units.
-Its "optimal" is proven on that grid only, so with continuous variables we report `feasible`
-(the NPV is within about 1e-5 of the continuous optimum on our test cases).
+CP-SAT has no continuous variables: `planner.solve.solve` refuses it for any model that has
+them (every planner model does); it is reached here only for an all-integer model.
 """
 
 from __future__ import annotations

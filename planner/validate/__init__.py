@@ -26,6 +26,7 @@ from planner.validate.structure import (
     check_keys,
     check_needs_rows,
     check_settings_keys,
+    check_solver,
 )
 
 __all__ = ["CHECKS", "Context", "Universe", "build_universe", "resolve_selector", "validate_tables"]
@@ -34,6 +35,7 @@ CHECKS: tuple[Callable[[Context], None], ...] = (
     check_needs_rows,
     check_keys,
     check_settings_keys,
+    check_solver,
     check_horizon,
     check_references,
     check_options,

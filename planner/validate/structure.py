@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from planner.errors import Problem
-from planner.schema import SHEETS
+from planner.schema import CPSAT_REFUSAL, SHEETS
 from planner.tables import Record
 from planner.validate.context import (
     DUPLICATES_ALLOWED,
@@ -53,6 +53,13 @@ def check_settings_keys(ctx: Context) -> None:
             )
         elif setting:
             seen[setting] = record.row
+
+
+def check_solver(ctx: Context) -> None:
+    """Settings `solver` = cpsat: refused with the reason (beside 'must be one of ...')."""
+    record = _setting_record(ctx, "solver")
+    if record is not None and str(record.get("value") or "").strip().lower() == "cpsat":
+        ctx.problems.append(_setting_problem(record, CPSAT_REFUSAL))
 
 
 def check_horizon(ctx: Context) -> None:
