@@ -18,6 +18,8 @@ from planner.case import Case
 from planner.diagnose import Diagnosis, GiveWay, diagnosis_penalties
 from planner.model.build import Model, build_model
 from planner.results import Results, extract_results
+from planner.results.fixed_plans import PlanEvaluation, plan_value, status_quo
+from planner.results.value import bridge
 from planner.solve import solve
 from planner.solve.highs import solve_highs
 from planner.solve.result import Status
@@ -39,13 +41,42 @@ class ScenarioOutcome:
     diagnosis_results: Results | None
     started: str
     finished: str
+    status_quo: PlanEvaluation | None = None
+    record: PlanEvaluation | None = None  # only with a plan of record
 
     @property
     def exit_code(self) -> int:
+        """From the scenario's own solve only: the plan evaluations never change it."""
         status = self.results.status
         if status.has_solution:
             return 0
         return 3 if status is Status.INFEASIBLE else 4
+
+    @property
+    def drivers(self) -> dict[str, float] | None:
+        drivers = self.results.drivers
+        return (
+            None if drivers is None or not self.results.status.has_solution else drivers.as_dict()
+        )
+
+    @property
+    def status_quo_npv(self) -> float | None:
+        return None if self.status_quo is None else self.status_quo.npv
+
+    @property
+    def record_npv(self) -> float | None:
+        return None if self.record is None else self.record.npv
+
+    @property
+    def plan_value(self) -> float | None:
+        """npv − status_quo_npv: what the plan adds to doing nothing new."""
+        return plan_value(self.results.npv, self.status_quo_npv)
+
+    def bridge_from(self, evaluation: PlanEvaluation | None) -> dict[str, float] | None:
+        """The bridge from a fixed plan's drivers to this solution's; null without both."""
+        start = None if evaluation is None else evaluation.drivers
+        end = self.drivers
+        return None if start is None or end is None else bridge(start, end)
 
 
 def with_overrides(case: Case, choice: SolverChoice) -> Case:
@@ -106,7 +137,15 @@ def solve_case(
     diagnosis, diagnosis_results = None, None
     if result.status is Status.INFEASIBLE:
         diagnosis, diagnosis_results = diagnose(case)
-    return ScenarioOutcome(results, diagnosis, diagnosis_results, started, _now())
+    progress(scenario, "evaluating", "status quo")
+    quo = status_quo(model)
+    log.info(
+        "[%s] status quo %s%s",
+        scenario,
+        quo.status.value,
+        "" if quo.npv is None else f", NPV {quo.npv:,.0f}",
+    )
+    return ScenarioOutcome(results, diagnosis, diagnosis_results, started, _now(), quo)
 
 
 def _now() -> str:

@@ -35,6 +35,7 @@ class Model:
     demand_rows: dict[tuple[str, str, int], int]
     policy_rows: tuple[PolicyRow, ...]
     build_seconds: float
+    decision_rows: tuple[int, ...] = ()  # rows forcing Decisions; relaxed for fixed plans
 
     def describe(self) -> str:
         return (

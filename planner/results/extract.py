@@ -22,6 +22,7 @@ from planner.results.tables import (
     UnmetRow,
     Violation,
 )
+from planner.results.value import Drivers, npv_drivers
 from planner.solve.result import SolveResult, Status
 
 VIOLATION_TOLERANCE = 1e-6
@@ -51,6 +52,7 @@ class Results:
     units_by_year: dict[int, float] = field(default_factory=dict)
     domestic_share_by_year: dict[int, float | None] = field(default_factory=dict)
     ev_share_by_year: dict[int, float | None] = field(default_factory=dict)
+    drivers: Drivers | None = None  # the NPV taken apart (results/value.py)
 
     @property
     def npv(self) -> float | None:
@@ -107,6 +109,7 @@ def extract_results(
         units_by_year=units,
         domestic_share_by_year=domestic,
         ev_share_by_year=electric,
+        drivers=npv_drivers(model, values),
     )
 
 
