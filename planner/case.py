@@ -161,6 +161,26 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """A Decisions row: `item` is an option or a product (its launch)."""
+
+    item: str
+    decision: str  # take, never, start or record
+    year: int | None
+    note: str
+    is_option: bool
+    source: Source
+
+    @property
+    def forcing(self) -> bool:
+        return self.decision != "record"
+
+    def describe(self) -> str:
+        year = "" if self.year is None else f" {self.year}"
+        return f"{self.decision} {self.item}{year} ({self.source})"
+
+
+@dataclass(frozen=True)
 class Scenario:
     scenario_id: str
     description: str
@@ -187,6 +207,7 @@ class Case:
     tariffs: tuple[Tariff, ...]
     policies: tuple[Policy, ...]
     warnings: tuple[str, ...] = field(default=())
+    decisions: tuple[Decision, ...] = ()
 
     @property
     def scenario_id(self) -> str:

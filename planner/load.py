@@ -14,6 +14,7 @@ from typing import Any
 
 from planner.case import (
     Case,
+    Decision,
     Demand,
     Lane,
     Plant,
@@ -297,6 +298,21 @@ def build_case(
         lanes=lanes,
         tariffs=tariffs,
         policies=tuple(p for p in policies if p.year_from <= p.year_to),
+        decisions=_decisions(tables, {o.option_id for o in options}),
+    )
+
+
+def _decisions(tables: Tables, options: set[str]) -> tuple[Decision, ...]:
+    return tuple(
+        Decision(
+            r.get("item"),
+            r.get("decision"),
+            r.get("year"),
+            r.get("note") or "",
+            r.get("item") in options,
+            Source(r.sheet, r.row),
+        )
+        for r in tables.get("Decisions", [])
     )
 
 

@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 import numpy as np
 
 from planner.case import Case
-from planner.diagnose import Diagnosis, GiveWay, diagnosis_penalties
+from planner.diagnose import DecisionFinding, Diagnosis, GiveWay, diagnosis_penalties
 from planner.model.build import Model, build_model
 from planner.results import Results, extract_results
-from planner.results.fixed_plans import PlanEvaluation, plan_value, status_quo
+from planner.results.fixed_plans import PlanEvaluation, plan_of_record, plan_value, status_quo
 from planner.results.value import bridge
 from planner.solve import solve
 from planner.solve.highs import solve_highs
@@ -137,6 +137,8 @@ def solve_case(
     diagnosis, diagnosis_results = None, None
     if result.status is Status.INFEASIBLE:
         diagnosis, diagnosis_results = diagnose(case)
+        if model.decision_rows:
+            diagnosis = replace(diagnosis, decisions=without_decisions(model))
     progress(scenario, "evaluating", "status quo")
     quo = status_quo(model)
     log.info(
@@ -145,7 +147,15 @@ def solve_case(
         quo.status.value,
         "" if quo.npv is None else f", NPV {quo.npv:,.0f}",
     )
-    return ScenarioOutcome(results, diagnosis, diagnosis_results, started, _now(), quo)
+    record = plan_of_record(model)
+    if record is not None:
+        log.info(
+            "[%s] plan of record %s%s",
+            scenario,
+            record.status.value,
+            "" if record.npv is None else f", NPV {record.npv:,.0f}",
+        )
+    return ScenarioOutcome(results, diagnosis, diagnosis_results, started, _now(), quo, record)
 
 
 def _now() -> str:
@@ -176,12 +186,33 @@ def shadow_prices(model: Model, values: np.ndarray | None) -> dict[int, float] |
     }
 
 
+def without_decisions(model: Model) -> DecisionFinding:
+    """Solve again with the Decisions rows free; name the rows that solution breaks."""
+    lp = model.lp
+    rows = np.asarray([r.row for r in model.decision_rows], dtype=np.int64)
+    lower, upper = lp.row_lower.copy(), lp.row_upper.copy()
+    lower[rows], upper[rows] = -np.inf, np.inf
+    settings = model.case.settings
+    result = solve(
+        lp.with_row_bounds(lower, upper), settings.solver, settings.time_limit_s, settings.mip_gap
+    )
+    if not result.status.has_solution or result.values is None:
+        return DecisionFinding(False, ())
+    activity = lp.matrix[rows] @ result.values
+    broken = tuple(
+        r.decision
+        for r, value in zip(model.decision_rows, activity, strict=True)
+        if not r.holds(float(value))
+    )
+    return DecisionFinding(True, broken)
+
+
 def diagnose(case: Case) -> tuple[Diagnosis, Results | None]:
     hard = [p for p in case.policies if not p.soft and p.kind != "credit_per_unit"]
     if not hard:
         message = (
             "the case is infeasible even without any hard policy: check capacities, "
-            "budgets and demand"
+            "budgets, demand and the Decisions sheet"
         )
         return Diagnosis({}, (), message), None
     penalties = diagnosis_penalties(case)

@@ -167,6 +167,8 @@ PLAN_POLICY_KINDS = ("capex_budget", "capex_budget_total", "max_retools")
 SHARE_POLICY_KINDS = ("domestic_share_min", "ev_share_min", "ev_share_max")
 WINDOW_TOTAL_KINDS = ("capex_budget_total", "max_retools")
 MODES = ("hard", "soft")
+DECISIONS = ("take", "never", "start", "record")
+FORCING_DECISIONS = ("take", "never", "start")
 ORIGINS = ("any", "domestic", "import")
 OPS = ("set", "multiply", "add")
 SOLVERS = ("highs", "cbc", "scip", "cpsat")
@@ -183,6 +185,7 @@ CHANGEABLE_SHEETS = (
     "Freight",
     "Tariffs",
     "Policies",
+    "Decisions",
 )
 
 SETTINGS: tuple[SettingSpec, ...] = (
@@ -502,6 +505,32 @@ SHEETS: tuple[SheetSchema, ...] = (
         ),
         required=False,
         key=("policy_id",),
+    ),
+    SheetSchema(
+        "Decisions",
+        "Decisions already made: options or launches forced, ruled out, or on record.",
+        (
+            _text(
+                "item",
+                "an option_id, or a product_id with launch_cost > 0 (its launch)",
+                required=True,
+            ),
+            _text(
+                "decision",
+                "take / never: the option is (not) taken, the product (not) launched; start: "
+                "the option starts in `year`; record: part of the plan of record (evaluated, "
+                "not forced)",
+                required=True,
+                allowed=DECISIONS,
+            ),
+            _int(
+                "year",
+                "start year: required for start and for record of an option, else empty",
+                bound=YEAR,
+            ),
+            _text("note", "why; shown in the outputs"),
+        ),
+        required=False,
     ),
     SheetSchema(
         "Scenarios",

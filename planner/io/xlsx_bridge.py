@@ -15,6 +15,7 @@ from xlsxwriter.chart import Chart
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from planner.case import Decision
 from planner.io.xlsx_charts import money_axis_format
 from planner.io.xlsx_format import (
     Column,
@@ -183,6 +184,7 @@ def write_result_bridge(book: Workbook, formats: Formats, outcome: ScenarioOutco
         set_widths=False,
     )
     row = placed.last_row + 2
+    row = _write_decisions(sheet, formats, row, outcome)
     start, end = outcome.status_quo_npv, outcome.results.npv
     changes = outcome.bridge_from(outcome.status_quo)
     if start is not None and end is not None and changes is not None:
@@ -193,6 +195,50 @@ def write_result_bridge(book: Workbook, formats: Formats, outcome: ScenarioOutco
         sheet.insert_chart(3, 8, chart)
     sheet.freeze_panes(1, 0)
     setup_print(sheet)
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    decision: Decision
+    in_plan: bool | None  # None without a plan
+
+
+def _write_decisions(sheet: Worksheet, formats: Formats, row: int, outcome: ScenarioOutcome) -> int:
+    decisions = outcome.results.case.decisions
+    if not decisions:
+        return row
+    plan = _plan_items(outcome)
+    lines = [DecisionLine(d, None if plan is None else _in_plan(d, plan)) for d in decisions]
+    sheet.write_string(row, 0, "Decisions (the Decisions sheet)", formats.section)
+    columns: list[Column[DecisionLine]] = [
+        Column("item", Kind.TEXT, lambda r: r.decision.item),
+        Column("decision", Kind.TEXT, lambda r: r.decision.decision),
+        Column("year", Kind.YEAR, lambda r: r.decision.year),
+        Column("plan agrees", Kind.FLAG, lambda r: r.in_plan),
+        Column("note", Kind.TEXT, lambda r: r.decision.note),
+        Column("input row", Kind.TEXT, lambda r: str(r.decision.source)),
+    ]
+    placed = write_table(sheet, formats, row + 1, 0, columns, lines, "Decisions", set_widths=False)
+    return placed.last_row + 2
+
+
+def _plan_items(outcome: ScenarioOutcome) -> dict[str, int | None] | None:
+    """Option -> start year and launched product -> None, for this scenario's plan."""
+    results = outcome.results
+    if not results.status.has_solution:
+        return None
+    items: dict[str, int | None] = {r.option_id: r.start_year for r in results.retools if r.taken}
+    items.update(dict.fromkeys(results.launched_products))
+    return items
+
+
+def _in_plan(decision: Decision, plan: dict[str, int | None]) -> bool:
+    """Whether the plan has the item (in the decision's year, for a start or record)."""
+    if decision.decision == "never":
+        return decision.item not in plan
+    if decision.item not in plan:
+        return False
+    return decision.year is None or plan[decision.item] == decision.year
 
 
 def _bridge_pairs(outcome: ScenarioOutcome) -> list[Pair]:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from planner.case import Case
 from planner.diagnose import UNITS, diagnosis_penalties
 from planner.model.build import Model, build_model
+from planner.model.decisions import FixedPlan, record_plan
 from planner.model.lp import INF, LPArrays
 from planner.model.variables import existing_capacity
 from planner.results.extract import Results, extract_results
@@ -30,12 +31,6 @@ log = logging.getLogger(__name__)
 STATUS_QUO = "status quo"
 RECORD = "plan of record"
 SHORT_KINDS = ("domestic_share_min", "ev_share_min", "min_units", "fleet_mpg_min")
-
-
-@dataclass(frozen=True)
-class FixedPlan:
-    starts: dict[str, int] = field(default_factory=dict)  # option -> start year
-    launches: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -112,7 +107,7 @@ def _fixed(model: Model, plan: FixedPlan) -> LPArrays:
     lp = model.lp.with_fixed(np.asarray(columns, dtype=np.int64), np.asarray(values))
     if model.decision_rows:
         lower, upper = lp.row_lower.copy(), lp.row_upper.copy()
-        rows = np.asarray(model.decision_rows, dtype=np.int64)
+        rows = np.asarray([r.row for r in model.decision_rows], dtype=np.int64)
         lower[rows], upper[rows] = -INF, INF
         lp = lp.with_row_bounds(lower, upper)
     return lp
@@ -166,6 +161,12 @@ def _policy_blockers(case: Case, plan: FixedPlan) -> tuple[Blocker, ...]:
 
 def status_quo(model: Model) -> PlanEvaluation:
     return evaluate_plan(model, FixedPlan(), STATUS_QUO)
+
+
+def plan_of_record(model: Model) -> PlanEvaluation | None:
+    """The Decisions sheet's record rows evaluated; None without any."""
+    plan = record_plan(model.case)
+    return None if plan is None else evaluate_plan(model, plan, RECORD)
 
 
 def plan_value(npv: float | None, status_quo_npv: float | None) -> float | None:
