@@ -90,6 +90,16 @@ class RetoolOption:
     earliest_start: int
     latest_start: int
     source: Source
+    ramp_up: tuple[float, ...] = ()  # share of capacity_added in the 1st, 2nd, ... year online
+
+    def ramp_share(self, year_online: int) -> float:
+        """r_o(j): the part of capacity_added available in the j-th year online (j ≥ 1)."""
+        return self.ramp_up[year_online - 1] if year_online <= len(self.ramp_up) else 1.0
+
+    def added_in(self, start: int, year: int) -> float:
+        """Capacity this option adds in `year` when started in `start` (0 before online)."""
+        year_online = year - start - self.lead_time_years + 1
+        return self.capacity_added * self.ramp_share(year_online) if year_online >= 1 else 0.0
 
 
 @dataclass(frozen=True)

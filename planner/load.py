@@ -34,6 +34,7 @@ from planner.scenarios import BASE, ScenarioRow, apply_changes, check_changes, s
 from planner.schema import PLAN_POLICY_KINDS
 from planner.tables import Record, Tables, coerce_settings, coerce_workbook
 from planner.validate import build_universe, resolve_selector, validate_tables
+from planner.validate.ramp import parse_shares
 
 
 @dataclass(frozen=True)
@@ -335,6 +336,7 @@ def _option(r: Record, settings: Settings, source: Source) -> RetoolOption:
         earliest_start=settings.first_year if earliest is None else earliest,
         latest_start=settings.last_year if latest is None else latest,
         source=source,
+        ramp_up=parse_shares(r.get("ramp_up")) or (),
     )
 
 

@@ -387,6 +387,12 @@ SHEETS: tuple[SheetSchema, ...] = (
                 "earliest_start", "first possible start year", default_note="first_year", bound=YEAR
             ),
             _int("latest_start", "last possible start year", default_note="last_year", bound=YEAR),
+            _text(
+                "ramp_up",
+                "`;`-separated shares in [0, 1] of capacity_added available in the 1st, 2nd, "
+                "... year online (at most 40); all of it from the year after the last share",
+                default_note="full capacity from the online year",
+            ),
         ),
         required=False,
         key=("option_id",),

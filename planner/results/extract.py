@@ -200,8 +200,7 @@ def _capacity(model: Model, values: np.ndarray) -> tuple[CapacityRow, ...]:
             for t in case.settings.years:
                 if option.from_line_type is not None and t >= start:
                     removed[option.plant_id, option.from_line_type, t] += option.capacity_removed
-                if t >= start + option.lead_time_years:
-                    added[option.plant_id, option.to_line_type, t] += option.capacity_added
+                added[option.plant_id, option.to_line_type, t] += option.added_in(start, t)
     keys = {(p, line) for p, line in existing} | {(p, line) for p, line, _ in added}
     return tuple(
         CapacityRow(

@@ -14,6 +14,7 @@ from planner.errors import Problem
 from planner.tables import Tables
 from planner.validate.context import Context, Universe, build_universe, resolve_selector
 from planner.validate.decisions import check_decisions
+from planner.validate.ramp import check_ramp_up
 from planner.validate.references import (
     check_compatibility,
     check_coordinates,
@@ -38,6 +39,7 @@ CHECKS: tuple[Callable[[Context], None], ...] = (
     check_horizon,
     check_references,
     check_options,
+    check_ramp_up,
     check_coordinates,
     check_demand_years,
     check_tariffs,
