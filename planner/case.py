@@ -160,6 +160,10 @@ class Policy:
     mode: str
     penalty: float
     source: Source
+    plants: frozenset[str] | None = None  # resolved `plants` selector; None = every plant
+
+    def counts_plant(self, plant_id: str) -> bool:
+        return self.plants is None or plant_id in self.plants
 
     @property
     def soft(self) -> bool:

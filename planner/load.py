@@ -353,6 +353,11 @@ def _policy(r: Record, settings: Settings, universe: Any, source: Source) -> Pol
         if plan_kind
         else resolve_selector(r, "regions", universe.region_set, universe.regions, unused)
     )
+    plants = (
+        resolve_selector(r, "plants", universe.plant_set, universe.plants, unused)
+        if r.get("plants")
+        else None
+    )
     start = r.get("year_from")
     end = r.get("year_to")
     return Policy(
@@ -367,4 +372,5 @@ def _policy(r: Record, settings: Settings, universe: Any, source: Source) -> Pol
         mode=r.get("mode") or "hard",
         penalty=r.get("penalty") or 0.0,
         source=source,
+        plants=plants,
     )

@@ -508,6 +508,14 @@ SHEETS: tuple[SheetSchema, ...] = (
                 default_note="required when soft",
                 bound=NONNEG,
             ),
+            Column(
+                "plants",
+                Kind.SELECTOR,
+                "plant selector: ids, country:<c>, state:<s>; only these plants' units (or, for "
+                "capex and retool kinds, options) count, together with origin; must be empty "
+                "for domestic_share_min",
+                default_note="all plants",
+            ),
         ),
         required=False,
         key=("policy_id",),
