@@ -263,3 +263,36 @@ def test_comparison_bridge_goes_from_base(tmp_path: Path) -> None:
     assert values["capex"] == 0 and values["contribution:kei"] == pytest.approx(0, abs=0.005)
     assert values["NPV change (total)"] == pytest.approx(FIXED, abs=0.005)
     assert "mixes the effect of the scenario's data with that of its plan" in sheet["A2"].value
+
+
+def test_robust_plan_value_by_scenario_by_hand(tmp_path: Path) -> None:
+    """kei_case and dear (OPT1's fixed cost doubled), equal chances. The shared plan takes
+    OPT1 in 2030 (in dear it still adds KEI − 20,000/1.1 − 150,000 = 122,000). Status quo NPV
+    = SEDAN in both; plan values 131,090.91 and 122,000; expected 126,545.45."""
+    from workbooks import write
+
+    sheets = kei_case()
+    sheets["Scenarios"] = [{"scenario_id": "dear"}]
+    sheets["ScenarioChanges"] = [
+        {
+            "scenario_id": "dear",
+            "sheet": "RetoolOptions",
+            "match": "option_id=OPT1",
+            "column": "fixed_cost_per_year",
+            "op": "multiply",
+            "value": 2,
+        }
+    ]
+    path = write(tmp_path / "kei.xlsx", sheets)
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--robust", "--out", str(out), "--quiet", "--jobs", "1"]) == 0
+    robust = json.loads((out / "kei" / "robust.json").read_text())
+    assert robust["status_quo_npv_by_scenario"] == pytest.approx(
+        {"base": SEDAN, "dear": SEDAN}, abs=0.005
+    )
+    base_value = KEI + FIXED - 150_000
+    dear_value = KEI + 2 * FIXED - 150_000
+    assert robust["plan_value_by_scenario"] == pytest.approx(
+        {"base": base_value, "dear": dear_value}, abs=0.005
+    )
+    assert robust["expected_plan_value"] == pytest.approx((base_value + dear_value) / 2, abs=0.005)
