@@ -286,3 +286,36 @@ def test_robust_mode_binds_the_shared_plan_and_rejects_changes(
     assert main(["run", str(path), "--robust", "--out", str(out), "--quiet", "--jobs", "1"]) == 2
     err = capsys.readouterr().err
     assert "ScenarioChanges!B2" in err and "changes Decisions" in err
+
+
+def test_a_plan_of_record_that_removes_too_much_names_the_limit(tmp_path: Path) -> None:
+    """CONV1 and CONV2 each turn P1's 100 units of UNIBODY into KEI_LINE (each alone is
+    valid); the record starts both in 2030, removing 200 of 100: its NPV is null and the
+    removal limit of P1's UNIBODY is named, with the year and the 100 units too many."""
+    sheets = kei_case()
+    conversion = {
+        "plant_id": "P1",
+        "from_line_type": "UNIBODY",
+        "to_line_type": "KEI_LINE",
+        "capacity_added": 80,
+        "capacity_removed": 100,
+        "capex": 1_000,
+        "lead_time_years": 0,
+    }
+    sheets["RetoolOptions"] += [
+        {"option_id": "CONV1"} | conversion,
+        {"option_id": "CONV2"} | conversion,
+    ]
+    sheets = with_decisions(
+        sheets,
+        {"item": "CONV1", "decision": "record", "year": 2030},
+        {"item": "CONV2", "decision": "record", "year": 2030},
+    )
+    outcome = solve_sheets(tmp_path, sheets)
+    assert outcome.exit_code == 0
+    assert outcome.record is not None and outcome.record_npv is None
+    assert summary(outcome)["bridge_from_record"] is None
+    assert outcome.record.sentences() == [
+        "The plan of record is infeasible: removal_limit[P1,UNIBODY]: the plan removes 100 "
+        "units/yr more than exists (in 2030)."
+    ]
