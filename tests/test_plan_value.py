@@ -296,3 +296,12 @@ def test_robust_plan_value_by_scenario_by_hand(tmp_path: Path) -> None:
         {"base": base_value, "dear": dear_value}, abs=0.005
     )
     assert robust["expected_plan_value"] == pytest.approx((base_value + dear_value) / 2, abs=0.005)
+
+
+def test_waterfall_axis_starts_near_large_totals() -> None:
+    """From 900 through +10 and −4 to 906: the running totals lie in [900, 910], so the axis
+    starts one step of 10 below 900, at 890; with totals near zero it starts at zero."""
+    from planner.io.xlsx_bridge import axis_floor, waterfall
+
+    assert axis_floor(waterfall(("a", 900.0), {"up": 10.0, "down": -4.0}, "b")) == 890
+    assert axis_floor(waterfall(("a", 10.0), {"up": 10.0}, "b")) is None

@@ -8,6 +8,7 @@ negative values of a category apart, so a step that crosses zero needs both part
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -89,6 +90,24 @@ def waterfall(start: tuple[str, float], steps: Mapping[str, float], end_label: s
     return rows
 
 
+def axis_floor(steps: Sequence[Step]) -> float | None:
+    """Where the value axis starts when the totals dwarf the steps (an NPV of $900B moved by
+    $1B): a round number below the lowest running total, so that the steps can be seen; None
+    (zero) otherwise."""
+    levels = []
+    for step in steps:
+        base, up, _, down, _, total = step.values
+        levels += [total] if total else [base, base + up + down]
+    if not levels or min(levels) <= 0:
+        return None
+    low, high = min(levels), max(levels)
+    if high - low >= 0.5 * low:
+        return None
+    margin = max(high - low, 1e-3 * low)
+    unit = 10 ** math.floor(math.log10(margin))
+    return float(math.floor((low - margin) / unit) * unit)
+
+
 def _total(label: str, value: float) -> Step:
     return Step(label, (0.0, 0.0, 0.0, 0.0, 0.0, value))
 
@@ -122,11 +141,18 @@ def write_waterfall(
             else {"fill": {"color": colour}}
         )
         chart.add_series(spec)
-    chart.set_title({"name": title, "name_font": {"size": 11}})
+
     figures = [v for s in steps for v in (s.values[0] + s.values[1], s.values[5], s.values[2])]
-    chart.set_y_axis(
-        {"num_format": money_axis_format(figures), "major_gridlines": {"visible": True}}
-    )
+    axis: dict[str, object] = {
+        "num_format": money_axis_format(figures),
+        "major_gridlines": {"visible": True},
+    }
+    floor = axis_floor(steps)
+    if floor is not None:
+        axis["min"] = floor
+        title += " (the axis does not start at 0)"
+    chart.set_y_axis(axis)
+    chart.set_title({"name": title, "name_font": {"size": 11}})
     chart.set_x_axis({"num_font": {"rotation": -30}})
     chart.set_legend({"position": "bottom", "delete_series": [0, 2, 4]})
     chart.set_size(CHART_SIZE)
