@@ -147,6 +147,7 @@ def solve_case(
         quo.status.value,
         "" if quo.npv is None else f", NPV {quo.npv:,.0f}",
     )
+    _warn_below_status_quo(results, quo)
     record = plan_of_record(model)
     if record is not None:
         log.info(
@@ -156,6 +157,29 @@ def solve_case(
             "" if record.npv is None else f", NPV {record.npv:,.0f}",
         )
     return ScenarioOutcome(results, diagnosis, diagnosis_results, started, _now(), quo, record)
+
+
+def _warn_below_status_quo(results: Results, quo: PlanEvaluation) -> None:
+    """A plan worth less than doing nothing new: the gap allowed it, or Decisions force it."""
+    npv, base = results.npv, quo.npv
+    if npv is None or base is None or npv >= base - 1e-6 * max(1.0, abs(base)):
+        return
+    forced = any(d.forcing for d in results.case.decisions)
+    why = (
+        "the Decisions rows force it"
+        if forced
+        else f"the solver stopped within its gap ({_percent(results.gap)}): tighten --mip-gap"
+    )
+    log.warning(
+        "[%s] the plan is worth %s less than the status quo; %s",
+        results.case.scenario_id,
+        f"{base - npv:,.0f}",
+        why,
+    )
+
+
+def _percent(gap: float | None) -> str:
+    return "unknown" if gap is None else f"{100 * gap:.3g}%"
 
 
 def _now() -> str:
