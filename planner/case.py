@@ -90,6 +90,16 @@ class RetoolOption:
     earliest_start: int
     latest_start: int
     source: Source
+    ramp_up: tuple[float, ...] = ()  # share of capacity_added in the 1st, 2nd, ... year online
+
+    def ramp_share(self, year_online: int) -> float:
+        """r_o(j): the part of capacity_added available in the j-th year online (j ≥ 1)."""
+        return self.ramp_up[year_online - 1] if year_online <= len(self.ramp_up) else 1.0
+
+    def added_in(self, start: int, year: int) -> float:
+        """Capacity this option adds in `year` when started in `start` (0 before online)."""
+        year_online = year - start - self.lead_time_years + 1
+        return self.capacity_added * self.ramp_share(year_online) if year_online >= 1 else 0.0
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,10 @@ class Policy:
     mode: str
     penalty: float
     source: Source
+    plants: frozenset[str] | None = None  # resolved `plants` selector; None = every plant
+
+    def counts_plant(self, plant_id: str) -> bool:
+        return self.plants is None or plant_id in self.plants
 
     @property
     def soft(self) -> bool:
@@ -158,6 +172,26 @@ class Policy:
     @property
     def years(self) -> tuple[int, ...]:
         return tuple(range(self.year_from, self.year_to + 1))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A Decisions row: `item` is an option or a product (its launch)."""
+
+    item: str
+    decision: str  # take, never, start or record
+    year: int | None
+    note: str
+    is_option: bool
+    source: Source
+
+    @property
+    def forcing(self) -> bool:
+        return self.decision != "record"
+
+    def describe(self) -> str:
+        year = "" if self.year is None else f" {self.year}"
+        return f"{self.decision} {self.item}{year} ({self.source})"
 
 
 @dataclass(frozen=True)
@@ -187,6 +221,7 @@ class Case:
     tariffs: tuple[Tariff, ...]
     policies: tuple[Policy, ...]
     warnings: tuple[str, ...] = field(default=())
+    decisions: tuple[Decision, ...] = ()
 
     @property
     def scenario_id(self) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from planner.case import Case, Policy
+from planner.case import Case, Decision, Policy
 from planner.model.economics import Economics, build_economics
 
 SAFETY = 10.0
@@ -45,12 +45,36 @@ class GiveWay:
 
 
 @dataclass(frozen=True)
+class DecisionFinding:
+    """The case solved without its Decisions take/never/start rows."""
+
+    feasible: bool
+    broken: tuple[Decision, ...]  # the rows that solution does not keep
+
+    def sentence(self) -> str:
+        if not self.feasible:
+            return "Without its Decisions take/never/start rows the case is still infeasible."
+        if not self.broken:
+            return "Without its Decisions take/never/start rows the case is feasible."
+        named = "; ".join(d.describe() for d in self.broken)
+        return (
+            "Without its Decisions take/never/start rows the case is feasible; its best plan "
+            f"then breaks: {named}."
+        )
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     penalties: dict[str, float]
     give_way: tuple[GiveWay, ...]
     message: str
+    decisions: DecisionFinding | None = None
 
     def sentences(self) -> list[str]:
+        lines = [] if self.decisions is None else [self.decisions.sentence()]
+        return lines + self._give_way_sentences()
+
+    def _give_way_sentences(self) -> list[str]:
         grouped: dict[str, list[GiveWay]] = defaultdict(list)
         for item in self.give_way:
             grouped[item.policy_id].append(item)

@@ -14,6 +14,7 @@ from typing import Any
 
 from planner.case import (
     Case,
+    Decision,
     Demand,
     Lane,
     Plant,
@@ -33,6 +34,7 @@ from planner.scenarios import BASE, ScenarioRow, apply_changes, check_changes, s
 from planner.schema import PLAN_POLICY_KINDS
 from planner.tables import Record, Tables, coerce_settings, coerce_workbook
 from planner.validate import build_universe, resolve_selector, validate_tables
+from planner.validate.ramp import parse_shares
 
 
 @dataclass(frozen=True)
@@ -297,6 +299,21 @@ def build_case(
         lanes=lanes,
         tariffs=tariffs,
         policies=tuple(p for p in policies if p.year_from <= p.year_to),
+        decisions=_decisions(tables, {o.option_id for o in options}),
+    )
+
+
+def _decisions(tables: Tables, options: set[str]) -> tuple[Decision, ...]:
+    return tuple(
+        Decision(
+            r.get("item"),
+            r.get("decision"),
+            r.get("year"),
+            r.get("note") or "",
+            r.get("item") in options,
+            Source(r.sheet, r.row),
+        )
+        for r in tables.get("Decisions", [])
     )
 
 
@@ -319,6 +336,7 @@ def _option(r: Record, settings: Settings, source: Source) -> RetoolOption:
         earliest_start=settings.first_year if earliest is None else earliest,
         latest_start=settings.last_year if latest is None else latest,
         source=source,
+        ramp_up=parse_shares(r.get("ramp_up")) or (),
     )
 
 
@@ -335,6 +353,11 @@ def _policy(r: Record, settings: Settings, universe: Any, source: Source) -> Pol
         if plan_kind
         else resolve_selector(r, "regions", universe.region_set, universe.regions, unused)
     )
+    plants = (
+        resolve_selector(r, "plants", universe.plant_set, universe.plants, unused)
+        if r.get("plants")
+        else None
+    )
     start = r.get("year_from")
     end = r.get("year_to")
     return Policy(
@@ -349,4 +372,5 @@ def _policy(r: Record, settings: Settings, universe: Any, source: Source) -> Pol
         mode=r.get("mode") or "hard",
         penalty=r.get("penalty") or 0.0,
         source=source,
+        plants=plants,
     )

@@ -16,11 +16,13 @@ import highspy
 import numpy as np
 
 from planner.case import Case
-from planner.diagnose import Diagnosis, GiveWay, diagnosis_penalties
+from planner.diagnose import DecisionFinding, Diagnosis, GiveWay, diagnosis_penalties
 from planner.model.build import Model, build_model
 from planner.model.lp import LPArrays
 from planner.model.policies import PolicyRow
 from planner.results import Results, extract_results
+from planner.results.fixed_plans import PlanEvaluation, plan_of_record, plan_value, status_quo
+from planner.results.value import bridge
 from planner.schema import PLAN_POLICY_KINDS
 from planner.solve import solve
 from planner.solve.highs import solve_highs
@@ -44,13 +46,42 @@ class ScenarioOutcome:
     diagnosis_results: Results | None
     started: str
     finished: str
+    status_quo: PlanEvaluation | None = None
+    record: PlanEvaluation | None = None  # only with a plan of record
 
     @property
     def exit_code(self) -> int:
+        """From the scenario's own solve only: the plan evaluations never change it."""
         status = self.results.status
         if status.has_solution:
             return 0
         return 3 if status is Status.INFEASIBLE else 4
+
+    @property
+    def drivers(self) -> dict[str, float] | None:
+        drivers = self.results.drivers
+        return (
+            None if drivers is None or not self.results.status.has_solution else drivers.as_dict()
+        )
+
+    @property
+    def status_quo_npv(self) -> float | None:
+        return None if self.status_quo is None else self.status_quo.npv
+
+    @property
+    def record_npv(self) -> float | None:
+        return None if self.record is None else self.record.npv
+
+    @property
+    def plan_value(self) -> float | None:
+        """npv − status_quo_npv: what the plan adds to doing nothing new."""
+        return plan_value(self.results.npv, self.status_quo_npv)
+
+    def bridge_from(self, evaluation: PlanEvaluation | None) -> dict[str, float] | None:
+        """The bridge from a fixed plan's drivers to this solution's; null without both."""
+        start = None if evaluation is None else evaluation.drivers
+        end = self.drivers
+        return None if start is None or end is None else bridge(start, end)
 
 
 def with_overrides(case: Case, choice: SolverChoice) -> Case:
@@ -111,7 +142,49 @@ def solve_case(
     diagnosis, diagnosis_results = None, None
     if result.status is Status.INFEASIBLE:
         diagnosis, diagnosis_results = diagnose(case)
-    return ScenarioOutcome(results, diagnosis, diagnosis_results, started, _now())
+        if model.decision_rows:
+            diagnosis = replace(diagnosis, decisions=without_decisions(model))
+    progress(scenario, "evaluating", "status quo")
+    quo = status_quo(model)
+    log.info(
+        "[%s] status quo %s%s",
+        scenario,
+        quo.status.value,
+        "" if quo.npv is None else f", NPV {quo.npv:,.0f}",
+    )
+    _warn_below_status_quo(results, quo)
+    record = plan_of_record(model)
+    if record is not None:
+        log.info(
+            "[%s] plan of record %s%s",
+            scenario,
+            record.status.value,
+            "" if record.npv is None else f", NPV {record.npv:,.0f}",
+        )
+    return ScenarioOutcome(results, diagnosis, diagnosis_results, started, _now(), quo, record)
+
+
+def _warn_below_status_quo(results: Results, quo: PlanEvaluation) -> None:
+    """A plan worth less than doing nothing new: the gap allowed it, or Decisions force it."""
+    npv, base = results.npv, quo.npv
+    if npv is None or base is None or npv >= base - 1e-6 * max(1.0, abs(base)):
+        return
+    forced = any(d.forcing for d in results.case.decisions)
+    why = (
+        "the Decisions rows force it"
+        if forced
+        else f"the solver stopped within its gap ({_percent(results.gap)}): tighten --mip-gap"
+    )
+    log.warning(
+        "[%s] the plan is worth %s less than the status quo; %s",
+        results.case.scenario_id,
+        f"{base - npv:,.0f}",
+        why,
+    )
+
+
+def _percent(gap: float | None) -> str:
+    return "unknown" if gap is None else f"{100 * gap:.3g}%"
 
 
 def _now() -> str:
@@ -198,12 +271,33 @@ def _tightened_prices(
     return prices
 
 
+def without_decisions(model: Model) -> DecisionFinding:
+    """Solve again with the Decisions rows free; name the rows that solution breaks."""
+    lp = model.lp
+    rows = np.asarray([r.row for r in model.decision_rows], dtype=np.int64)
+    lower, upper = lp.row_lower.copy(), lp.row_upper.copy()
+    lower[rows], upper[rows] = -np.inf, np.inf
+    settings = model.case.settings
+    result = solve(
+        lp.with_row_bounds(lower, upper), settings.solver, settings.time_limit_s, settings.mip_gap
+    )
+    if not result.status.has_solution or result.values is None:
+        return DecisionFinding(False, ())
+    activity = lp.matrix[rows] @ result.values
+    broken = tuple(
+        r.decision
+        for r, value in zip(model.decision_rows, activity, strict=True)
+        if not r.holds(float(value))
+    )
+    return DecisionFinding(True, broken)
+
+
 def diagnose(case: Case) -> tuple[Diagnosis, Results | None]:
     hard = [p for p in case.policies if not p.soft and p.kind != "credit_per_unit"]
     if not hard:
         message = (
             "the case is infeasible even without any hard policy: check capacities, "
-            "budgets and demand"
+            "budgets, demand and the Decisions sheet"
         )
         return Diagnosis({}, (), message), None
     penalties = diagnosis_penalties(case)

@@ -167,6 +167,8 @@ PLAN_POLICY_KINDS = ("capex_budget", "capex_budget_total", "max_retools")
 SHARE_POLICY_KINDS = ("domestic_share_min", "ev_share_min", "ev_share_max")
 WINDOW_TOTAL_KINDS = ("capex_budget_total", "max_retools")
 MODES = ("hard", "soft")
+DECISIONS = ("take", "never", "start", "record")
+FORCING_DECISIONS = ("take", "never", "start")
 ORIGINS = ("any", "domestic", "import")
 OPS = ("set", "multiply", "add")
 SOLVERS = ("highs", "cbc", "scip")
@@ -189,6 +191,7 @@ CHANGEABLE_SHEETS = (
     "Freight",
     "Tariffs",
     "Policies",
+    "Decisions",
 )
 
 SETTINGS: tuple[SettingSpec, ...] = (
@@ -390,6 +393,12 @@ SHEETS: tuple[SheetSchema, ...] = (
                 "earliest_start", "first possible start year", default_note="first_year", bound=YEAR
             ),
             _int("latest_start", "last possible start year", default_note="last_year", bound=YEAR),
+            _text(
+                "ramp_up",
+                "`;`-separated shares in [0, 1] of capacity_added available in the 1st, 2nd, "
+                "... year online (at most 40); all of it from the year after the last share",
+                default_note="full capacity from the online year",
+            ),
         ),
         required=False,
         key=("option_id",),
@@ -505,9 +514,43 @@ SHEETS: tuple[SheetSchema, ...] = (
                 default_note="required when soft",
                 bound=NONNEG,
             ),
+            Column(
+                "plants",
+                Kind.SELECTOR,
+                "plant selector: ids, country:<c>, state:<s>; only these plants' units (or, for "
+                "capex and retool kinds, options) count, together with origin; must be empty "
+                "for domestic_share_min",
+                default_note="all plants",
+            ),
         ),
         required=False,
         key=("policy_id",),
+    ),
+    SheetSchema(
+        "Decisions",
+        "Decisions already made: options or launches forced, ruled out, or on record.",
+        (
+            _text(
+                "item",
+                "an option_id, or a product_id with launch_cost > 0 (its launch)",
+                required=True,
+            ),
+            _text(
+                "decision",
+                "take / never: the option is (not) taken, the product (not) launched; start: "
+                "the option starts in `year`; record: part of the plan of record (evaluated, "
+                "not forced)",
+                required=True,
+                allowed=DECISIONS,
+            ),
+            _int(
+                "year",
+                "start year: required for start and for record of an option, else empty",
+                bound=YEAR,
+            ),
+            _text("note", "why; shown in the outputs"),
+        ),
+        required=False,
     ),
     SheetSchema(
         "Scenarios",

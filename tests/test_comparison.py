@@ -108,7 +108,7 @@ def test_one_row_per_scenario(outcomes: list[ScenarioOutcome], tmp_path: Path) -
     target = tmp_path / "comparison.xlsx"
     write_comparison_workbook(target, outcomes)
     book = load_workbook(target)
-    assert book.sheetnames == ["Scenarios", "StartYears", "PolicyCosts"]
+    assert book.sheetnames == ["Scenarios", "StartYears", "PolicyCosts", "Bridge"]
     sheet = book["Scenarios"]
     rows = list(sheet[sheet.tables["Scenarios"].ref])
     assert [c.value for c in rows[0]] == SCENARIO_HEADERS

@@ -71,6 +71,10 @@ ROBUST_KEYS = {
     "evpi",
     "vss",
     "regret",
+    # version 1.2: what the shared plan is worth
+    "status_quo_npv_by_scenario",
+    "plan_value_by_scenario",
+    "expected_plan_value",
 }
 
 

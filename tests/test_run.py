@@ -32,6 +32,13 @@ JSON_KEYS = {
     "domestic_share_by_year",
     "ev_share_by_year",
     "policy_violations",
+    # version 1.2: what the plan is worth
+    "status_quo_npv",
+    "plan_value",
+    "record_npv",
+    "npv_drivers",
+    "bridge_from_status_quo",
+    "bridge_from_record",
 }
 
 

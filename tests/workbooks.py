@@ -62,6 +62,7 @@ HEADERS: dict[str, list[str]] = {
         "mode",
         "penalty",
     ],
+    "Decisions": ["item", "decision", "year", "note"],
     "Scenarios": ["scenario_id", "description", "probability"],
     "ScenarioChanges": ["scenario_id", "sheet", "match", "column", "op", "value"],
 }
@@ -230,7 +231,8 @@ def write_raw(
 
 def full() -> Sheets:
     """`tiny()` plus a valid row on every optional sheet: two plants, two products, an
-    option, a tariff, a soft policy and a scenario that changes the option's capex."""
+    option, a tariff, a soft policy, a decision (never O1, which the optimum does not take
+    either) and a scenario that changes the option's capex."""
     sheets = tiny()
     sheets["Settings"] = settings(first_year=2030, last_year=2031, discount_rate=0.05)
     sheets["Plants"].append({"plant_id": "P2", "country": "MX", "lat": 25.0, "lon": -100.0})
@@ -275,6 +277,7 @@ def full() -> Sheets:
             "penalty": 1000,
         }
     ]
+    sheets["Decisions"] = [{"item": "O1", "decision": "never", "note": "not at this capex"}]
     sheets["Scenarios"] = [{"scenario_id": "high_capex", "description": "capex +50%"}]
     sheets["ScenarioChanges"] = [
         {

@@ -695,10 +695,10 @@ def settings_rows(gen: Generated) -> Rows:
 # Assembly
 
 
-HEADERS: dict[str, list[str]] = {  # every input sheet but the scenario ones, SPEC order
+HEADERS: dict[str, list[str]] = {  # every input sheet but the scenario ones and Decisions
     schema.name: list(schema.column_names)
     for schema in SHEETS
-    if schema.name not in SCENARIO_SHEETS
+    if schema.name not in (*SCENARIO_SHEETS, "Decisions")
 }
 
 

@@ -4,6 +4,8 @@
   an NPV-by-scenario chart.
 - `StartYears`: option × scenario start years, to see which decisions hold across scenarios.
 - `PolicyCosts`: policy × scenario, the years each policy binds and its shadow price range.
+- `Bridge`: each scenario's NPV bridge from base (or the first scenario run), driver by
+  driver, with waterfall charts.
 Scoring each plan under every other scenario belongs to robust mode (SPEC §4).
 """
 
@@ -17,6 +19,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from planner.io.atomic import write_atomically
+from planner.io.xlsx_bridge import write_comparison_bridge
 from planner.io.xlsx_charts import money_axis_format
 from planner.io.xlsx_format import (
     Column,
@@ -69,6 +72,7 @@ def write_comparison_file(path: Path, outcomes: Sequence[ScenarioOutcome]) -> No
         _write_scenarios(book, formats, outcomes)
         _write_start_years(book, formats, results)
         _write_policy_costs(book, formats, results)
+        write_comparison_bridge(book, formats, outcomes)
     finally:
         book.close()
 

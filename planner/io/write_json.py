@@ -47,7 +47,17 @@ def summary(outcome: ScenarioOutcome) -> dict[str, Any]:
         "policy_violations": [
             {"policy_id": v.policy_id, "year": v.year, "violation": v.violation} for v in violations
         ],
+        "status_quo_npv": _number(outcome.status_quo_npv),
+        "plan_value": _number(outcome.plan_value),
+        "record_npv": _number(outcome.record_npv),
+        "npv_drivers": _dollars(outcome.drivers),
+        "bridge_from_status_quo": _dollars(outcome.bridge_from(outcome.status_quo)),
+        "bridge_from_record": _dollars(outcome.bridge_from(outcome.record)),
     }
+
+
+def _dollars(values: dict[str, float] | None) -> dict[str, float | None] | None:
+    return None if values is None else {key: _number(value) for key, value in values.items()}
 
 
 def _number(value: float | None) -> float | None:

@@ -131,6 +131,11 @@ def robust_summary(report: RobustReport) -> dict[str, Any]:
             plan: {s: _number(v) for s, v in by_scenario.items()}
             for plan, by_scenario in report.regret.items()
         },
+        "status_quo_npv_by_scenario": {
+            s: _number(v) for s, v in report.status_quo_npv_by_scenario.items()
+        },
+        "plan_value_by_scenario": {s: _number(v) for s, v in report.plan_value_by_scenario.items()},
+        "expected_plan_value": _number(report.expected_plan_value),
     }
 
 
@@ -185,6 +190,12 @@ def _summary(book: Workbook, formats: Formats, report: RobustReport) -> None:
             "(1−λ)·expected NPV + λ·CVaR, as solved (before the re-solves)",
         ),
         Pair("expected NPV", report.expected_npv, Kind.MONEY, "Σ π_s NPV_s(robust plan)"),
+        Pair(
+            "expected plan value",
+            report.expected_plan_value,
+            Kind.MONEY,
+            "Σ π_s (NPV_s(robust plan) − status quo NPV_s)",
+        ),
         Pair(
             f"CVaR {risk.cvar_alpha:g}",
             report.cvar,
@@ -285,6 +296,16 @@ def _scenarios(book: Workbook, formats: Formats, report: RobustReport) -> None:
                 "NPV, shared plan", Kind.MONEY, lambda c: report.npv_by_scenario.get(c.scenario_id)
             ),
             Column("NPV, own optimum", Kind.MONEY, lambda c: report.best.get(c.scenario_id)),
+            Column(
+                "NPV, status quo",
+                Kind.MONEY,
+                lambda c: report.status_quo_npv_by_scenario.get(c.scenario_id),
+            ),
+            Column(
+                "plan value",
+                Kind.MONEY,
+                lambda c: report.plan_value_by_scenario.get(c.scenario_id),
+            ),
             Column(
                 "regret", Kind.MONEY, lambda c: report.regret.get(ROBUST, {}).get(c.scenario_id)
             ),

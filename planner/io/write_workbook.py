@@ -1,9 +1,10 @@
 """The per-scenario result workbook (SPEC §3, issue 5), written with XlsxWriter.
 
 Sheets, in order: Summary, Retooling, Production, Sales (with unmet demand), Capacity,
-Policies, CashFlow, Diagnosis (only when there is one), RunInfo, and a hidden ChartData
-sheet behind the Summary's charts. Text is always written as text and no formula is written
-(see `xlsx_format`); the file is written to a temporary name and moved into place.
+Policies, CashFlow, Bridge (the plan's NPV drivers against the status quo and the plan of
+record, with a waterfall chart), Diagnosis (only when there is one), RunInfo, and a hidden
+ChartData sheet behind the Summary's charts. Text is always written as text and no formula is
+written (see `xlsx_format`); the file is written to a temporary name and moved into place.
 
 XlsxWriter rather than openpyxl: native charts, and on a national-size result (50,000 Sales
 rows) it writes the workbook in about half the time (measured in issue 5's note).
@@ -14,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.io.atomic import write_atomically
+from planner.io.xlsx_bridge import write_result_bridge
 from planner.io.xlsx_charts import make_charts
 from planner.io.xlsx_economics import write_cashflow, write_policies
 from planner.io.xlsx_format import make_formats, open_workbook
@@ -48,6 +50,7 @@ def write_workbook_file(path: Path, outcome: ScenarioOutcome) -> None:
             write_cashflow,
         ):
             write(book, formats, results)
+        write_result_bridge(book, formats, outcome)
         write_diagnosis(book, formats, outcome)
         write_run_info(book, formats, outcome)
         place_charts(summary, make_charts(book, formats, results))

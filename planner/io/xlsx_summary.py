@@ -117,9 +117,27 @@ def _metrics(outcome: ScenarioOutcome) -> list[Pair]:
     violations = (outcome.diagnosis_results or results).violations
     solved = results.status.has_solution
     return [
+        Pair(
+            "plan value ($)",
+            outcome.plan_value,
+            Kind.MONEY,
+            "NPV − status quo NPV: what the plan adds to doing nothing new (see Bridge)",
+        ),
         Pair("scenario", case.scenario_id),
         Pair("status", results.status.value, note=results.message),
         Pair("NPV ($)", results.npv, Kind.MONEY, "the total of CashFlow 'discounted'"),
+        Pair(
+            "status quo NPV ($)",
+            outcome.status_quo_npv,
+            Kind.MONEY,
+            "no retooling option taken, no product launched",
+        ),
+        Pair(
+            "plan of record NPV ($)",
+            outcome.record_npv,
+            Kind.MONEY,
+            "the starts and launches of the Decisions sheet's record rows",
+        ),
         Pair("solver", results.solver),
         Pair("MIP gap", results.gap, Kind.GAP, "proven distance to the best bound"),
         Pair("solve time (s)", results.solve_seconds, Kind.SECONDS),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from planner.case import Case
 from planner.model.capacity import add_capacity
 from planner.model.cuts import add_cuts
+from planner.model.decisions import DecisionRow, add_decisions
 from planner.model.economics import Economics, build_economics
 from planner.model.flow import add_demand, add_flow
 from planner.model.launch import add_launch
@@ -35,6 +36,7 @@ class Model:
     demand_rows: dict[tuple[str, str, int], int]
     policy_rows: tuple[PolicyRow, ...]
     build_seconds: float
+    decision_rows: tuple[DecisionRow, ...] = ()  # Decisions' take/never/start rows
 
     def describe(self) -> str:
         return (
@@ -54,6 +56,7 @@ class Block:
     demand_rows: dict[tuple[str, str, int], int]
     policy_rows: tuple[PolicyRow, ...]
     npv_terms: dict[int, float]  # column -> coefficient: this case's NPV (§2.6)
+    decision_rows: tuple[DecisionRow, ...] = ()  # only in a block that owns its plan
 
 
 def add_block(
@@ -62,8 +65,10 @@ def add_block(
     plan: PlanColumns | None = None,
     forced_penalties: Mapping[str, float] | None = None,
 ) -> Block:
-    """Every constraint family of SPEC §2 for one case, in order; the NPV terms taken apart."""
+    """Every constraint family of SPEC §2 for one case, in order; the NPV terms taken apart.
+    The Decisions rows bind the plan: added here only when the block owns it (no `plan`)."""
     economics = build_economics(case)
+    own_plan = plan is None
     variables = add_variables(case, lp, plan)
     capacity_rows = add_capacity(case, lp, variables)
     add_flow(case, lp, variables)
@@ -72,6 +77,7 @@ def add_block(
     policy_rows = add_policies(case, lp, variables, economics, forced_penalties)
     add_objective(case, lp, variables, economics)
     add_cuts(case, lp, variables)
+    decision_rows = add_decisions(case, lp, _plan_of(variables)) if own_plan else ()
     return Block(
         case,
         economics,
@@ -80,7 +86,12 @@ def add_block(
         demand_rows,
         tuple(policy_rows),
         lp.take_objective(),
+        decision_rows,
     )
+
+
+def _plan_of(variables: Variables) -> PlanColumns:
+    return PlanColumns(variables.z, variables.z_by_option, variables.y)
 
 
 def build_model(
@@ -106,6 +117,7 @@ def build_model(
         block.demand_rows,
         block.policy_rows,
         time.perf_counter() - started,
+        block.decision_rows,
     )
     log.info("built %s in %.2f s", model.describe(), model.build_seconds)
     return model
@@ -126,4 +138,5 @@ def build_blocks(
         penalties = None if forced_penalties is None else forced_penalties[case.scenario_id]
         blocks.append(add_block(case, lp, plan, penalties))
     lp.prefix = ""
+    add_decisions(cases[0], lp, plan)  # scenarios may not change Decisions in robust mode
     return lp, plan, blocks

@@ -1,7 +1,9 @@
 """Capacity, SPEC §2.2.
 
 cap[p,l,t] = E[p,l] − Σ_{o: p_o=p, f_o=l} d_o Σ_{τ≤t} z[o,τ]
-                    + Σ_{o: p_o=p, g_o=l} a_o Σ_{τ≤t−L_o} z[o,τ]
+                    + Σ_{o: p_o=p, g_o=l} a_o Σ_{τ≤t−L_o} r_o(t − τ − L_o + 1) · z[o,τ]
+
+with r_o(j) the j-th ramp-up share of option o (RetoolOptions.ramp_up), 1 beyond the list.
 
 - capacity[p,l,t]:  Σ_k x[p,l,k,t] ≤ cap[p,l,t]   (z terms moved to the left-hand side)
 - removal_limit[p,l]: Σ_{o: p_o=p, f_o=l} d_o Σ_t z[o,t] ≤ E[p,l]
@@ -41,9 +43,10 @@ def add_capacity(case: Case, lp: LinearProgram, v: Variables) -> dict[tuple[str,
                     coefficients.append(option.capacity_removed)
         for option in adding.get((plant_id, line_type), ()):
             for start, column in v.starts(option.option_id):
-                if start <= t - option.lead_time_years and option.capacity_added:
+                added = option.added_in(start, t)
+                if added:
                     columns.append(column)
-                    coefficients.append(-option.capacity_added)
+                    coefficients.append(-added)
         rows[plant_id, line_type, t] = lp.add_row(
             f"capacity[{plant_id},{line_type},{t}]",
             columns,

@@ -7,12 +7,15 @@ branch-and-bound; see planner/solve/strengthen.py. With E[p,k] = Σ_{l compatibl
 E[p,l] (existing capacity that can build k at p) and online[o,t] = Σ_{τ≤t−L_o} z[o,τ] ∈ {0,1}:
 
 - open_link[p,k,r,t]:   s[p,k,r,t] ≤ min(D, E[p,k]) + Σ_{o at p, (g_o,k) compatible}
-                                      min(D, a_o) · online[o,t]          where D = D[r,k,t]
-  Valid because s ≤ D and s ≤ Σ_l cap[p,l,t] ≤ E[p,k] + Σ_o a_o · online[o,t], and
-  min(D, ·) is subadditive on non-negative terms. Listed only where E[p,k] < D (else the
+                                      Σ_{τ≤t−L_o} min(D, a_o · r_o(t−τ−L_o+1)) · z[o,τ]
+  where D = D[r,k,t] and r_o the ramp-up shares (1 beyond the list; all 1 without ramp-up,
+  when the sum over τ is min(D, a_o) · online[o,t]). Valid because s ≤ D and
+  s ≤ Σ_l cap[p,l,t] ≤ E[p,k] + Σ_{o,τ} a_o · r_o(·) · z[o,τ], and min(D, ·) is subadditive
+  on non-negative terms (z binary). Listed only where E[p,k] < D (else the
   demand row implies it) and some option can bring capacity for k to p.
 - launch_link[p,k,r,t]: s[p,k,r,t] ≤ min(D, E[p,k] + Σ_o a_o) · y[k]   for k with a launch
-  cost: a sale needs the launch, and can never exceed demand or p's reachable capacity.
+  cost: a sale needs the launch, and can never exceed demand or p's reachable capacity
+  (ramp-up shares are at most 1, so Σ_o a_o still bounds it).
 
 Cuts of one plant, product and year (all regions) form a group, separated together: when one
 is violated its siblings soon are (sample case: 8 rounds instead of 18).
@@ -26,7 +29,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from planner.case import Case
+from planner.case import Case, RetoolOption
 from planner.model.lp import LinearProgram
 from planner.model.variables import Variables, existing_capacity, products_by_line
 
@@ -35,9 +38,15 @@ from planner.model.variables import Variables, existing_capacity, products_by_li
 class CapacitySource:
     """An option that can bring capacity for a product to a plant."""
 
-    option_id: str
-    capacity_added: float
-    lead_time_years: int
+    option: RetoolOption
+
+    @property
+    def option_id(self) -> str:
+        return self.option.option_id
+
+    @property
+    def capacity_added(self) -> float:
+        return self.option.capacity_added
 
 
 OnlineTerms = list[tuple[int, float]]  # (z column, capacity it brings online)
@@ -79,12 +88,12 @@ def add_cuts(case: Case, lp: LinearProgram, v: Variables) -> None:
 
 
 def _online_terms(v: Variables, options: list[CapacitySource], t: int) -> OnlineTerms:
-    """The z columns whose option is online by year t, with the capacity each brings."""
+    """The z columns whose option is online by year t, with the capacity each brings then."""
     return [
-        (z, source.capacity_added)
+        (z, source.option.added_in(start, t))
         for source in options
         for start, z in v.starts(source.option_id)
-        if start <= t - source.lead_time_years
+        if source.option.added_in(start, t) > 0
     ]
 
 
@@ -108,7 +117,5 @@ def _sources_by_plant_product(
         if option.capacity_added <= 0:
             continue
         for product_id in products.get(option.to_line_type, ()):
-            found[option.plant_id, product_id].append(
-                CapacitySource(option.option_id, option.capacity_added, option.lead_time_years)
-            )
+            found[option.plant_id, product_id].append(CapacitySource(option))
     return dict(found)

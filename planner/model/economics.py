@@ -5,14 +5,15 @@
   haversine_miles(p, r) · road_circuity · freight_cost_per_mile + freight_adder_p
 - tariff τ[p,r,k,t] = rate · P[r,k,t] for the matching Tariffs row when country_p ≠ country_r
 - production cost c[p,k] = variable_cost_k · cost_index_p
-- credit κ[p,k,r,t] = Σ credit_per_unit values whose scope holds (p,k,r,t)
+- credit κ[p,k,r,t] = Σ credit_per_unit values whose scope holds (p,k,r,t) (plants selector
+  included)
 - δ_t = (1+ρ)^−(t − first_year); W_t = δ_t, W_last = δ_last · (1 + Σ_{j=1..terminal} (1+ρ)^−j)
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from planner.case import Case, Plant, Policy, Region
 
@@ -66,6 +67,8 @@ class Economics:
 
     tariff_rate: dict[tuple[str, str, str, int], float]  # (origin, market, product, year)
     credits: dict[tuple[bool, str, str, int], float]  # (domestic, product, region, year)
+    # credits of plant-scoped policies: (plant, product, region, year)
+    plant_credits: dict[tuple[str, str, str, int], float] = field(default_factory=dict)
 
     def tariff(self, plant_id: str, region_id: str, product_id: str, year: int) -> float:
         """τ = rate · P for the one matching Tariffs row when countries differ; else 0."""
@@ -76,7 +79,10 @@ class Economics:
 
     def credit(self, plant_id: str, product_id: str, region_id: str, year: int) -> float:
         domestic = is_domestic(self.case, self.case.plant(plant_id))
-        return self.credits.get((domestic, product_id, region_id, year), 0.0)
+        credit = self.credits.get((domestic, product_id, region_id, year), 0.0)
+        if self.plant_credits:
+            credit += self.plant_credits.get((plant_id, product_id, region_id, year), 0.0)
+        return credit
 
 
 def _tariff_rates(case: Case) -> dict[tuple[str, str, str, int], float]:
@@ -94,7 +100,7 @@ def _credits(case: Case) -> dict[tuple[bool, str, str, int], float]:
     """κ summed over the credit_per_unit policies whose scope holds, by plant origin."""
     credits: dict[tuple[bool, str, str, int], float] = {}
     for policy in case.policies:
-        if policy.kind != "credit_per_unit":
+        if policy.kind != "credit_per_unit" or policy.plants is not None:
             continue
         origins = {"any": (True, False), "domestic": (True,), "import": (False,)}[policy.origin]
         for domestic in origins:
@@ -102,6 +108,23 @@ def _credits(case: Case) -> dict[tuple[bool, str, str, int], float]:
                 for region_id in policy.regions:
                     for year in policy.years:
                         key = (domestic, product_id, region_id, year)
+                        credits[key] = credits.get(key, 0.0) + policy.value
+    return credits
+
+
+def _plant_credits(case: Case) -> dict[tuple[str, str, str, int], float]:
+    """κ of the credit_per_unit policies with a `plants` selector, by plant."""
+    credits: dict[tuple[str, str, str, int], float] = {}
+    for policy in case.policies:
+        if policy.kind != "credit_per_unit" or policy.plants is None:
+            continue
+        for plant in case.plants:
+            if plant.plant_id not in policy.plants or not origin_matches(case, policy, plant):
+                continue
+            for product_id in policy.products:
+                for region_id in policy.regions:
+                    for year in policy.years:
+                        key = (plant.plant_id, product_id, region_id, year)
                         credits[key] = credits.get(key, 0.0) + policy.value
     return credits
 
@@ -137,6 +160,7 @@ def build_economics(case: Case) -> Economics:
         operating_weights(case),
         _tariff_rates(case),
         _credits(case),
+        _plant_credits(case),
     )
 
 

@@ -1,5 +1,6 @@
 """Policies, SPEC §1 (Policies) and §2.5. Scope S_t = s[p,k,r,t], k in products, r in regions,
-p matching origin, year t; one row per year in the window, or one for window totals:
+p matching origin and in plants, year t; one row per year in the window, or one for window
+totals (for the capex and retool kinds, o ranges over the options at the selected plants):
 
 - domestic_share_min: Σ_{S_t, p domestic} s ≥ value · Σ_{S_t} s
 - ev_share_min:       Σ_{S_t, k EV} s ≥ value · Σ_{S_t} s
@@ -122,6 +123,7 @@ def _plan_terms(
     case: Case, v: Variables, policy: Policy
 ) -> dict[int | None, tuple[list[int], list[float]]]:
     capex = {o.option_id: o.capex for o in case.options}
+    counted = {o.option_id for o in case.options if policy.counts_plant(o.plant_id)}
     per_year = policy.kind == "capex_budget"
     terms: dict[int | None, tuple[list[int], list[float]]] = {}
     if per_year:
@@ -130,7 +132,7 @@ def _plan_terms(
     else:
         terms[None] = ([], [])
     for (option_id, t), column in sorted(v.z.items()):
-        if not policy.year_from <= t <= policy.year_to:
+        if not policy.year_from <= t <= policy.year_to or option_id not in counted:
             continue
         columns, attributes = terms[t if per_year else None]
         columns.append(column)
@@ -152,7 +154,7 @@ def _sales_terms(
                 if not policy.year_from <= t <= policy.year_to:
                     continue
                 plant = case.plant(plant_id)
-                if not origin_matches(case, policy, plant):
+                if not (origin_matches(case, policy, plant) and policy.counts_plant(plant_id)):
                     continue
                 columns, attributes = terms[t]
                 columns.append(column)

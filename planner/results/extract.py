@@ -23,6 +23,7 @@ from planner.results.tables import (
     UnmetRow,
     Violation,
 )
+from planner.results.value import Drivers, npv_drivers
 from planner.solve.result import SolveResult, Status
 
 VIOLATION_TOLERANCE = 1e-6
@@ -53,6 +54,7 @@ class Results:
     units_by_year: dict[int, float] = field(default_factory=dict)
     domestic_share_by_year: dict[int, float | None] = field(default_factory=dict)
     ev_share_by_year: dict[int, float | None] = field(default_factory=dict)
+    drivers: Drivers | None = None  # the NPV taken apart (results/value.py)
 
     @property
     def npv(self) -> float | None:
@@ -110,6 +112,7 @@ def extract_results(
         units_by_year=units,
         domestic_share_by_year=domestic,
         ev_share_by_year=electric,
+        drivers=npv_drivers(model, values),
     )
 
 
@@ -200,8 +203,7 @@ def _capacity(model: Model, values: np.ndarray) -> tuple[CapacityRow, ...]:
             for t in case.settings.years:
                 if option.from_line_type is not None and t >= start:
                     removed[option.plant_id, option.from_line_type, t] += option.capacity_removed
-                if t >= start + option.lead_time_years:
-                    added[option.plant_id, option.to_line_type, t] += option.capacity_added
+                added[option.plant_id, option.to_line_type, t] += option.added_in(start, t)
     keys = {(p, line) for p, line in existing} | {(p, line) for p, line, _ in added}
     return tuple(
         CapacityRow(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from planner.case import Case
 from planner.model.build import build_model
@@ -66,7 +66,23 @@ def analyse(
     own: dict[str, ScenarioOutcome | None],
     workers: int,
 ) -> RobustReport:
-    """Robust mode; `own` holds each scenario's own run (None where it failed)."""
+    """Robust mode; `own` holds each scenario's own run (None where it failed), whose status
+    quo NPV the report also carries."""
+    report = _analyse(cases, chances, risk, own, workers)
+    quo = {}
+    for case in cases:
+        outcome = own.get(case.scenario_id)
+        quo[case.scenario_id] = None if outcome is None else outcome.status_quo_npv
+    return replace(report, status_quo_npv_by_scenario=quo)
+
+
+def _analyse(
+    cases: Sequence[Case],
+    chances: dict[str, float],
+    risk: RiskSettings,
+    own: dict[str, ScenarioOutcome | None],
+    workers: int,
+) -> RobustReport:
     alone = tuple(
         s for s, o in own.items() if o is not None and o.results.status is Status.INFEASIBLE
     )

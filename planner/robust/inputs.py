@@ -8,7 +8,8 @@ warning.
 
 Input errors: one plan is shared by every scenario, so a scenario may not change an option's
 id, plant, line types or effective start window, nor first_year, last_year, risk_weight or
-cvar_alpha; `planner.scenarios.robust_change_problems` finds them, each on its change row.
+cvar_alpha; `planner.scenarios.robust_change_problems` finds them, each on its change row. Nor
+may a scenario change the Decisions sheet: its rows bind the shared plan.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from planner.case import Case
 from planner.errors import Problem
 from planner.io.read_workbook import read_workbook
 from planner.scenarios import ScenarioRow, robust_change_problems
-from planner.tables import coerce_workbook
+from planner.tables import Tables, coerce_workbook
 
 log = logging.getLogger(__name__)
 
@@ -73,4 +74,19 @@ def robust_problems(path: Path) -> list[Problem]:
     """The scenario changes robust mode cannot accept (`scenarios.robust_change_problems`),
     on the workbook's tables as read (the cases no longer say which row changed what)."""
     ignored: list[Problem] = []
-    return robust_change_problems(coerce_workbook(read_workbook(path), ignored))
+    tables = coerce_workbook(read_workbook(path), ignored)
+    return robust_change_problems(tables) + decision_change_problems(tables)
+
+
+def decision_change_problems(tables: Tables) -> list[Problem]:
+    """Decisions bind the one shared plan in robust mode: no scenario may change them."""
+    return [
+        change.problem(
+            "sheet",
+            f"scenario {change.get('scenario_id')} changes Decisions, but in robust mode the "
+            "Decisions bind the one plan shared by every scenario: change them on the "
+            "Decisions sheet itself",
+        )
+        for change in tables.get("ScenarioChanges", [])
+        if change.get("sheet") == "Decisions"
+    ]

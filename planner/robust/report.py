@@ -85,6 +85,26 @@ class RobustReport:
     diagnosis: dict[str, Diagnosis] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    # each scenario's status quo (no retooling, no launch), from its own run; None: infeasible
+    status_quo_npv_by_scenario: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def plan_value_by_scenario(self) -> dict[str, float | None]:
+        """The robust plan's NPV in each scenario minus that scenario's status quo NPV."""
+        npv, quo = self.npv_by_scenario, self.status_quo_npv_by_scenario
+        values: dict[str, float | None] = {}
+        for s in self.scenario_ids:
+            shared, status_quo = npv.get(s), quo.get(s)
+            values[s] = None if shared is None or status_quo is None else shared - status_quo
+        return values
+
+    @property
+    def expected_plan_value(self) -> float | None:
+        """Σ π_s · plan_value_s; None if any is None."""
+        values = self.plan_value_by_scenario
+        if not values or any(v is None for v in values.values()):
+            return None
+        return sum(self.probabilities[s] * v for s, v in values.items() if v is not None)
 
     @property
     def base(self) -> Case:

@@ -13,7 +13,9 @@ from typing import Any
 from planner.errors import Problem
 from planner.tables import Tables
 from planner.validate.context import Context, Universe, build_universe, resolve_selector
+from planner.validate.decisions import check_decisions
 from planner.validate.meaning import check_buildable
+from planner.validate.ramp import check_ramp_up
 from planner.validate.references import (
     check_coordinates,
     check_demand_years,
@@ -39,11 +41,13 @@ CHECKS: tuple[Callable[[Context], None], ...] = (
     check_horizon,
     check_references,
     check_options,
+    check_ramp_up,
     check_coordinates,
     check_demand_years,
     check_tariffs,
     check_policies,
     check_buildable,
+    check_decisions,
 )
 
 

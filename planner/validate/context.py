@@ -44,6 +44,13 @@ class Universe:
         field_name = {"segment": "segment", "powertrain": "powertrain"}.get(prefix.strip().lower())
         return None if field_name is None else _named(self.products, field_name, name)
 
+    def plant_set(self, token: str) -> frozenset[str] | None:
+        if ":" not in token:
+            return frozenset({token}) if token in self.plants else frozenset()
+        prefix, _, name = token.partition(":")
+        field_name = {"country": "country", "state": "state"}.get(prefix.strip().lower())
+        return None if field_name is None else _named(self.plants, field_name, name)
+
     def region_set(self, token: str) -> frozenset[str] | None:
         if ":" not in token:
             return frozenset({token}) if token in self.regions else frozenset()

@@ -91,6 +91,7 @@ def check_policies(ctx: Context) -> None:
 
 
 def _check_policy_scope(ctx: Context, record: Record, kind: str | None) -> None:
+    _check_policy_plants(ctx, record, kind)
     u, problems = ctx.universe, ctx.problems
     if kind in PLAN_POLICY_KINDS:
         for column in ("products", "regions"):
@@ -107,6 +108,38 @@ def _check_policy_scope(ctx: Context, record: Record, kind: str | None) -> None:
     resolve_selector(record, "regions", u.region_set, u.regions, problems, u.region_tokens())
     if kind == "domestic_share_min" and record.get("origin") not in (None, "any"):
         problems.append(record.problem("origin", "must be any for domestic_share_min"))
+
+
+def _check_policy_plants(ctx: Context, record: Record, kind: str | None) -> None:
+    """Tokens must name plants; never on domestic_share_min; warn when no plant is left."""
+    if not record.get("plants"):
+        return
+    if kind == "domestic_share_min":
+        ctx.problems.append(
+            record.problem("plants", "must be empty for domestic_share_min (origin decides)")
+        )
+        return
+    u = ctx.universe
+    found = len(ctx.problems)
+    plants = resolve_selector(record, "plants", u.plant_set, u.plants, ctx.problems)
+    if len(ctx.problems) > found:
+        return
+    origin = record.get("origin") or "any"
+    home = str(ctx.settings.get("domestic_country") or "US")
+    kept = [
+        p
+        for p in plants
+        if origin == "any"
+        or (str(u.plants[p].values.get("country")) == home) == (origin == "domestic")
+    ]
+    if not kept:
+        ctx.warnings.append(
+            record.problem(
+                "plants",
+                f"no selected plant is {origin} (domestic_country {home}): the policy counts "
+                "no units",
+            )
+        )
 
 
 def _check_policy_value(ctx: Context, record: Record, kind: str | None) -> None:
