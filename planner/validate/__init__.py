@@ -13,6 +13,7 @@ from typing import Any
 from planner.errors import Problem
 from planner.tables import Tables
 from planner.validate.context import Context, Universe, build_universe, resolve_selector
+from planner.validate.magnitudes import check_magnitudes
 from planner.validate.references import (
     check_compatibility,
     check_coordinates,
@@ -42,6 +43,7 @@ CHECKS: tuple[Callable[[Context], None], ...] = (
     check_tariffs,
     check_policies,
     check_compatibility,
+    check_magnitudes,
 )
 
 

@@ -116,6 +116,8 @@ def _need_coordinates(
     if not missing:
         return
     for column in ("lat", "lon"):
+        if column in record.bad:  # reported already; "required" would mislead
+            continue
         if record.values.get(column) is None and column in record.letters:
             ctx.problems.append(
                 record.problem(
