@@ -134,9 +134,28 @@ def grouping_warning(value: Any) -> str | None:
     return None
 
 
+class DateText(str):
+    """A date read into a text column (a Settings value, say), remembering the date shown."""
+
+    shown: str
+
+    def __new__(cls, text: str, shown: str) -> DateText:
+        self = super().__new__(cls, text)
+        self.shown = shown
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (DateText, (str(self), self.shown))
+
+
+def _text(value: Any) -> str:
+    text = as_text(value)
+    return DateText(text, value.shown) if isinstance(value, ExcelDate) else text
+
+
 def _date_note(exc: CoercionError, value: Any) -> CoercionError:
     """The error, saying that the cell holds a date when it does (Excel stores a serial)."""
-    if isinstance(value, ExcelDate):
+    if isinstance(value, (ExcelDate, DateText)):
         return CoercionError(
             f"{exc}: the cell holds the date {value.shown}, which Excel stores as the day "
             f"number {fmt_number(float(value))}; type the number (e.g. a year as 2028) in a "
@@ -191,7 +210,7 @@ def column_reader(column: Column) -> Callable[[Any], Any]:
     kind = column.kind
     large = column.unit in LARGE_UNITS
     if kind is Kind.TEXT and not column.allowed:
-        return lambda value: value if type(value) is str else as_text(value)
+        return lambda value: value if type(value) is str else _text(value)
 
     fast = kind is Kind.FLOAT
 

@@ -5,6 +5,7 @@ closed form."""
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,15 @@ def test_terminal_years_limit_and_closed_form(tmp_path: Path) -> None:
     assert annuity(0.0, 100) == 100.0
     assert annuity(0.1, 2) == pytest.approx(1 / 1.1 + 1 / 1.21, rel=1e-15)
     assert main(["validate", str(b.settings(terminal_years=101)(tmp_path / "x.xlsx"))]) == 2
+
+
+def test_a_date_in_settings_is_named_a_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = b.settings(first_year=datetime(2030, 1, 1))(tmp_path / "d.xlsx")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "first_year must be <= 2200, got 47484: the cell holds the date 2030-01-01" in err
 
 
 def test_a_good_scenario_id_with_spaces_and_signs_is_fine(tmp_path: Path) -> None:
