@@ -25,12 +25,13 @@ from __future__ import annotations
 import difflib
 import hashlib
 import html
+import io
 import re
 import warnings
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -140,7 +141,11 @@ def read_workbook(path: Path) -> RawWorkbook:
     try:
         _check_container(path)
         with path.open("rb") as handle:
-            return _read(path, handle)
+            try:
+                return _read(path, handle)
+            except _BadNumbers:
+                cleaned, bad = _without_bad_numbers(handle)
+                return _read(path, cleaned, bad, _sha256(handle))
     except _Unreadable as exc:
         raise InputError([_file_problem(f"{path}: {exc}")]) from None
     except OSError as exc:
@@ -257,7 +262,13 @@ class _Scan:
     check_again: set[tuple[int, int]] = field(default_factory=set)
 
 
-def _read(path: Path, handle: IO[bytes]) -> RawWorkbook:
+BadNumbers = dict[str, list[tuple[str, int, str]]]  # sheet part -> (letter, row, stored text)
+
+
+def _read(
+    path: Path, handle: IO[bytes], bad: BadNumbers | None = None, sha256: str = ""
+) -> RawWorkbook:
+    """The workbook on `handle`; `bad` lists number cells blanked in it (their text unreadable)."""
     problems: list[Problem] = []
     warned: list[Problem] = []
     scans: dict[str, _Scan] = {}
@@ -277,7 +288,9 @@ def _read(path: Path, handle: IO[bytes]) -> RawWorkbook:
             try:
                 for schema, sheet in _match_sheets(book.worksheets, problems, warned, charted):
                     titles[schema.name] = sheet.title
-                    scans[schema.name] = _scan_guarded(handle, sheet, schema, book.epoch)
+                    scan = _scan_guarded(sheet, schema, book.epoch, retry=bad is None)
+                    part = str(getattr(sheet, "_worksheet_path", "")).lstrip("/")
+                    scans[schema.name] = _with_bad_numbers(scan, schema, (bad or {}).get(part))
             finally:
                 book.close()
             again = {
@@ -302,7 +315,8 @@ def _read(path: Path, handle: IO[bytes]) -> RawWorkbook:
         warned += scan.warnings
         if scan.sheet is not None:
             sheets[name] = scan.sheet
-    return RawWorkbook(path, _sha256(handle), sheets, tuple(warned), tuple(problems))
+    sha256 = sha256 or _sha256(handle)
+    return RawWorkbook(path, sha256, sheets, tuple(warned), tuple(problems))
 
 
 def _chart_problems(titles: list[str]) -> list[Problem]:
@@ -324,71 +338,88 @@ def _schema_name(title: str) -> str | None:
     return next((s.name for s in SHEETS if canonical(s.name) == canonical(title)), None)
 
 
-def _scan_guarded(handle: IO[bytes], sheet: Any, schema: SheetSchema, epoch: Any) -> _Scan:
-    """The first pass; a number cell openpyxl cannot read (`<v>NaN</v>`) is named, not fatal."""
+class _BadNumbers(Exception):
+    """A number cell holds text openpyxl cannot read (`<v>NaN</v>`): read a cleaned copy."""
+
+
+def _scan_guarded(sheet: Any, schema: SheetSchema, epoch: Any, retry: bool) -> _Scan:
     try:
         return _scan_values(sheet, schema, epoch)
     except _LibraryError as failure:
-        if not isinstance(failure.error, ValueError):
-            raise
-        bad = _unreadable_numbers(handle, sheet, schema)
-        if not bad:
-            raise
-        return _Scan(problems=bad)
+        if retry and isinstance(failure.error, ValueError):
+            raise _BadNumbers() from None
+        raise
 
 
+# A number cell (no `t`, or t="n") and its stored text, never reaching into the next cell.
 NUMBER_CELL = re.compile(
-    rb'<(?:\w+:)?c\b(?=[^>]*\br="([A-Z]+)(\d+)")(?![^>]*\bt="(?!n")[^"]*")[^>]*>'
-    rb"(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>",
+    rb'<(?:\w+:)?c\b(?=[^>]*\br="([A-Z]+)(\d+)")(?![^>]*\bt="(?!n")[^"]*")[^>]*(?<!/)>'
+    rb"(?:(?!</(?:\w+:)?c>|<(?:\w+:)?c\b).)*?(<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>)",
     re.S,
 )
 
 
-def _unreadable_numbers(handle: IO[bytes], sheet: Any, schema: SheetSchema) -> list[Problem]:
-    """Each number cell of the sheet whose stored text is not a number, as a problem."""
-    path = getattr(sheet, "_worksheet_path", None)
-    if not path:
-        return []
+def _without_bad_numbers(handle: IO[bytes]) -> tuple[IO[bytes], BadNumbers]:
+    """A copy of the workbook with every unreadable number cell emptied, and those cells."""
     handle.seek(0)
-    try:
-        with zipfile.ZipFile(handle) as archive:
-            xml = archive.read(path.lstrip("/"))
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return []
-    header: dict[str, str] = {}
-    found = []
+    copy = io.BytesIO()
+    bad: BadNumbers = {}
+    with zipfile.ZipFile(handle) as source, zipfile.ZipFile(copy, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.lower().startswith("xl/worksheets/"):
+                data, cells = _blank_bad_numbers(data)
+                if cells:
+                    bad[info.filename] = cells
+            target.writestr(info, data)
+    copy.seek(0)
+    return copy, bad
+
+
+def _blank_bad_numbers(xml: bytes) -> tuple[bytes, list[tuple[str, int, str]]]:
+    cells: list[tuple[str, int, str]] = []
+    pieces: list[bytes] = []
+    last = 0
     for match in NUMBER_CELL.finditer(xml):
-        letter, row, text = (g.decode("utf-8", "replace") for g in match.groups())
+        text = match.group(4).decode("utf-8", "replace")
         try:
-            float(text) if any(c in text for c in ".eE") else int(text)
+            float(text) if any(c in text for c in ".eE") else int(text)  # openpyxl's reading
         except ValueError:
-            found.append((letter, int(row), text))
-    if found:
-        header = _header_names(sheet, schema)
-    return [
-        Problem(
-            schema.name,
-            row,
-            letter,
-            header.get(letter),
-            f"holds {text!r}, which is not a number; type a number",
-        )
-        for letter, row, text in found
-    ]
+            cells.append((match.group(1).decode(), int(match.group(2)), text))
+            pieces.append(xml[last : match.start(3)])
+            last = match.end(3)
+    pieces.append(xml[last:])
+    return b"".join(pieces), cells
 
 
-def _header_names(sheet: Any, schema: SheetSchema) -> dict[str, str]:
-    """Column letter -> schema column, from row 1 (empty if row 1 cannot be read)."""
-    known = {canonical(c): c for c in schema.column_names}
-    try:
-        header = _header_row(sheet, values_only=True)
-    except _LibraryError:
-        return {}
-    return {
-        get_column_letter(i): known[canonical(v)]
-        for i, v in enumerate(header, start=1)
-        if isinstance(v, str) and canonical(v) in known
-    }
+def _with_bad_numbers(
+    scan: _Scan, schema: SheetSchema, cells: list[tuple[str, int, str]] | None
+) -> _Scan:
+    """The scan with each blanked number cell reported and marked unreadable in its row."""
+    if not cells or scan.sheet is None:
+        return scan
+    columns = {letter: name for name, letter in scan.sheet.letters.items()}
+    marked: dict[int, set[str]] = {}
+    for letter, row, text in cells:
+        column = columns.get(letter)
+        if row == 1 or column is not None:
+            scan.problems.append(
+                Problem(
+                    schema.name,
+                    row,
+                    letter,
+                    column,
+                    f"holds {text!r}, which is not a number; type a number",
+                )
+            )
+        if column is not None:
+            marked.setdefault(row, set()).add(column)
+    rows = {r.row: r for r in scan.sheet.rows}
+    for row, names in marked.items():
+        old = rows.get(row, RawRow(row, {}))
+        rows[row] = RawRow(row, old.values, old.unreadable | names)
+    scan.sheet = replace(scan.sheet, rows=tuple(rows[r] for r in sorted(rows)))
+    return scan
 
 
 def _open(handle: IO[bytes], data_only: bool) -> Any:

@@ -114,6 +114,13 @@ def raw_number(text: str) -> Builder:
     return build
 
 
+def raw_nan_after_empty_cell(path: Path) -> Path:
+    """Plants!E2 an empty self-closed cell, F2 (lon) holding `<v>NaN</v>`."""
+    write(path, tiny())
+    replace_cell(path, "Plants", "E2", '<c r="E2" s="0"/>')
+    return replace_cell(path, "Plants", "F2", '<c r="F2" t="n"><v>NaN</v></c>')
+
+
 def chartsheet(path: Path) -> Path:
     book = Workbook()
     book.remove(book.active)

@@ -98,3 +98,10 @@ def test_a_good_scenario_id_with_spaces_and_signs_is_fine(tmp_path: Path) -> Non
     path = b.scenario("capex +50% = high - case")(tmp_path / "ok.xlsx")
     ids = [r.scenario_id for r in load_workbook_cases(path).scenarios]
     assert "capex +50% = high - case" in ids
+
+
+def test_raw_nan_is_the_only_problem(tmp_path: Path) -> None:
+    """The sheet is still read (the cell blanked): no 'plant P1 is not in Plants', no
+    'lat is required'."""
+    problems = _problems(b.raw_number("NaN")(tmp_path / "nan.xlsx"))
+    assert problems == ["Plants!E2  lat  holds 'NaN', which is not a number; type a number"]
