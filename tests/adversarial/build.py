@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart
 from workbooks import HEADERS, Sheets, full, tiny, with_settings, write, write_calculated
 
 Builder = Callable[[Path], Path]
@@ -121,12 +122,15 @@ def raw_nan_after_empty_cell(path: Path) -> Path:
     return replace_cell(path, "Plants", "F2", '<c r="F2" t="n"><v>NaN</v></c>')
 
 
-def chartsheet(path: Path) -> Path:
+def chartsheet(path: Path, with_chart: bool = False) -> Path:
+    """tiny() with Plants a chart sheet (empty, which openpyxl cannot open, or with a chart)."""
     book = Workbook()
     book.remove(book.active)
     for name, rows in tiny().items():
         if name == "Plants":
-            book.create_chartsheet("Plants")
+            charts = book.create_chartsheet("Plants")
+            if with_chart:
+                charts.add_chart(BarChart())
             continue
         sheet = book.create_sheet(name)
         headers = list(HEADERS[name])

@@ -64,7 +64,16 @@ CORPUS: list[tuple[str, b.Builder, tuple[str, ...]]] = [
     ("raw-nan", b.raw_number("NaN"), ("Plants!E2  lat  holds 'NaN'",)),
     ("raw-inf", b.raw_number("inf"), ("Plants!E2  lat", "'inf'")),
     ("raw-nan-next-cell", b.raw_nan_after_empty_cell, ("Plants!F2  lon", "'NaN'")),
-    ("chartsheet", b.chartsheet, ("Plants", "chart sheet")),
+    (
+        "chartsheet",
+        b.chartsheet,
+        ("Plants  -  sheet 'Plants' is a chart sheet, not a table", "1 problem(s)"),
+    ),
+    (
+        "chartsheet-with-chart",
+        lambda path: b.chartsheet(path, with_chart=True),
+        ("Plants  -  sheet 'Plants' is a chart sheet, not a table", "1 problem(s)"),
+    ),
     ("date-in-year", b.date_year, ("Demand!C2  year", "date 2028-01-01")),
     ("lon-comma", b.cell("Plants", "lon", "-82,064"), ("Plants!F2  lon", "ambiguous")),
     (
