@@ -51,7 +51,7 @@ def load_workbook_cases(path: Path, scenario_ids: Sequence[str] = ()) -> LoadedW
     raw = read_workbook(path)
     problems: list[Problem] = list(raw.problems)
     warnings: list[Problem] = list(raw.warnings)
-    tables = coerce_workbook(raw, problems)
+    tables = coerce_workbook(raw, problems, warnings)
     settings = coerce_settings(tables.get("Settings", []), problems)
     check_changes(tables, problems)
     validate_tables(tables, settings, problems, warnings)

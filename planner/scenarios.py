@@ -9,6 +9,8 @@ per scenario by `apply_changes`.
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +36,13 @@ from planner.tables import (
 BASE = "base"
 ROBUST_FIXED_SETTINGS = ("first_year", "last_year", "risk_weight", "cvar_alpha")
 ROBUST_FIXED_OPTION_COLUMNS = ("option_id", "plant_id", "from_line_type", "to_line_type")
+MAX_ID_LENGTH = 64
+FORBIDDEN_ID_CHARACTERS = '/\\<>:"|?*'
+RESERVED_IDS = ("comparison", "robust")  # the run's own output files
+ALTERNATIVES_SUFFIX = "_alternatives"
+DEVICE_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in "123456789"]
+)  # names Windows keeps for devices, whatever follows a `.`
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,9 @@ def scenario_rows(tables: Tables) -> list[ScenarioRow]:
 
 
 def check_changes(tables: Tables, problems: list[Problem]) -> None:
-    """What each change row says on its own: scenario, sheet, column, match and operand."""
+    """Scenario ids, then what each change row says on its own: scenario, sheet, column,
+    match and operand."""
+    check_scenario_ids(tables, problems)
     known = {r.scenario_id for r in scenario_rows(tables)}
     for record in tables.get("ScenarioChanges", []):
         scenario = record.get("scenario_id")
@@ -82,6 +93,71 @@ def check_changes(tables: Tables, problems: list[Problem]) -> None:
                 record.problem("scenario_id", f"scenario {scenario!r} is not in Scenarios")
             )
         parse_change(record, problems)
+
+
+def check_scenario_ids(tables: Tables, problems: list[Problem]) -> None:
+    """Scenario ids become file names: each must be one safe name, distinct ignoring case.
+
+    A named id may hold spaces, `=`, `+` and `-`; see `id_problem` for what it may not.
+    """
+    records = [r for r in tables.get("Scenarios", []) if r.get("scenario_id")]
+    first: dict[str, Record] = {}
+    for record in records:
+        scenario_id = record.get("scenario_id")
+        message = id_problem(scenario_id)
+        key = scenario_id.lower()
+        if message is None and key == BASE and scenario_id != BASE:
+            message = f"scenario id {scenario_id!r} equals base ignoring case; write base"
+        if message is None and key in first and first[key].get("scenario_id") != scenario_id:
+            message = (
+                f"scenario id {scenario_id!r} equals {first[key].get('scenario_id')!r} "
+                f"(row {first[key].row}) ignoring case; their output files would collide"
+            )
+        if message is None:
+            message = _alternatives_problem(scenario_id, records)
+        if message is not None:
+            problems.append(record.problem("scenario_id", message))
+        first.setdefault(key, record)
+
+
+def id_problem(scenario_id: str) -> str | None:
+    """Why `scenario_id` cannot be a file name, or None."""
+    for character in scenario_id:
+        if character in FORBIDDEN_ID_CHARACTERS:
+            return f"scenario id {scenario_id!r} holds {character!r}; ids become file names"
+        if unicodedata.category(character) == "Cc":
+            return (
+                f"scenario id {scenario_id!r} holds a control character "
+                f"(U+{ord(character):04X}); ids become file names"
+            )
+    if scenario_id.startswith("."):
+        return f"scenario id {scenario_id!r} starts with '.'; ids become file names"
+    if scenario_id.endswith("."):
+        return f"scenario id {scenario_id!r} ends with '.', which Windows drops from file names"
+    if len(scenario_id) > MAX_ID_LENGTH:
+        return (
+            f"scenario id is {len(scenario_id)} characters, over {MAX_ID_LENGTH} characters "
+            "(ids become file names)"
+        )
+    if scenario_id.lower() in RESERVED_IDS:
+        return f"scenario id {scenario_id!r} is reserved: the run writes {scenario_id.lower()}.xlsx"
+    if scenario_id.split(".")[0].strip().lower() in DEVICE_NAMES:
+        return f"scenario id {scenario_id!r} is reserved by Windows for a device; choose another"
+    return None
+
+
+def _alternatives_problem(scenario_id: str, records: list[Record]) -> str | None:
+    """`<id>_alternatives` is the file of scenario id's alternative plans."""
+    if not scenario_id.lower().endswith(ALTERNATIVES_SUFFIX):
+        return None
+    stem = scenario_id[: -len(ALTERNATIVES_SUFFIX)].lower()
+    ids = {BASE} | {r.get("scenario_id").lower() for r in records}
+    if stem in ids:
+        return (
+            f"scenario id {scenario_id!r} is reserved: the run writes the alternatives of "
+            f"scenario {stem} to {scenario_id.lower()}.xlsx"
+        )
+    return None
 
 
 def parse_change(record: Record, problems: list[Problem]) -> Change | None:
@@ -210,11 +286,19 @@ def _apply_one(tables: Tables, change: Change, problems: list[Problem]) -> None:
         None if change.sheet == "Settings" else SHEETS_BY_NAME[change.sheet].column(change.column)
     )
     for target in targets:
+        if change.column in target.bad:  # reported already: what follows would mislead
+            continue
         new_value = _new_value(change, column, target.values.get(change.column), problems)
         if new_value is _FAILED:
             return
         target.changed_by[change.column] = change.record
-        if column is None:
+        if isinstance(new_value, float) and not math.isfinite(new_value):
+            target.bad.add(change.column)
+            target.values[change.column] = None
+            problems.append(
+                target.problem(change.column, f"{change.op} gives a number too large to represent")
+            )
+        elif column is None:
             target.values[change.column] = new_value
         else:
             target.values[change.column] = check_column_value(target, column, new_value, problems)
@@ -252,6 +336,8 @@ def _new_value(change: Change, column: Column | None, current: Any, problems: li
         return _FAILED
     base = float(coerce(current, Kind.FLOAT))
     result = base * change.operand if change.op == "multiply" else base + change.operand
+    if not math.isfinite(result):
+        return result  # reported at the changed cell
     if kind is Kind.INT:
         if abs(result - round(result)) > 1e-9:
             problems.append(

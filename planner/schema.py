@@ -8,6 +8,7 @@ section. Adding a column to a sheet is one `Column(...)` line here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -33,27 +34,27 @@ class Bound:
     def violation(self, value: float) -> str | None:
         if self.low is not None:
             if self.low_strict and not value > self.low:
-                return f"must be > {fmt_number(self.low)}, got {fmt_number(value)}"
+                return f"must be > {limit_text(self.low)}, got {fmt_number(value)}"
             if not self.low_strict and not value >= self.low:
-                return f"must be >= {fmt_number(self.low)}, got {fmt_number(value)}"
+                return f"must be >= {limit_text(self.low)}, got {fmt_number(value)}"
         if self.high is not None:
             if self.high_strict and not value < self.high:
-                return f"must be < {fmt_number(self.high)}, got {fmt_number(value)}"
+                return f"must be < {limit_text(self.high)}, got {fmt_number(value)}"
             if not self.high_strict and not value <= self.high:
-                return f"must be <= {fmt_number(self.high)}, got {fmt_number(value)}"
+                return f"must be <= {limit_text(self.high)}, got {fmt_number(value)}"
         return None
 
     def describe(self) -> str:
         """`>= 0`, `> 0`, or an interval such as `in [0, 1)`."""
         if self.low is not None and self.high is not None:
             return (
-                f"in {'(' if self.low_strict else '['}{fmt_number(self.low)}, "
-                f"{fmt_number(self.high)}{')' if self.high_strict else ']'}"
+                f"in {'(' if self.low_strict else '['}{limit_text(self.low)}, "
+                f"{limit_text(self.high)}{')' if self.high_strict else ']'}"
             )
         if self.low is not None:
-            return f"{'>' if self.low_strict else '>='} {fmt_number(self.low)}"
+            return f"{'>' if self.low_strict else '>='} {limit_text(self.low)}"
         if self.high is not None:
-            return f"{'<' if self.high_strict else '<='} {fmt_number(self.high)}"
+            return f"{'<' if self.high_strict else '<='} {limit_text(self.high)}"
         return ""
 
 
@@ -64,6 +65,18 @@ def fmt_number(value: float) -> str:
     return f"{value:.10g}" if isinstance(value, float) else str(value)
 
 
+def limit_text(value: float) -> str:
+    """A bound as written in messages and the README: 1e9 for a large power of ten."""
+    if value and abs(value) >= 1e6 and math.log10(abs(value)).is_integer():
+        return f"{'-' if value < 0 else ''}1e{int(math.log10(abs(value)))}"
+    return fmt_number(value)
+
+
+# Magnitudes a double-precision solver can still add up exactly enough (15-16 digits in all):
+# a case's units, $ per unit and $ stay far inside them, and a cell beyond them is a typo.
+UNITS_MAX = 1e9  # units, units/year
+UNIT_MONEY_MAX = 1e7  # $/unit
+MONEY_MAX = 1e13  # $, $/year
 NONNEG = Bound(low=0)
 POSITIVE = Bound(low=0, low_strict=True)
 SHARE = Bound(low=0, high=1)
@@ -82,6 +95,11 @@ class Column:
     bound: Bound | None = None
     allowed: tuple[str, ...] = ()
     reference: str = ""  # "Plants.plant_id" style: values must exist there
+    limit: float | None = None  # largest magnitude accepted: beyond it the solver is inexact
+
+    @property
+    def limit_text(self) -> str:
+        return limit_text(self.limit) if self.limit is not None else ""
 
     @property
     def default_text(self) -> str:
@@ -211,17 +229,25 @@ SETTINGS: tuple[SettingSpec, ...] = (
         Kind.INT,
         "years beyond last_year over which the last year's operating cash flow continues",
         0,
-        bound=NONNEG,
+        bound=Bound(low=0, high=100),
     ),
     SettingSpec("domestic_country", Kind.TEXT, "plants in this country are domestic", "US"),
-    SettingSpec("freight_cost_per_mile", Kind.FLOAT, "$ per vehicle-mile", 0.30, bound=NONNEG),
     SettingSpec(
-        "road_circuity", Kind.FLOAT, "road miles per great-circle mile", 1.2, bound=Bound(low=1)
+        "freight_cost_per_mile", Kind.FLOAT, "$ per vehicle-mile", 0.30, bound=Bound(0, 1000)
+    ),
+    SettingSpec(
+        "road_circuity", Kind.FLOAT, "road miles per great-circle mile", 1.2, bound=Bound(1, 10)
     ),
     SettingSpec("solver", Kind.TEXT, "default solver", "highs", allowed=SOLVERS),
-    SettingSpec("time_limit_s", Kind.FLOAT, "solver time limit, seconds", 600.0, bound=POSITIVE),
     SettingSpec(
-        "mip_gap", Kind.FLOAT, "relative MIP gap at which the solver may stop", 0.001, bound=NONNEG
+        "time_limit_s",
+        Kind.FLOAT,
+        "solver time limit, seconds",
+        600.0,
+        bound=Bound(low=0, high=1e7, low_strict=True),
+    ),
+    SettingSpec(
+        "mip_gap", Kind.FLOAT, "relative MIP gap at which the solver may stop", 0.001, bound=SHARE
     ),
     SettingSpec("risk_weight", Kind.FLOAT, "weight of CVaR in robust mode", 0.0, bound=SHARE),
     SettingSpec(
@@ -285,6 +311,7 @@ SHEETS: tuple[SheetSchema, ...] = (
                 "multiplier on each product's variable_cost",
                 default=1.0,
                 bound=POSITIVE,
+                limit=100,
             ),
             _float(
                 "freight_adder",
@@ -292,6 +319,7 @@ SHEETS: tuple[SheetSchema, ...] = (
                 unit="$/unit",
                 default=0.0,
                 bound=NONNEG,
+                limit=UNIT_MONEY_MAX,
             ),
         ),
         needs_rows=True,
@@ -303,7 +331,14 @@ SHEETS: tuple[SheetSchema, ...] = (
         (
             _text("plant_id", "plant", required=True, reference="Plants.plant_id"),
             _text("line_type", "e.g. BOF_TRUCK, UNIBODY, KEI_ICE, KEI_EV, KEI_FLEX", required=True),
-            _float("capacity", "existing capacity", unit="units/year", required=True, bound=NONNEG),
+            _float(
+                "capacity",
+                "existing capacity",
+                unit="units/year",
+                required=True,
+                bound=NONNEG,
+                limit=UNITS_MAX,
+            ),
         ),
         key=("plant_id", "line_type"),
     ),
@@ -319,16 +354,24 @@ SHEETS: tuple[SheetSchema, ...] = (
                 required=True,
                 allowed=POWERTRAINS,
             ),
-            _float("price", "price", unit="$/unit", required=True, bound=NONNEG),
+            _float(
+                "price", "price", unit="$/unit", required=True, bound=NONNEG, limit=UNIT_MONEY_MAX
+            ),
             _float(
                 "variable_cost",
                 "variable cost at cost_index 1",
                 unit="$/unit",
                 required=True,
                 bound=NONNEG,
+                limit=UNIT_MONEY_MAX,
             ),
             _float(
-                "mpg", "rated fuel economy (mpge for EV)", unit="mpg", required=True, bound=POSITIVE
+                "mpg",
+                "rated fuel economy (mpge for EV)",
+                unit="mpg",
+                required=True,
+                bound=POSITIVE,
+                limit=1000,
             ),
             _float(
                 "launch_cost",
@@ -336,6 +379,7 @@ SHEETS: tuple[SheetSchema, ...] = (
                 unit="$",
                 default=0.0,
                 bound=NONNEG,
+                limit=MONEY_MAX,
             ),
         ),
         needs_rows=True,
@@ -364,6 +408,7 @@ SHEETS: tuple[SheetSchema, ...] = (
                 unit="units/year",
                 required=True,
                 bound=NONNEG,
+                limit=UNITS_MAX,
             ),
             _float(
                 "capacity_removed",
@@ -371,9 +416,15 @@ SHEETS: tuple[SheetSchema, ...] = (
                 unit="units/year",
                 default_note="capacity_added if from_line_type is set, else 0",
                 bound=NONNEG,
+                limit=UNITS_MAX,
             ),
             _float(
-                "capex", "investment, paid in the start year", unit="$", required=True, bound=NONNEG
+                "capex",
+                "investment, paid in the start year",
+                unit="$",
+                required=True,
+                bound=NONNEG,
+                limit=MONEY_MAX,
             ),
             _int(
                 "lead_time_years",
@@ -381,6 +432,7 @@ SHEETS: tuple[SheetSchema, ...] = (
                 unit="years",
                 default=1,
                 bound=NONNEG,
+                limit=100,
             ),
             _float(
                 "fixed_cost_per_year",
@@ -388,6 +440,7 @@ SHEETS: tuple[SheetSchema, ...] = (
                 unit="$/year",
                 default=0.0,
                 bound=NONNEG,
+                limit=MONEY_MAX,
             ),
             _int(
                 "earliest_start", "first possible start year", default_note="first_year", bound=YEAR
@@ -437,7 +490,12 @@ SHEETS: tuple[SheetSchema, ...] = (
             _text("product_id", "product", required=True, reference="Products.product_id"),
             _int("year", "year (rows outside the horizon are ignored)", required=True, bound=YEAR),
             _float(
-                "units", "most units that can be sold", unit="units", required=True, bound=NONNEG
+                "units",
+                "most units that can be sold",
+                unit="units",
+                required=True,
+                bound=NONNEG,
+                limit=UNITS_MAX,
             ),
             _float(
                 "price",
@@ -445,6 +503,7 @@ SHEETS: tuple[SheetSchema, ...] = (
                 unit="$/unit",
                 default_note="Products.price",
                 bound=NONNEG,
+                limit=UNIT_MONEY_MAX,
             ),
         ),
         needs_rows=True,
@@ -456,7 +515,14 @@ SHEETS: tuple[SheetSchema, ...] = (
         (
             _text("plant_id", "plant", required=True, reference="Plants.plant_id"),
             _text("region_id", "region", required=True, reference="Regions.region_id"),
-            _float("cost_per_unit", "freight cost", unit="$/unit", required=True, bound=NONNEG),
+            _float(
+                "cost_per_unit",
+                "freight cost",
+                unit="$/unit",
+                required=True,
+                bound=NONNEG,
+                limit=UNIT_MONEY_MAX,
+            ),
         ),
         required=False,
         key=("plant_id", "region_id"),
@@ -490,7 +556,12 @@ SHEETS: tuple[SheetSchema, ...] = (
         (
             _text("policy_id", "unique policy id", required=True),
             _text("kind", "policy kind", required=True, allowed=POLICY_KINDS),
-            _float("value", "share, mpg, units, $ or options (by kind)", required=True),
+            _float(
+                "value",
+                "share, mpg, units, $ or options (by kind)",
+                required=True,
+                limit=MONEY_MAX,
+            ),
             Column(
                 "products",
                 Kind.SELECTOR,
@@ -513,6 +584,7 @@ SHEETS: tuple[SheetSchema, ...] = (
                 unit="$/unit",
                 default_note="required when soft",
                 bound=NONNEG,
+                limit=1e9,
             ),
             Column(
                 "plants",
@@ -563,6 +635,7 @@ SHEETS: tuple[SheetSchema, ...] = (
                 "weight in robust mode (normalised to sum 1)",
                 default_note="equal shares",
                 bound=NONNEG,
+                limit=1e6,
             ),
         ),
         required=False,

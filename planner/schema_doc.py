@@ -38,7 +38,25 @@ Scenarios: `base` is the workbook as it is. Each Scenarios row adds a scenario, 
 applying its ScenarioChanges rows in row order (`match` holds `column=value` conditions that
 must all hold, empty = every row; Settings rows are matched with `key=<key>` and changed in
 `value`). A change that matches no row is an error, and a value made invalid by a change is
-reported at its cell, naming the change row."""
+reported at its cell, naming the change row.
+
+Scenario ids become file names. An id holding `/`, `\\`, a control character or one of
+`< > : " | ? *`, an id that starts or ends with `.`, an id over 64 characters, two ids equal
+ignoring case, the ids `comparison` and `robust`, an id `<another id>_alternatives`, and the
+names Windows keeps for devices (`CON`, `PRN`, `AUX`, `NUL`, `COM1`-`COM9`, `LPT1`-`LPT9`,
+alone or before a `.`) are errors naming the cell; spaces, `=`, `+` and `-` are fine.
+
+Numbers: a column's "at most (size)" is the largest magnitude it accepts: beyond it the
+solver's double-precision arithmetic can no longer tell a dollar from rounding (units and
+capacities 1e9, $ per unit 1e7, $ and $ per year 1e13); `planner validate` also warns when
+the case's money or unit figures span so many orders of magnitude that the solver's
+tolerances may hide part of the answer. Text with thousands separators is read as a number
+only where it cannot be a decimal comma: `1,150,000` (two or more groups) and `1,150.5` (a
+decimal point too) anywhere, and `12,500` (one group) only in a column of units or money; a
+warning names each such cell. Elsewhere `-82,064` is an error, as it may mean -82.064. A
+number in a date-formatted cell is reported as a date. A header cell must be text: a number,
+an Excel error or a formula never calculated in row 1 is an error naming the cell. A workbook
+whose shared-strings table holds more than 1,000,000 strings is refused before it is read."""
 
 
 def _cell(text: str) -> str:
@@ -57,6 +75,7 @@ def _column_row(column: Column) -> list[str]:
     return [
         f"`{column.name}`",
         column.type_text,
+        column.limit_text,
         column.unit,
         column.default_text,
         "yes" if column.required else "",
@@ -75,7 +94,16 @@ def _sheet_section(schema: SheetSchema) -> list[str]:
     lines += [
         "",
         *_table(
-            ("column", "type", "unit", "default", "required", "allowed values", "description"),
+            (
+                "column",
+                "type",
+                "at most (size)",
+                "unit",
+                "default",
+                "required",
+                "allowed values",
+                "description",
+            ),
             [_column_row(c) for c in schema.columns],
         ),
     ]

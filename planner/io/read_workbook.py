@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import html
+import io
+import re
 import warnings
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
@@ -42,6 +45,7 @@ from planner.errors import InputError, Problem
 from planner.schema import SHEETS, SHEETS_BY_NAME, SheetSchema
 
 MAX_UNCOMPRESSED_BYTES = 1 << 30  # a real planning case is a few MB; more is a zip bomb
+MAX_SHARED_STRINGS = 1_000_000  # distinct texts: ids, names, codes; a real case has far fewer
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLUMNS = 16_384
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx or legacy .xls
@@ -52,6 +56,20 @@ NO_SAVED_VALUE_MESSAGE = (
 )
 TOO_LARGE_HINT = "; refused (is something filled down to the bottom of the sheet?)"
 CHECK_AGAIN = ("=", "#")  # first characters of a formula or an Excel error in the first pass
+
+
+class ExcelDate(float):
+    """A number Excel shows as a date: its serial day number, remembering the date shown."""
+
+    shown: str
+
+    def __new__(cls, serial: float, shown: str) -> ExcelDate:
+        self = super().__new__(cls, serial)
+        self.shown = shown
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ExcelDate, (float(self), self.shown))
 
 
 class RawRow(NamedTuple):  # a tuple: one is made for every row of every sheet
@@ -123,7 +141,11 @@ def read_workbook(path: Path) -> RawWorkbook:
     try:
         _check_container(path)
         with path.open("rb") as handle:
-            return _read(path, handle)
+            try:
+                return _read(path, handle)
+            except _BadNumbers:
+                cleaned, bad = _without_bad_numbers(handle)
+                return _read(path, cleaned, bad, _sha256(handle))
     except _Unreadable as exc:
         raise InputError([_file_problem(f"{path}: {exc}")]) from None
     except OSError as exc:
@@ -166,6 +188,7 @@ def _check_container(path: Path) -> None:
         raise _Unreadable(
             "not an Excel workbook (no workbook part; is it another Office file renamed?)"
         )
+    _check_shared_strings(path, infos)
     total = sum(info.file_size for info in infos)
     if total > MAX_UNCOMPRESSED_BYTES:
         raise _Unreadable(
@@ -173,6 +196,59 @@ def _check_container(path: Path) -> None:
             f"{MAX_UNCOMPRESSED_BYTES / 1e9:.0f} GB a planning case can hold; "
             "refused"
         )
+
+
+SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
+
+
+def _check_shared_strings(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a shared-strings table no planning case needs, before openpyxl loads it whole.
+
+    openpyxl holds every shared string in memory whatever the sheets use; the entries are
+    counted while streaming the part, so a bloated table is refused in about a second.
+    """
+    part = next((i for i in infos if i.filename.lower().endswith("sharedstrings.xml")), None)
+    if part is None:
+        return
+    count, tail = 0, b""
+    with zipfile.ZipFile(path) as archive, archive.open(part) as member:
+        while chunk := member.read(1 << 20):
+            text = tail + chunk
+            cut = max(0, len(text) - 16)  # an entry's tag may straddle two chunks
+            count += len(SHARED_STRING.findall(text, 0, cut))
+            tail = text[cut:]
+            if count > MAX_SHARED_STRINGS:
+                raise _Unreadable(
+                    f"{part.filename} holds more than {MAX_SHARED_STRINGS:,} shared strings, "
+                    "far more than a planning case needs" + TOO_LARGE_HINT
+                )
+
+
+def _chart_sheets(handle: IO[bytes]) -> list[str]:
+    """Titles of the workbook's chart sheets (which hold a chart, not rows)."""
+    handle.seek(0)
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            names = {n.lower(): n for n in archive.namelist()}
+            book = archive.read(names["xl/workbook.xml"]).decode("utf-8", "replace")
+            rels = archive.read(names["xl/_rels/workbook.xml.rels"]).decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return []
+    charts = {
+        m.group(1)
+        for m in re.finditer(r'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?/chartsheet"', rels)
+    }
+    charts |= {
+        m.group(1)
+        for m in re.finditer(r'<Relationship\b[^>]*?/chartsheet"[^>]*?Id="([^"]+)"', rels)
+    }
+    titles = []
+    for sheet in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", book):
+        tag = sheet.group(0)
+        name, rid = re.search(r'\bname="([^"]*)"', tag), re.search(r'\br:id="([^"]*)"', tag)
+        if name and rid and rid.group(1) in charts:
+            titles.append(html.unescape(name.group(1)))
+    return titles
 
 
 @dataclass
@@ -186,19 +262,35 @@ class _Scan:
     check_again: set[tuple[int, int]] = field(default_factory=set)
 
 
-def _read(path: Path, handle: IO[bytes]) -> RawWorkbook:
+BadNumbers = dict[str, list[tuple[str, int, str]]]  # sheet part -> (letter, row, stored text)
+
+
+def _read(
+    path: Path, handle: IO[bytes], bad: BadNumbers | None = None, sha256: str = ""
+) -> RawWorkbook:
+    """The workbook on `handle`; `bad` lists number cells blanked in it (their text unreadable)."""
     problems: list[Problem] = []
     warned: list[Problem] = []
     scans: dict[str, _Scan] = {}
     titles: dict[str, str] = {}
+    charts = _chart_problems(_chart_sheets(handle))
     try:
         with warnings.catch_warnings():  # unsupported extensions, default styles, ...
             warnings.filterwarnings("ignore", module=r"openpyxl\.")
-            book = _open(handle, data_only=False)
             try:
-                for schema, sheet in _match_sheets(book.worksheets, problems, warned):
+                book = _open(handle, data_only=False)
+            except _LibraryError:
+                if charts:  # openpyxl fails on some chart sheets: say what is wrong
+                    raise InputError(charts) from None
+                raise
+            problems += charts
+            charted = {p.sheet for p in charts}
+            try:
+                for schema, sheet in _match_sheets(book.worksheets, problems, warned, charted):
                     titles[schema.name] = sheet.title
-                    scans[schema.name] = _scan_values(sheet, schema, book.epoch)
+                    scan = _scan_guarded(sheet, schema, book.epoch, retry=bad is None)
+                    part = str(getattr(sheet, "_worksheet_path", "")).lstrip("/")
+                    scans[schema.name] = _with_bad_numbers(scan, schema, (bad or {}).get(part))
             finally:
                 book.close()
             again = {
@@ -223,7 +315,111 @@ def _read(path: Path, handle: IO[bytes]) -> RawWorkbook:
         warned += scan.warnings
         if scan.sheet is not None:
             sheets[name] = scan.sheet
-    return RawWorkbook(path, _sha256(handle), sheets, tuple(warned), tuple(problems))
+    sha256 = sha256 or _sha256(handle)
+    return RawWorkbook(path, sha256, sheets, tuple(warned), tuple(problems))
+
+
+def _chart_problems(titles: list[str]) -> list[Problem]:
+    return [
+        Problem(
+            SHEETS_BY_NAME[name].name,
+            None,
+            None,
+            None,
+            f"sheet {title!r} is a chart sheet, not a table: put the "
+            f"{SHEETS_BY_NAME[name].name} rows on a worksheet of that name",
+        )
+        for title in titles
+        if (name := _schema_name(title)) is not None
+    ]
+
+
+def _schema_name(title: str) -> str | None:
+    return next((s.name for s in SHEETS if canonical(s.name) == canonical(title)), None)
+
+
+class _BadNumbers(Exception):
+    """A number cell holds text openpyxl cannot read (`<v>NaN</v>`): read a cleaned copy."""
+
+
+def _scan_guarded(sheet: Any, schema: SheetSchema, epoch: Any, retry: bool) -> _Scan:
+    try:
+        return _scan_values(sheet, schema, epoch)
+    except _LibraryError as failure:
+        if retry and isinstance(failure.error, ValueError):
+            raise _BadNumbers() from None
+        raise
+
+
+# A number cell (no `t`, or t="n") and its stored text, never reaching into the next cell.
+NUMBER_CELL = re.compile(
+    rb'<(?:\w+:)?c\b(?=[^>]*\br="([A-Z]+)(\d+)")(?![^>]*\bt="(?!n")[^"]*")[^>]*(?<!/)>'
+    rb"(?:(?!</(?:\w+:)?c>|<(?:\w+:)?c\b).)*?(<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>)",
+    re.S,
+)
+
+
+def _without_bad_numbers(handle: IO[bytes]) -> tuple[IO[bytes], BadNumbers]:
+    """A copy of the workbook with every unreadable number cell emptied, and those cells."""
+    handle.seek(0)
+    copy = io.BytesIO()
+    bad: BadNumbers = {}
+    with zipfile.ZipFile(handle) as source, zipfile.ZipFile(copy, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.lower().startswith("xl/worksheets/"):
+                data, cells = _blank_bad_numbers(data)
+                if cells:
+                    bad[info.filename] = cells
+            target.writestr(info, data)
+    copy.seek(0)
+    return copy, bad
+
+
+def _blank_bad_numbers(xml: bytes) -> tuple[bytes, list[tuple[str, int, str]]]:
+    cells: list[tuple[str, int, str]] = []
+    pieces: list[bytes] = []
+    last = 0
+    for match in NUMBER_CELL.finditer(xml):
+        text = match.group(4).decode("utf-8", "replace")
+        try:
+            float(text) if any(c in text for c in ".eE") else int(text)  # openpyxl's reading
+        except ValueError:
+            cells.append((match.group(1).decode(), int(match.group(2)), text))
+            pieces.append(xml[last : match.start(3)])
+            last = match.end(3)
+    pieces.append(xml[last:])
+    return b"".join(pieces), cells
+
+
+def _with_bad_numbers(
+    scan: _Scan, schema: SheetSchema, cells: list[tuple[str, int, str]] | None
+) -> _Scan:
+    """The scan with each blanked number cell reported and marked unreadable in its row."""
+    if not cells or scan.sheet is None:
+        return scan
+    columns = {letter: name for name, letter in scan.sheet.letters.items()}
+    marked: dict[int, set[str]] = {}
+    for letter, row, text in cells:
+        column = columns.get(letter)
+        if row == 1 or column is not None:
+            scan.problems.append(
+                Problem(
+                    schema.name,
+                    row,
+                    letter,
+                    column,
+                    f"holds {text!r}, which is not a number; type a number",
+                )
+            )
+        if column is not None:
+            marked.setdefault(row, set()).add(column)
+    rows = {r.row: r for r in scan.sheet.rows}
+    for row, names in marked.items():
+        old = rows.get(row, RawRow(row, {}))
+        rows[row] = RawRow(row, old.values, old.unreadable | names)
+    scan.sheet = replace(scan.sheet, rows=tuple(rows[r] for r in sorted(rows)))
+    return scan
 
 
 def _open(handle: IO[bytes], data_only: bool) -> Any:
@@ -295,7 +491,7 @@ def _damaged_member(handle: IO[bytes]) -> str | None:
 
 
 def _match_sheets(
-    sheets: list[Any], problems: list[Problem], warnings: list[Problem]
+    sheets: list[Any], problems: list[Problem], warnings: list[Problem], charted: set[str]
 ) -> list[tuple[SheetSchema, Any]]:
     by_key: dict[str, list[Any]] = {}
     for sheet in sheets:
@@ -312,7 +508,7 @@ def _match_sheets(
             )
         elif matches:
             found.append((schema, matches[0]))
-        elif schema.required:
+        elif schema.required and schema.name not in charted:
             problems.append(Problem(schema.name, None, None, None, "required sheet is missing"))
     _warn_near_misses(by_key, {s.name for s, _ in found}, warnings)
     return found
@@ -429,7 +625,7 @@ def _scan_values(sheet: Any, schema: SheetSchema, epoch: Any) -> _Scan:
                     check_again.add((number, first + offset))
             elif kind is not float and kind is not int and kind is not bool:
                 value = _clean(value, epoch)  # a date read from a number, or a formula object
-                if value.__class__ is not float:
+                if not isinstance(value, float):
                     check_again.add((number, first + offset))
             values[name] = value
         if values:
@@ -450,11 +646,13 @@ def _scan_cells(
     if beyond:
         return _refused(schema, beyond)
     scan = _Scan()
-    cells = [
-        (index, value)
-        for index, cell in enumerate(header, start=1)
-        if cell.data_type != "e" and (value := _clean(cell.value, epoch)) is not None
-    ]
+    cells = []
+    for index, cell in enumerate(header, start=1):
+        message = _header_cell_problem(cell, (1, index) in formulas)
+        if message:
+            scan.problems.append(Problem(schema.name, 1, get_column_letter(index), None, message))
+        elif (value := _clean(cell.value, epoch)) is not None:
+            cells.append((index, value))
     positions = _header(cells, schema, scan.problems, scan.warnings)
     first, last = (min(positions), max(positions)) if positions else (1, 1)
     pairs = [(index - first, index, name) for index, name in sorted(positions.items())]
@@ -486,6 +684,18 @@ def _scan_cells(
     return _finish(scan, schema, sheet.title, positions, data, number)
 
 
+def _header_cell_problem(cell: Any, formula: bool) -> str | None:
+    """Why a row-1 cell names no column although it is not empty: its column would be lost."""
+    if cell.data_type == "e":
+        return (
+            f"the column name holds the Excel error {cell.value}; type the column name "
+            "(its column is not read)"
+        )
+    if formula and cell.value is None:
+        return "the column name is a " + NO_SAVED_VALUE_MESSAGE + " (its column is not read)"
+    return None
+
+
 def _finish(
     scan: _Scan,
     schema: SheetSchema,
@@ -512,8 +722,16 @@ def _clean(value: Any, epoch: Any) -> Any:
     if isinstance(value, str):
         return value.strip() or None
     if isinstance(value, (date, time, timedelta)):
-        return float(to_excel(value, epoch))
+        return ExcelDate(float(to_excel(value, epoch)), _shown(value))
     return value
+
+
+def _shown(value: date | time | timedelta) -> str:
+    if isinstance(value, datetime) and value.time() == time():
+        return value.date().isoformat()
+    if isinstance(value, datetime):
+        return value.isoformat(" ")
+    return str(value) if isinstance(value, timedelta) else value.isoformat()
 
 
 def _may_be_formula_or_error(value: Any) -> bool:
@@ -533,6 +751,17 @@ def _header(
     positions: dict[int, str] = {}
     for index, value in cells:
         letter = get_column_letter(index)
+        if not isinstance(value, str):
+            problems.append(
+                Problem(
+                    schema.name,
+                    1,
+                    letter,
+                    None,
+                    f"a column name must be text, got {as_text(value)} (its column is not read)",
+                )
+            )
+            continue
         title = as_text(value)
         column = known.get(canonical(title))
         if column is None:

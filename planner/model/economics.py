@@ -39,9 +39,15 @@ def operating_weights(case: Case) -> dict[int, float]:
     s = case.settings
     delta = discount_factors(case)
     weights = dict(delta)
-    annuity = sum((1 + s.discount_rate) ** -j for j in range(1, s.terminal_years + 1))
-    weights[s.last_year] = delta[s.last_year] * (1 + annuity)
+    weights[s.last_year] = delta[s.last_year] * (1 + annuity(s.discount_rate, s.terminal_years))
     return weights
+
+
+def annuity(rate: float, years: int) -> float:
+    """Σ_{j=1..n} (1+ρ)^−j = (1 − (1+ρ)^−n) / ρ, in closed form; n when ρ = 0."""
+    if rate == 0:
+        return float(years)
+    return (1 - (1 + rate) ** -years) / rate
 
 
 def is_domestic(case: Case, plant: Plant) -> bool:

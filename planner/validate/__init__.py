@@ -14,6 +14,7 @@ from planner.errors import Problem
 from planner.tables import Tables
 from planner.validate.context import Context, Universe, build_universe, resolve_selector
 from planner.validate.decisions import check_decisions
+from planner.validate.magnitudes import check_magnitudes
 from planner.validate.meaning import check_buildable
 from planner.validate.ramp import check_ramp_up
 from planner.validate.references import (
@@ -48,6 +49,7 @@ CHECKS: tuple[Callable[[Context], None], ...] = (
     check_policies,
     check_buildable,
     check_decisions,
+    check_magnitudes,
 )
 
 

@@ -3,6 +3,7 @@ small helpers the checks share."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -93,7 +94,9 @@ def build_universe(tables: Tables) -> Universe:
     for record in tables.get("PlantLines", []):
         plant, line = record.values.get("plant_id"), record.values.get("line_type")
         if plant and line:
-            lines[plant][line] = record.values.get("capacity") or 0.0
+            capacity = record.values.get("capacity")
+            # a capacity already reported as bad is unknown: NaN fails no comparison
+            lines[plant][line] = math.nan if "capacity" in record.bad else capacity or 0.0
     return Universe(
         plants=_by_key(tables, "Plants", "plant_id"),
         products=_by_key(tables, "Products", "product_id"),

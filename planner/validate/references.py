@@ -25,6 +25,8 @@ def check_references(ctx: Context) -> None:
         ("Freight", "region_id", u.regions, "Regions"),
         ("RetoolOptions", "plant_id", u.plants, "Plants"),
     ):
+        if target not in ctx.tables:  # missing or unreadable: reported once, as such
+            continue
         for record in ctx.rows(sheet):
             require_reference(record, column, names, target, problems)
 
@@ -118,6 +120,8 @@ def _need_coordinates(
     if not missing:
         return
     for column in ("lat", "lon"):
+        if column in record.bad:  # reported already; "required" would mislead
+            continue
         if record.values.get(column) is None and column in record.letters:
             ctx.problems.append(
                 record.problem(
