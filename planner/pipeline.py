@@ -14,13 +14,15 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from planner.alternatives import find_alternatives, no_search
 from planner.case import Case
 from planner.diagnose import Diagnosis, GiveWay, diagnosis_penalties
 from planner.model.build import Model, build_model
 from planner.results import Results, extract_results
+from planner.results.alternatives import AlternativeSearch
 from planner.solve import solve
 from planner.solve.highs import solve_highs
-from planner.solve.result import Status
+from planner.solve.result import SolveResult, Status
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,8 @@ class SolverChoice:
     solver: str | None = None
     time_limit: float | None = None
     mip_gap: float | None = None
+    alternatives: int | None = None
+    within: float | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class ScenarioOutcome:
     diagnosis_results: Results | None
     started: str
     finished: str
+    alternatives: AlternativeSearch | None = None  # None: none asked for
 
     @property
     def exit_code(self) -> int:
@@ -56,6 +61,8 @@ def with_overrides(case: Case, choice: SolverChoice) -> Case:
         solver=choice.solver or s.solver,
         time_limit_s=s.time_limit_s if choice.time_limit is None else choice.time_limit,
         mip_gap=s.mip_gap if choice.mip_gap is None else choice.mip_gap,
+        alternatives=s.alternatives if choice.alternatives is None else choice.alternatives,
+        alternatives_within=s.alternatives_within if choice.within is None else choice.within,
     )
     return replace(case, settings=settings)
 
@@ -106,7 +113,33 @@ def solve_case(
     diagnosis, diagnosis_results = None, None
     if result.status is Status.INFEASIBLE:
         diagnosis, diagnosis_results = diagnose(case)
-    return ScenarioOutcome(results, diagnosis, diagnosis_results, started, _now())
+    alternatives = None
+    if settings.alternatives > 0:
+        alternatives = _alternatives(model, result, results, progress, threads)
+    return ScenarioOutcome(results, diagnosis, diagnosis_results, started, _now(), alternatives)
+
+
+def _alternatives(
+    model: Model,
+    result: SolveResult,
+    results: Results,
+    progress: ProgressHook,
+    threads: int | None,
+) -> AlternativeSearch:
+    settings = model.case.settings
+    if not result.status.has_solution or results.npv is None:
+        return no_search(settings.alternatives, settings.alternatives_within, result.status)
+    scenario = model.case.scenario_id
+    # The plan value (NPV less the status quo's) is the caller's to supply; no status quo
+    # is evaluated here, so it is None and the NPV floor is a share of |NPV|.
+    return find_alternatives(
+        model,
+        result,
+        results.npv,
+        None,
+        threads,
+        lambda detail: progress(scenario, "alternatives", detail),
+    )
 
 
 def _now() -> str:
