@@ -42,7 +42,7 @@ PLANS_NOTE = (
 )
 CHOICES_NOTE = (
     "Every retooling option and launch: the start year or launch in each plan (blank: not "
-    "taken). The firm core is what every plan takes."
+    "taken). The firm core, what every plan takes, comes first; then what most plans take."
 )
 
 
@@ -129,6 +129,7 @@ class Choice:
 
 
 def choices(outcome: ScenarioOutcome, plans: Sequence[PlanColumn]) -> list[Choice]:
+    """Every option and launch: the firm core first, then those more plans take."""
     case = outcome.results.case
     rows = [
         Choice(
@@ -151,7 +152,7 @@ def choices(outcome: ScenarioOutcome, plans: Sequence[PlanColumn]) -> list[Choic
         for k in case.products
         if k.launch_cost > 0
     ]
-    return rows
+    return sorted(rows, key=lambda c: (not c.firm, -c.taken))  # stable: case order within
 
 
 def write_alternatives_workbook(target: Path, outcome: ScenarioOutcome) -> None:
