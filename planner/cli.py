@@ -59,8 +59,9 @@ def _parser() -> argparse.ArgumentParser:
         "--within",
         type=_tail_share,
         metavar="F",
-        help="an alternative's NPV may be at most F (in (0, 1]) of the plan value below the "
-        "optimum's (default: Settings alternatives_within)",
+        help="an alternative's NPV may be at most F (in (0, 1]) of the plan value (of |NPV| "
+        "where that is unknown or zero) below the optimum's (default: Settings "
+        "alternatives_within)",
     )
     run.add_argument("--out", type=Path, metavar="DIR", help="results go to DIR/NAME/")
     run.add_argument(

@@ -1,7 +1,8 @@
 """Case -> model -> solution -> results for one scenario, with no file I/O.
 
 `solve_case` is what a worker process runs: it takes a validated case and returns everything
-the writers need. The time limit is wall time for build and solve together.
+the writers need. The time limit is wall time for build and solve together; near-optimal
+alternatives, when asked for, are sought afterwards with limits of their own.
 """
 
 from __future__ import annotations
