@@ -376,4 +376,6 @@ def test_an_infeasible_scenario_seeks_none_and_says_so(tmp_path: Path) -> None:
     assert summary["alternatives_note"] == (
         "no alternatives were sought: the scenario has no solution (infeasible)"
     )
-    assert (out / "stuck" / "base_alternatives.xlsx").exists()
+    book = openpyxl.load_workbook(out / "stuck" / "base_alternatives.xlsx")
+    assert book["FirmCore"]["A2"].value == "No plan: the scenario has no solution."
+    assert book["Choices"].max_row == 4  # the header only

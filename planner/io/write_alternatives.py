@@ -129,8 +129,11 @@ class Choice:
 
 
 def choices(outcome: ScenarioOutcome, plans: Sequence[PlanColumn]) -> list[Choice]:
-    """Every option and launch: the firm core first, then those more plans take."""
+    """Every option and launch: the firm core first, then those more plans take (none
+    without a plan)."""
     case = outcome.results.case
+    if not plans:
+        return []
     rows = [
         Choice(
             o.option_id,
@@ -290,11 +293,14 @@ def _write_firm_core(
     sheet = book.add_worksheet("FirmCore")
     sheet.write_string(0, 0, "The firm core: what every plan takes", formats.title)
     firm = [c for c in rows if c.firm]
-    note = (
-        f"Taken in all {plan_count} plans (start years may differ)."
-        if firm
-        else "No decision is taken in every plan."
-    )
+    if plan_count == 0:
+        note = "No plan: the scenario has no solution."
+    elif plan_count == 1:
+        note = "Only the optimum: no alternative was found, so its decisions are all there is."
+    elif firm:
+        note = f"Taken in all {plan_count} plans (start years may differ)."
+    else:
+        note = "No decision is taken in every plan."
     sheet.write_string(1, 0, note, formats.note)
     top = 3
     for index, header in enumerate(("decision", "kind", "plant", "change", "start years")):
