@@ -67,7 +67,9 @@ def _run_serial(cases: Sequence[Case], progress: ProgressHook, on_done: DoneHook
 
 
 def _watchdog(case: Case) -> float:
-    return case.settings.time_limit_s * WATCHDOG_FACTOR + WATCHDOG_SLACK_S
+    """The optimum's solve and the alternatives search's two solves per plan, with room."""
+    solves = 1 + 2 * case.settings.alternatives
+    return case.settings.time_limit_s * solves * WATCHDOG_FACTOR + WATCHDOG_SLACK_S
 
 
 def _worker(case: Case, events: Any) -> ScenarioOutcome:

@@ -33,6 +33,8 @@ class Settings:
     mip_gap: float = 0.001
     risk_weight: float = 0.0
     cvar_alpha: float = 0.1
+    alternatives: int = 0
+    alternatives_within: float = 0.1
 
     @property
     def years(self) -> tuple[int, ...]:

@@ -48,6 +48,21 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--solver", type=_solver, metavar="{highs,cbc,scip}")
     run.add_argument("--time-limit", type=float, metavar="S", help="seconds, wall time")
     run.add_argument("--mip-gap", type=float, metavar="G", help="relative MIP gap")
+    run.add_argument(
+        "--alternatives",
+        type=_count,
+        metavar="N",
+        help="also seek up to N near-optimal alternative plans per scenario "
+        "(default: Settings alternatives)",
+    )
+    run.add_argument(
+        "--within",
+        type=_tail_share,
+        metavar="F",
+        help="an alternative's NPV may be at most F (in (0, 1]) of the plan value (of |NPV| "
+        "where that is unknown or zero) below the optimum's (default: Settings "
+        "alternatives_within)",
+    )
     run.add_argument("--out", type=Path, metavar="DIR", help="results go to DIR/NAME/")
     run.add_argument(
         "--jobs",
@@ -105,6 +120,16 @@ def _tail_share(text: str) -> float:
     value = _float(text)
     if not 0 < value <= 1:
         raise argparse.ArgumentTypeError(f"must be in (0, 1], got {text}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
     return value
 
 
@@ -217,6 +242,8 @@ def _run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         dask=args.dask,
         resume=args.resume and not args.force,
+        alternatives=args.alternatives,
+        within=args.within,
     )
     if (
         args.robust

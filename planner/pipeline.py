@@ -1,7 +1,8 @@
 """Case -> model -> solution -> results for one scenario, with no file I/O.
 
 `solve_case` is what a worker process runs: it takes a validated case and returns everything
-the writers need. The time limit is wall time for build and solve together.
+the writers need. The time limit is wall time for build and solve together; near-optimal
+alternatives, when asked for, are sought afterwards with limits of their own.
 """
 
 from __future__ import annotations
@@ -15,19 +16,21 @@ from datetime import UTC, datetime
 import highspy
 import numpy as np
 
+from planner.alternatives import find_alternatives, no_search
 from planner.case import Case
 from planner.diagnose import DecisionFinding, Diagnosis, GiveWay, diagnosis_penalties
 from planner.model.build import Model, build_model
 from planner.model.lp import LPArrays
 from planner.model.policies import PolicyRow
 from planner.results import Results, extract_results
+from planner.results.alternatives import AlternativeSearch
 from planner.results.fixed_plans import PlanEvaluation, plan_of_record, plan_value, status_quo
 from planner.results.value import bridge
 from planner.schema import PLAN_POLICY_KINDS
 from planner.solve import solve
 from planner.solve.highs import solve_highs
 from planner.solve.highs_model import new_highs, to_highs_lp
-from planner.solve.result import Status
+from planner.solve.result import SolveResult, Status
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,8 @@ class SolverChoice:
     solver: str | None = None
     time_limit: float | None = None
     mip_gap: float | None = None
+    alternatives: int | None = None
+    within: float | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class ScenarioOutcome:
     finished: str
     status_quo: PlanEvaluation | None = None
     record: PlanEvaluation | None = None  # only with a plan of record
+    alternatives: AlternativeSearch | None = None  # None: none asked for
 
     @property
     def exit_code(self) -> int:
@@ -92,6 +98,8 @@ def with_overrides(case: Case, choice: SolverChoice) -> Case:
         solver=choice.solver or s.solver,
         time_limit_s=s.time_limit_s if choice.time_limit is None else choice.time_limit,
         mip_gap=s.mip_gap if choice.mip_gap is None else choice.mip_gap,
+        alternatives=s.alternatives if choice.alternatives is None else choice.alternatives,
+        alternatives_within=s.alternatives_within if choice.within is None else choice.within,
     )
     return replace(case, settings=settings)
 
@@ -161,7 +169,13 @@ def solve_case(
             record.status.value,
             "" if record.npv is None else f", NPV {record.npv:,.0f}",
         )
-    return ScenarioOutcome(results, diagnosis, diagnosis_results, started, _now(), quo, record)
+    alternatives = None
+    if settings.alternatives > 0:
+        value = plan_value(results.npv, quo.npv)
+        alternatives = _alternatives(model, result, results, value, progress, threads)
+    return ScenarioOutcome(
+        results, diagnosis, diagnosis_results, started, _now(), quo, record, alternatives
+    )
 
 
 def _warn_below_status_quo(results: Results, quo: PlanEvaluation) -> None:
@@ -185,6 +199,28 @@ def _warn_below_status_quo(results: Results, quo: PlanEvaluation) -> None:
 
 def _percent(gap: float | None) -> str:
     return "unknown" if gap is None else f"{100 * gap:.3g}%"
+
+
+def _alternatives(
+    model: Model,
+    result: SolveResult,
+    results: Results,
+    value: float | None,
+    progress: ProgressHook,
+    threads: int | None,
+) -> AlternativeSearch:
+    settings = model.case.settings
+    if not result.status.has_solution or results.npv is None:
+        return no_search(settings.alternatives, settings.alternatives_within, result.status)
+    scenario = model.case.scenario_id
+    return find_alternatives(
+        model,
+        result,
+        results.npv,
+        value,
+        threads,
+        lambda detail: progress(scenario, "alternatives", detail),
+    )
 
 
 def _now() -> str:

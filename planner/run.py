@@ -29,6 +29,7 @@ from planner.batch import Finished, ScenarioFailure, run_batch
 from planner.case import Case
 from planner.errors import Problem, format_problems
 from planner.io.atomic import write_atomically, write_text_atomically
+from planner.io.write_alternatives import write_alternatives_workbook
 from planner.io.write_comparison import write_comparison_workbook
 from planner.io.write_json import summary_json
 from planner.io.write_workbook import write_scenario_workbook
@@ -49,10 +50,14 @@ class RunOptions:
     jobs: int | None = None  # None: one per core
     dask: str | None = None
     resume: bool = False
+    alternatives: int | None = None  # None: Settings
+    within: float | None = None
 
     @property
     def choice(self) -> SolverChoice:
-        return SolverChoice(self.solver, self.time_limit, self.mip_gap)
+        return SolverChoice(
+            self.solver, self.time_limit, self.mip_gap, self.alternatives, self.within
+        )
 
     @property
     def workers(self) -> int:
@@ -103,9 +108,15 @@ def is_current(folder: Path, case: Case) -> bool:
         _outcome_path(folder, scenario),
         _fingerprint_path(folder, scenario),
     ]
+    if case.settings.alternatives > 0:
+        files.append(alternatives_path(folder, scenario))
     if not all(f.exists() for f in files):
         return False
     return files[3].read_text().strip() == fingerprint(case)
+
+
+def alternatives_path(folder: Path, scenario: str) -> Path:
+    return folder / f"{scenario}_alternatives.xlsx"
 
 
 def _load_outcome(folder: Path, scenario: str) -> ScenarioOutcome | None:
@@ -172,11 +183,23 @@ def write_outcome(folder: Path, outcome: ScenarioOutcome) -> None:
     scenario = case.scenario_id
     write_text_atomically(folder / f"{scenario}.json", summary_json(outcome))
     write_scenario_workbook(folder / f"{scenario}.xlsx", outcome)
+    _write_alternatives(folder, outcome)
     write_atomically(
         _outcome_path(folder, scenario), lambda path: path.write_bytes(pickle.dumps(outcome))
     )
     write_text_atomically(_fingerprint_path(folder, scenario), fingerprint(case) + "\n")
     log.info("[%s] wrote %s", scenario, folder / f"{scenario}.json")
+
+
+def _write_alternatives(folder: Path, outcome: ScenarioOutcome) -> None:
+    """The alternatives workbook when they were asked for; else one left from an earlier run
+    is removed, as it belongs to another optimum."""
+    target = alternatives_path(folder, outcome.results.case.scenario_id)
+    if outcome.alternatives is not None:
+        write_alternatives_workbook(target, outcome)
+    elif target.exists():
+        target.unlink()
+        log.info("removed %s: no alternatives were asked for this time", target)
 
 
 def _write_comparison(folder: Path, outcomes: Sequence[ScenarioOutcome]) -> None:

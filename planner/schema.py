@@ -257,6 +257,21 @@ SETTINGS: tuple[SettingSpec, ...] = (
         0.1,
         bound=Bound(low=0, high=1, low_strict=True),
     ),
+    SettingSpec(
+        "alternatives",
+        Kind.INT,
+        "near-optimal alternative plans sought after each scenario's optimum",
+        0,
+        bound=NONNEG,
+    ),
+    SettingSpec(
+        "alternatives_within",
+        Kind.FLOAT,
+        "an alternative's NPV may fall short of the optimum's by at most this share of the "
+        "plan value (of |NPV| while the plan value is unknown or zero)",
+        0.1,
+        bound=Bound(low=0, high=1, low_strict=True),
+    ),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 

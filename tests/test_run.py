@@ -39,6 +39,8 @@ JSON_KEYS = {
     "npv_drivers",
     "bridge_from_status_quo",
     "bridge_from_record",
+    "alternatives",  # [] unless alternatives were asked for
+    "alternatives_note",  # why the search for them ended; null when none was asked for
 }
 
 
@@ -72,6 +74,7 @@ def test_run_writes_every_scenario_with_the_spec_keys(tmp_path: Path) -> None:
     assert cheap["npv"] == pytest.approx(649_000)
     assert base["status"] == "optimal" and base["scenario"] == "base"
     assert base["units_by_year"] == {"2030": 100.0}
+    assert base["alternatives"] == [] and base["alternatives_note"] is None
     assert (folder / "base.xlsx").exists() and (folder / "cheap.xlsx").exists()
 
 

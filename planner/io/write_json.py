@@ -8,6 +8,8 @@ from typing import Any
 
 from planner import __version__
 from planner.pipeline import ScenarioOutcome
+from planner.results.alternatives import AlternativeSearch
+from planner.results.tables import RetoolDecision
 
 
 def summary(outcome: ScenarioOutcome) -> dict[str, Any]:
@@ -27,19 +29,7 @@ def summary(outcome: ScenarioOutcome) -> dict[str, Any]:
         "npv": _number(results.npv),
         "mip_gap": _number(results.gap),
         "solve_seconds": round(results.solve_seconds, 3),
-        "retools": [
-            {
-                "option_id": r.option_id,
-                "plant_id": r.plant_id,
-                "from_line_type": r.from_line_type,
-                "to_line_type": r.to_line_type,
-                "start_year": r.start_year,
-                "online_year": r.online_year,
-                "capex": r.capex,
-            }
-            for r in results.retools
-            if r.taken
-        ],
+        "retools": [_retool(r) for r in results.retools if r.taken],
         "launched_products": list(results.launched_products),
         "units_by_year": _by_year(results.units_by_year),
         "domestic_share_by_year": _by_year(results.domestic_share_by_year),
@@ -53,6 +43,37 @@ def summary(outcome: ScenarioOutcome) -> dict[str, Any]:
         "npv_drivers": _dollars(outcome.drivers),
         "bridge_from_status_quo": _dollars(outcome.bridge_from(outcome.status_quo)),
         "bridge_from_record": _dollars(outcome.bridge_from(outcome.record)),
+        **_alternatives(outcome.alternatives),
+    }
+
+
+def _retool(r: RetoolDecision) -> dict[str, Any]:
+    return {
+        "option_id": r.option_id,
+        "plant_id": r.plant_id,
+        "from_line_type": r.from_line_type,
+        "to_line_type": r.to_line_type,
+        "start_year": r.start_year,
+        "online_year": r.online_year,
+        "capex": r.capex,
+    }
+
+
+def _alternatives(search: AlternativeSearch | None) -> dict[str, Any]:
+    """The alternative plans (the optimum not repeated) and, in words, why the search ended
+    (null when no alternatives were asked for)."""
+    plans = () if search is None else search.plans
+    return {
+        "alternatives": [
+            {
+                "npv": _number(p.npv),
+                "plan_value": _number(p.plan_value),
+                "retools": [_retool(r) for r in p.retools],
+                "launched_products": list(p.launched_products),
+            }
+            for p in plans
+        ],
+        "alternatives_note": None if search is None else search.stopped,
     }
 
 

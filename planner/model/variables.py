@@ -117,7 +117,9 @@ def add_plan_columns(
                 f"z[{option.option_id},{t}]", group=option.option_id
             )
             starts.append((t, z[option.option_id, t]))
-    launched = {k for k in launchable if any(_launch_cost(c, k) > 0 for c in cases)}
+    # A `take` on a launch forces y[k] = 1 even where the product cannot be built: it pays.
+    taken = {d.item for c in cases for d in c.decisions if d.decision == "take" and not d.is_option}
+    launched = {k for k in {*launchable, *taken} if any(_launch_cost(c, k) > 0 for c in cases)}
     for case in cases:
         built = buildable_products(case)
         launched |= {
