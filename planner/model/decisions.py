@@ -3,8 +3,8 @@
 - take option o:   Σ_t z[o,t] = 1
 - never option o:  Σ_t z[o,t] = 0
 - start o in year: z[o,year] = 1
-- take product k:  y[k] = 1        (a product no line can build has no y: the row is empty
-                                     and cannot hold, so the case is infeasible and diagnosed)
+- take product k:  y[k] = 1        (y exists for every product a take row names, built or
+                                     not: the launch is paid even with nothing to sell)
 - never product k: y[k] = 0
 Record rows are no constraint: they define the plan of record (`record_plan`), which is
 evaluated on its own. In robust mode the rows bind the one shared plan, so they are added once.
