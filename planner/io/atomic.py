@@ -15,7 +15,11 @@ from pathlib import Path
 from planner.errors import PlannerError
 
 
-class OutputLockedError(PlannerError):
+class OutputError(PlannerError):
+    """A result cannot be written where it should go (exit 5)."""
+
+
+class OutputLockedError(OutputError):
     pass
 
 
