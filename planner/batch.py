@@ -93,7 +93,9 @@ class _Events:
         self.connection.send(("progress", event))
 
 
-def _child(work: Callable[[Case, Any], ScenarioOutcome], case: Case, connection: Connection) -> None:
+def _child(
+    work: Callable[[Case, Any], ScenarioOutcome], case: Case, connection: Connection
+) -> None:
     """A worker process's main: one scenario, its outcome (or error) sent back, then exit."""
     stop.ignore_interrupts_in_worker()
     try:

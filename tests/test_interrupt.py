@@ -45,9 +45,7 @@ def _run_and_signal(workbook: Path, out: Path, jobs: int, signum: int) -> tuple[
     """(exit code, seconds from the signal to the end of the run's output, what it printed)."""
     command = [sys.executable, "-m", "planner", "run", str(workbook), "--out", str(out)]
     command += ["--jobs", str(jobs), "--time-limit", "30", "--mip-gap", "1e-9"]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []
     solving = threading.Event()
 

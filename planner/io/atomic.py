@@ -2,6 +2,9 @@
 
 A failed or interrupted write never leaves a half-written or clobbered file. A target that
 is open in Excel (Windows locks it) is reported as one clear line naming the file.
+`write_together` does the same for files that belong together (a scenario's .json and .xlsx):
+every temporary file is written before any target is replaced, so a failure leaves all
+targets as they were.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from planner.errors import PlannerError
@@ -25,24 +28,51 @@ class OutputLockedError(OutputError):
 
 def write_atomically(target: Path, write: Callable[[Path], object]) -> None:
     """Call `write(temp_path)`, then move the temporary file onto `target`."""
+    write_together([(target, write)])
+
+
+Writer = tuple[Path, Callable[[Path], object]]
+
+
+def write_together(writes: Sequence[Writer]) -> None:
+    """Write every temporary file, then replace the targets in order; on a failure while
+    writing, no target is touched and every temporary file is removed."""
+    temps: list[Path] = []
+    try:
+        for target, write in writes:
+            temps.append(_temporary(target))
+            write(temps[-1])
+            os.chmod(temps[-1], 0o644)  # mkstemp makes it private; results are for sharing
+        for (target, _), temp in zip(writes, temps, strict=True):
+            _replace(temp, target)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {exc.filename or writes[len(temps) - 1][0]}: {exc.strerror or exc}"
+        ) from None
+    finally:
+        for temp in temps:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+
+
+def _temporary(target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(
         prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent
     )
     os.close(handle)
-    temp = Path(temp_name)
+    return Path(temp_name)
+
+
+def _replace(temp: Path, target: Path) -> None:
+    if target.is_dir():
+        raise OutputError(f"cannot write {target}: a folder of that name is in the way")
     try:
-        write(temp)
-        os.chmod(temp, 0o644)  # mkstemp makes it private; results are for sharing
-        try:
-            os.replace(temp, target)
-        except PermissionError:
-            raise OutputLockedError(
-                f"cannot replace {target}: is it open in Excel? Close it and run again"
-            ) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+        os.replace(temp, target)
+    except PermissionError:
+        raise OutputLockedError(
+            f"cannot replace {target}: is it open in Excel? Close it and run again"
+        ) from None
 
 
 def write_text_atomically(target: Path, text: str) -> None:
