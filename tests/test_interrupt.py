@@ -41,10 +41,12 @@ def slow_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _run_and_signal(workbook: Path, out: Path, jobs: int, signum: int) -> tuple[int, float, str]:
+def _run_and_signal(
+    workbook: Path, out: Path, jobs: int, signum: int, solver: str = "highs"
+) -> tuple[int, float, str]:
     """(exit code, seconds from the signal to the end of the run's output, what it printed)."""
     command = [sys.executable, "-m", "planner", "run", str(workbook), "--out", str(out)]
-    command += ["--jobs", str(jobs), "--time-limit", "30", "--mip-gap", "1e-9"]
+    command += ["--jobs", str(jobs), "--time-limit", "30", "--mip-gap", "1e-9", "--solver", solver]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []
     solving = threading.Event()
@@ -101,6 +103,18 @@ def test_a_signal_stops_the_run_at_once(
     _complete_files_only(folder)
     assert not (folder / "comparison.xlsx").exists()
     assert not (folder / "base.json").exists()  # nothing was solved yet: nothing written
+
+
+@pytest.mark.parametrize("solver", ["cbc", "cpsat"])
+def test_ctrl_c_stops_the_other_solvers_too(
+    slow_workbook: Path, tmp_path: Path, solver: str
+) -> None:
+    """CBC runs as a subprocess (it must not outlive the run); CP-SAT would take SIGINT for
+    itself, end that scenario as an error and let the run carry on."""
+    code, elapsed, printed = _run_and_signal(slow_workbook, tmp_path, 1, signal.SIGINT, solver)
+    assert code == 130, printed
+    assert elapsed < GRACE_S, printed
+    assert not (tmp_path / "slow" / "alt.json").exists()
 
 
 def test_ctrl_c_of_a_workers_group_too(slow_workbook: Path, tmp_path: Path) -> None:
