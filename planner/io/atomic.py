@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from planner.errors import PlannerError
@@ -38,21 +39,32 @@ def write_together(writes: Sequence[Writer]) -> None:
     """Write every temporary file, then replace the targets in order; on a failure while
     writing, no target is touched and every temporary file is removed."""
     temps: list[Path] = []
+    target = writes[0][0] if writes else Path()
     try:
         for target, write in writes:
             temps.append(_temporary(target))
             write(temps[-1])
             os.chmod(temps[-1], 0o644)  # mkstemp makes it private; results are for sharing
-        for (target, _), temp in zip(writes, temps, strict=True):
-            _replace(temp, target)
+        with _signals_held():  # Ctrl-C between two replaces would leave half a pair
+            for (target, _), temp in zip(writes, temps, strict=True):
+                _replace(temp, target)
     except OSError as exc:
-        raise OutputError(
-            f"cannot write {exc.filename or writes[len(temps) - 1][0]}: {exc.strerror or exc}"
-        ) from None
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     finally:
         for temp in temps:
             with contextlib.suppress(FileNotFoundError):
                 temp.unlink()
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block is done (then arrive as usual)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    saved = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, saved)
 
 
 def _temporary(target: Path) -> Path:
