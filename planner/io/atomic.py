@@ -59,6 +59,9 @@ def write_together(writes: Sequence[Writer]) -> None:
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
     """SIGINT and SIGTERM wait until the block is done (then arrive as usual)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
     held = {signal.SIGINT, signal.SIGTERM}
     saved = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
