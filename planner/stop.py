@@ -4,8 +4,9 @@
 Outside a solver they raise `Stopped` at once. Inside a solver (`solver_running`), where an
 exception raised in a callback would be taken for a solver failure, they only record the
 signal: the solver's interrupt callback (`requested`) ends the solve within a fraction of a
-second, and `raise_if_requested` raises `Stopped` when it returns. `kill_children` ends every
-process this one started (worker processes, a CBC subprocess), so nothing outlives the run.
+second, and `raise_if_requested` raises `Stopped` when it returns. The first signal also ends
+every process this one started (`kill_children`: worker processes, a CBC subprocess), so
+nothing outlives the run and no pool waits for its workers.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def _handle(signum: int, frame: FrameType | None) -> None:
     global _received
     if _received is None:
         _received = signum
+        kill_children()  # at once: a process pool's shutdown would wait for its workers
     if not _in_solver:
         raise Stopped(signum)
 
