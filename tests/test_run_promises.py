@@ -230,3 +230,18 @@ def test_the_summary_is_unchanged_by_the_paired_write(tmp_path: Path) -> None:
     summary = json.loads((tmp_path / "out" / "in" / "base.json").read_text())
     assert summary["npv"] == pytest.approx(499_000)
     assert _files(tmp_path / "out" / "in") == {"base.json", "base.xlsx", ".base.resume"}
+
+
+def test_a_parallel_run_ends_cleanly(tmp_path: Path) -> None:
+    """No traceback, and nothing left holding the run's output once it has exited (the
+    output is read to its end: a leftover process keeping it open would block here)."""
+    import subprocess
+    import sys
+
+    path = three_scenarios(tmp_path)
+    command = [sys.executable, "-m", "planner", "run", str(path), "--jobs", "2"]
+    command += ["--out", str(tmp_path / "out"), "--quiet"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert _files(tmp_path / "out" / "batch") >= {"base.xlsx", "cheap.xlsx", "big.xlsx"}
