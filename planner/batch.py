@@ -167,6 +167,8 @@ def _run_processes(
                 if item.finished is not None:
                     running.remove(item)
                     item.process.join(timeout=5)
+                    if item.process.is_alive():  # sent its outcome but does not exit
+                        item.process.kill()
                     item.connection.close()
                     on_done(item.finished)
                     finished.append(item.finished)
