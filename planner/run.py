@@ -148,9 +148,9 @@ def run_scenarios(path: Path, options: RunOptions, extra_files: Sequence[str] = 
     cases = [with_overrides(case, options.choice) for case in loaded.cases]
     names = [f"{c.scenario_id}.{kind}" for c in cases for kind in ("json", "xlsx")]
     names += ["comparison.xlsx"] if len(cases) > 1 else []
-    check_output(path, folder, [*names, *extra_files])
     if options.dask:
         check_scheduler(options.dask)
+    check_output(path, folder, [*names, *extra_files])
     kept = {c.scenario_id: current_outcome(folder, c) for c in cases if options.resume}
     resumed = {k: v for k, v in kept.items() if v is not None}
     todo = [c for c in cases if c.scenario_id not in resumed]

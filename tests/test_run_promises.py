@@ -221,7 +221,7 @@ def test_an_unreachable_scheduler_is_reported_at_once(
     assert code == 2
     assert time.monotonic() - started < 10
     assert "cannot reach the Dask scheduler" in capsys.readouterr().err
-    assert not (tmp_path / "in" / "base.json").exists()
+    assert not (tmp_path / "in").exists()
 
 
 def test_the_summary_is_unchanged_by_the_paired_write(tmp_path: Path) -> None:
