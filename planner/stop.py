@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from types import FrameType
 
@@ -75,6 +76,9 @@ def stopping_on_signals() -> Iterator[None]:
     """SIGINT and SIGTERM raise `Stopped` (a SIGINT the caller ignores stays ignored)."""
     global _received
     _received = None
+    if threading.current_thread() is not threading.main_thread():  # handlers live there
+        yield
+        return
     saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     for signum, handler in saved.items():
         if handler is not signal.SIG_IGN:
