@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from planner import __version__
 from planner.errors import InputError, PlannerError, format_problems
+from planner.io.atomic import OutputError
+from planner.stop import Stopped, kill_children, stopping_on_signals
 
 EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_SOLVER = 4
+EXIT_OUTPUT = 5  # a result could not be written (disk full, a file locked meanwhile)
 
 log = logging.getLogger("planner")
 
@@ -46,8 +50,10 @@ def _parser() -> argparse.ArgumentParser:
         help="run only this scenario (repeatable)",
     )
     run.add_argument("--solver", type=_solver, metavar="{highs,cbc,scip}")
-    run.add_argument("--time-limit", type=float, metavar="S", help="seconds, wall time")
-    run.add_argument("--mip-gap", type=float, metavar="G", help="relative MIP gap")
+    run.add_argument(
+        "--time-limit", type=_positive_seconds, metavar="S", help="seconds, wall time, > 0"
+    )
+    run.add_argument("--mip-gap", type=_gap, metavar="G", help="relative MIP gap, >= 0")
     run.add_argument(
         "--alternatives",
         type=_count,
@@ -66,13 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, metavar="DIR", help="results go to DIR/NAME/")
     run.add_argument(
         "--jobs",
-        type=int,
+        type=_jobs,
         metavar="N",
         help="scenarios in parallel worker processes (default: one per core; "
         "1 = serial, in-process)",
     )
     run.add_argument(
         "--dask",
+        type=_dask_address,
         metavar="ADDRESS",
         help="run scenarios on a Dask scheduler, e.g. tcp://10.0.0.5:8786",
     )
@@ -123,6 +130,30 @@ def _tail_share(text: str) -> float:
     return value
 
 
+def _positive_seconds(text: str) -> float:
+    value = _float(text)
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, got {text}")
+    return value
+
+
+def _gap(text: str) -> float:
+    value = _float(text)
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text}")
+    return value
+
+
 def _count(text: str) -> int:
     try:
         value = int(text)
@@ -131,6 +162,17 @@ def _count(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
     return value
+
+
+def _dask_address(text: str) -> str:
+    """`tcp://host:port` (or tls://, ws://, wss://): checked before anything runs."""
+    scheme, _, rest = text.partition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme not in ("tcp", "tls", "ws", "wss") or not host or not port.isdigit():
+        raise argparse.ArgumentTypeError(
+            f"not a scheduler address like tcp://10.0.0.5:8786: {text!r}"
+        )
+    return text
 
 
 def _shares(text: str) -> tuple[float, ...]:
@@ -175,11 +217,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _setup_logging(args)
     try:
-        if args.command == "validate":
-            return _validate(args.file)
-        if args.command == "template":
-            return _template(args.file)
-        return _run(args)
+        with stopping_on_signals():
+            if args.command == "validate":
+                return _validate(args.file)
+            if args.command == "template":
+                return _template(args.file)
+            return _run(args)
+    except Stopped as exc:
+        kill_children()
+        print(f"interrupted ({exc}): stopped; complete result files are kept", file=sys.stderr)
+        return exc.exit_code
     except InputError as exc:
         print(f"Input problems in {getattr(args, 'file', '')}:", file=sys.stderr)
         print(format_problems(exc.problems), file=sys.stderr)
@@ -188,10 +235,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("Warnings:", file=sys.stderr)
             print(format_problems(exc.warnings), file=sys.stderr)
         return EXIT_INPUT
+    except OutputError as exc:
+        print(f"output error: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
     except PlannerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # a signal before or after the handlers were in place
+        kill_children()
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # the last resort: never a traceback unless asked for

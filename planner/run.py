@@ -2,10 +2,12 @@
 
 Reads and validates everything first (an input error writes nothing), then solves the
 scenarios (serially, in worker processes, or on a Dask cluster) and writes `<scenario>.json`
-and `<scenario>.xlsx` atomically as each finishes, then `comparison.xlsx`. The exit code is
-the worst scenario's: 0 solved, 3 infeasible (diagnosis written), 4 solver error or no
-solution. `--resume` skips scenarios whose outputs came from the same input, scenario
-definition and solver settings (a fingerprint file beside them says so).
+and `<scenario>.xlsx` together and atomically as each finishes, then `comparison.xlsx`. Where
+results go is checked before anything is solved (exit 5 when they cannot go there). The exit
+code is the worst scenario's: 0 solved, 3 infeasible (diagnosis written), 4 solver error or
+no solution. `--resume` skips scenarios whose outputs came from the same input, scenario
+definition and solver settings: `.<scenario>.resume` beside them (plain data with the
+fingerprint of those inputs, never code) says so and holds what the comparison needs.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import hashlib
 import json
 import logging
 import os
-import pickle
+import socket
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,12 +30,13 @@ from rich.table import Table
 from planner import __version__
 from planner.batch import Finished, ScenarioFailure, run_batch
 from planner.case import Case
-from planner.errors import Problem, format_problems
-from planner.io.atomic import write_atomically, write_text_atomically
+from planner.errors import PlannerError, Problem, format_problems
+from planner.io.atomic import OutputError, write_together
+from planner.io.outcome_json import dump_outcome, load_outcome
 from planner.io.write_alternatives import write_alternatives_workbook
 from planner.io.write_comparison import write_comparison_workbook
 from planner.io.write_json import summary_json
-from planner.io.write_workbook import write_scenario_workbook
+from planner.io.write_workbook import write_workbook_file
 from planner.load import load_workbook_cases
 from planner.pipeline import ScenarioOutcome, SolverChoice, with_overrides
 from planner.progress import BatchDisplay
@@ -91,55 +95,72 @@ def _canonical(value: object) -> object:
     return value
 
 
-def _fingerprint_path(folder: Path, scenario: str) -> Path:
-    return folder / f".{scenario}.fingerprint"
-
-
 def _outcome_path(folder: Path, scenario: str) -> Path:
-    """The outcome kept for `--resume`, so a resumed batch's comparison is complete."""
-    return folder / f".{scenario}.outcome.pickle"
+    """The outcome kept for `--resume` (plain JSON data), so a resumed batch's comparison is
+    complete; written last, after the scenario's .json and .xlsx."""
+    return result_path(folder, f".{scenario}.resume")
 
 
-def is_current(folder: Path, case: Case) -> bool:
+def result_path(folder: Path, name: str) -> Path:
+    """`folder / name`, refused unless it lies directly in `folder` (a scenario id with a
+    path in it must never escape the output folder, whatever let it through)."""
+    target = folder / name
+    if (
+        not name
+        or name in (".", "..")
+        or Path(name).name != name
+        or "/" in name
+        or "\\" in name
+        or target.resolve().parent != folder.resolve()
+    ):
+        raise OutputError(f"refusing to write {target}: not a file name inside {folder}")
+    return target
+
+
+def current_outcome(folder: Path, case: Case) -> ScenarioOutcome | None:
+    """The kept outcome of exactly this case, its .json and .xlsx beside it; else None (and
+    a warning when a kept file is there but cannot be used)."""
     scenario = case.scenario_id
-    files = [
-        folder / f"{scenario}.json",
-        folder / f"{scenario}.xlsx",
-        _outcome_path(folder, scenario),
-        _fingerprint_path(folder, scenario),
-    ]
+    kept = _outcome_path(folder, scenario)
+    results = [result_path(folder, f"{scenario}.{kind}") for kind in ("json", "xlsx")]
     if case.settings.alternatives > 0:
-        files.append(alternatives_path(folder, scenario))
-    if not all(f.exists() for f in files):
-        return False
-    return files[3].read_text().strip() == fingerprint(case)
-
-
-def alternatives_path(folder: Path, scenario: str) -> Path:
-    return folder / f"{scenario}_alternatives.xlsx"
-
-
-def _load_outcome(folder: Path, scenario: str) -> ScenarioOutcome | None:
-    try:
-        with _outcome_path(folder, scenario).open("rb") as handle:
-            outcome = pickle.load(handle)  # our own file, written by write_outcome
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        results.append(alternatives_path(folder, scenario))
+    if not kept.is_file() or not all(f.is_file() for f in results):
         return None
-    return outcome if isinstance(outcome, ScenarioOutcome) else None
+    try:
+        outcome = load_outcome(kept.read_text(encoding="utf-8"), fingerprint(case))
+    except (OSError, UnicodeDecodeError, ValueError, TypeError) as exc:
+        log.warning("[%s] solving again: cannot use %s (%s)", scenario, kept, exc)
+        return None
+    return outcome if outcome.results.case == case else None
+
+
+@dataclass(frozen=True)
+class RunReport:
+    exit_code: int
+    outcomes: dict[str, ScenarioOutcome]  # by scenario id: solved now or resumed
 
 
 def run_workbook(path: Path, options: RunOptions) -> int:
+    return run_scenarios(path, options).exit_code
+
+
+def run_scenarios(path: Path, options: RunOptions, extra_files: Sequence[str] = ()) -> RunReport:
+    """Read, check where results go, solve, write; `extra_files` are further names the
+    caller will write into the output folder (checked with the others before solving)."""
     log.info("reading %s", path)
     loaded = load_workbook_cases(path, options.scenarios)
     if loaded.warnings:
         log.info("%d validation warning(s), listed after the results", len(loaded.warnings))
     folder = output_folder(path, options)
     cases = [with_overrides(case, options.choice) for case in loaded.cases]
-    kept = {
-        c.scenario_id: _load_outcome(folder, c.scenario_id)
-        for c in cases
-        if options.resume and is_current(folder, c)
-    }
+    names = [f"{c.scenario_id}.{kind}" for c in cases for kind in ("json", "xlsx")]
+    names += [f"{c.scenario_id}_alternatives.xlsx" for c in cases if c.settings.alternatives > 0]
+    names += ["comparison.xlsx"] if len(cases) > 1 else []
+    if options.dask:
+        check_scheduler(options.dask)
+    check_output(path, folder, [*names, *extra_files])
+    kept = {c.scenario_id: current_outcome(folder, c) for c in cases if options.resume}
     resumed = {k: v for k, v in kept.items() if v is not None}
     todo = [c for c in cases if c.scenario_id not in resumed]
     skipped = list(resumed)
@@ -168,7 +189,52 @@ def run_workbook(path: Path, options: RunOptions) -> int:
     if log.isEnabledFor(logging.INFO):  # not with --quiet
         _print_final_table(folder, finished, skipped)
     print_warnings(loaded.warnings)
-    return max([f.exit_code for f in finished] + [o.exit_code for o in resumed.values()] + [0])
+    code = max([f.exit_code for f in finished] + [o.exit_code for o in resumed.values()] + [0])
+    return RunReport(code, {o.results.case.scenario_id: o for o in outcomes})
+
+
+def check_output(source: Path, folder: Path, names: Sequence[str]) -> None:
+    """Before anything is solved: the output folder can be made and written, no result would
+    land on the input workbook or on a folder, and every name stays inside the folder."""
+    for parent in (folder.parent, folder):
+        if parent.exists() and not parent.is_dir():
+            raise OutputError(f"cannot write results into {folder}: {parent} is a file")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(prefix=".planner-probe-", dir=folder)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"cannot write results into {folder}: {exc.strerror or exc}") from None
+    for name in names:
+        target = result_path(folder, name)
+        if target.is_dir():
+            raise OutputError(f"cannot write {target}: a folder of that name is in the way")
+        if _same_file(target, source):
+            raise OutputError(
+                f"refusing to write {target}: it is the input workbook; choose another --out"
+            )
+
+
+def _same_file(target: Path, source: Path) -> bool:
+    if target.resolve() == source.resolve():
+        return True
+    try:
+        return target.exists() and os.path.samefile(target, source)  # hard links too
+    except OSError:
+        return False
+
+
+def check_scheduler(address: str, timeout_s: float = 5.0) -> None:
+    """A Dask scheduler that cannot be reached is reported before anything is solved."""
+    host, _, port = address.partition("://")[2].rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s):
+            pass
+    except (OSError, ValueError) as exc:
+        raise PlannerError(
+            f"cannot reach the Dask scheduler at {address} within {timeout_s:.0f} s: {exc}"
+        ) from None
 
 
 def print_warnings(warnings: Sequence[Problem]) -> None:
@@ -179,32 +245,36 @@ def print_warnings(warnings: Sequence[Problem]) -> None:
 
 
 def write_outcome(folder: Path, outcome: ScenarioOutcome) -> None:
+    """The scenario's .json and .xlsx together (or neither), then its --resume record."""
     case = outcome.results.case
     scenario = case.scenario_id
-    write_text_atomically(folder / f"{scenario}.json", summary_json(outcome))
-    write_scenario_workbook(folder / f"{scenario}.xlsx", outcome)
-    _write_alternatives(folder, outcome)
-    write_atomically(
-        _outcome_path(folder, scenario), lambda path: path.write_bytes(pickle.dumps(outcome))
-    )
-    write_text_atomically(_fingerprint_path(folder, scenario), fingerprint(case) + "\n")
+    summary = summary_json(outcome)
+    kept = dump_outcome(outcome, fingerprint(case))
+    files: list[tuple[Path, Callable[[Path], object]]] = [
+        (result_path(folder, f"{scenario}.json"), _text_writer(summary)),
+        (result_path(folder, f"{scenario}.xlsx"), lambda p: write_workbook_file(p, outcome)),
+    ]
+    alternatives = alternatives_path(folder, scenario)
+    if outcome.alternatives is not None:
+        files.append((alternatives, lambda p: write_alternatives_workbook(p, outcome)))
+    write_together([*files, (_outcome_path(folder, scenario), _text_writer(kept))])
+    if outcome.alternatives is None and alternatives.exists():
+        alternatives.unlink()  # from an earlier run: it belongs to another optimum
+        log.info("removed %s: no alternatives were asked for this time", alternatives)
     log.info("[%s] wrote %s", scenario, folder / f"{scenario}.json")
 
 
-def _write_alternatives(folder: Path, outcome: ScenarioOutcome) -> None:
-    """The alternatives workbook when they were asked for; else one left from an earlier run
-    is removed, as it belongs to another optimum."""
-    target = alternatives_path(folder, outcome.results.case.scenario_id)
-    if outcome.alternatives is not None:
-        write_alternatives_workbook(target, outcome)
-    elif target.exists():
-        target.unlink()
-        log.info("removed %s: no alternatives were asked for this time", target)
+def alternatives_path(folder: Path, scenario: str) -> Path:
+    return result_path(folder, f"{scenario}_alternatives.xlsx")
+
+
+def _text_writer(text: str) -> Callable[[Path], object]:
+    return lambda path: path.write_text(text, encoding="utf-8")
 
 
 def _write_comparison(folder: Path, outcomes: Sequence[ScenarioOutcome]) -> None:
     """Comparison of every scenario of the run, the resumed ones included."""
-    write_comparison_workbook(folder / "comparison.xlsx", outcomes)
+    write_comparison_workbook(result_path(folder, "comparison.xlsx"), outcomes)
 
 
 def _print_final_table(folder: Path, finished: Sequence[Finished], skipped: list[str]) -> None:

@@ -18,7 +18,7 @@ from planner.load import load_workbook_cases
 from planner.pipeline import ScenarioOutcome, with_overrides
 from planner.robust.analysis import analyse
 from planner.robust.inputs import RiskSettings, probabilities, risk_settings, robust_problems
-from planner.run import RunOptions, _load_outcome, output_folder, run_workbook
+from planner.run import RunOptions, output_folder, run_scenarios
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,12 @@ class RobustOptions:
 def run_robust(path: Path, options: RunOptions, robust: RobustOptions) -> int:
     """Every scenario alone (the usual files), then robust mode; the worst exit code."""
     cases, chances, risk = load_robust(path, options, robust)
-    exit_code = run_workbook(path, options)
+    run = run_scenarios(path, options, extra_files=("robust.json", "robust.xlsx"))
     folder = output_folder(path, options)
-    own = {c.scenario_id: _own_outcome(folder, c) for c in cases}
+    own = {c.scenario_id: _own_outcome(run.outcomes, c) for c in cases}
     report = analyse(cases, chances, risk, own, options.workers)
     write_robust(folder, report)
-    return max(exit_code, report.exit_code)
+    return max(run.exit_code, report.exit_code)
 
 
 def load_robust(
@@ -53,10 +53,8 @@ def load_robust(
     return cases, chances, risk
 
 
-def _own_outcome(folder: Path, case: Case) -> ScenarioOutcome | None:
-    """The scenario's own run, as `run_workbook` kept it beside its outputs (for --resume):
-    `run_workbook` returns only an exit code. None when that scenario failed this time and
-    what is there is not of this very case (compared as data: the fingerprint file hashes a
-    repr, and a frozenset's repr differs between processes)."""
-    outcome = _load_outcome(folder, case.scenario_id)
+def _own_outcome(outcomes: dict[str, ScenarioOutcome], case: Case) -> ScenarioOutcome | None:
+    """The scenario's own run, solved now or resumed, as `run_scenarios` returned it; None
+    when that scenario failed (compared as data, so it is of this very case)."""
+    outcome = outcomes.get(case.scenario_id)
     return outcome if outcome is not None and outcome.results.case == case else None

@@ -11,12 +11,15 @@ them (every planner model does); it is reached here only for an all-integer mode
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from ortools.linear_solver.python import model_builder as mb
 
+from planner import stop
 from planner.model.lp import LPArrays
 from planner.solve.highs_model import new_highs, to_highs_lp
 from planner.solve.result import SolveResult, Status, relative_gap, status_from_gap
@@ -34,6 +37,20 @@ def write_mps(lp: LPArrays, path: Path) -> None:
     model.col_cost_ = -lp.objective
     highs.passModel(model)
     highs.writeModel(str(path))
+
+
+def _solve_stoppably(engine: Any, model: Any) -> Any:
+    """`engine.solve(model)` in a thread, so that Ctrl-C or SIGTERM stops the search at once
+    (`planner.stop`: `Stopped` is raised when the solver has returned)."""
+    found: list[Any] = []
+    thread = threading.Thread(target=lambda: found.append(engine.solve(model)), daemon=True)
+    with stop.solver_running():
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.1)
+            if stop.requested():
+                engine.stop_search()
+    return found[0]
 
 
 def solve_ortools(lp: LPArrays, solver: str, time_limit: float, mip_gap: float) -> SolveResult:
@@ -55,12 +72,14 @@ def solve_ortools(lp: LPArrays, solver: str, time_limit: float, mip_gap: float) 
     engine = mb.Solver(_ENGINES[solver])
     engine.set_time_limit_in_seconds(max(time_limit, 0.01))
     if solver == "scip":
-        engine.set_solver_specific_parameters(f"limits/gap = {mip_gap}")
+        # SCIP would take Ctrl-C for itself and the run would carry on: planner.stop has it
+        engine.set_solver_specific_parameters(f"limits/gap = {mip_gap}\nmisc/catchctrlc = FALSE")
     else:
         engine.set_solver_specific_parameters(
-            f"relative_gap_limit:{mip_gap},num_workers:2,mip_var_scaling:{CPSAT_SCALING}"
+            f"relative_gap_limit:{mip_gap},num_workers:2,mip_var_scaling:{CPSAT_SCALING},"
+            "catch_sigint_signal:false"
         )
-    status = engine.solve(model)
+    status = _solve_stoppably(engine, model)
     seconds = time.perf_counter() - started
     if status in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE):
         values = np.asarray(engine.values(model.get_variables()), dtype=float)

@@ -1,0 +1,144 @@
+"""Ctrl-C and SIGTERM sent to a real `python -m planner run` while HiGHS solves.
+
+The workbook is the benchmark's "large" case with two scenarios, asked for a gap of 1e-9:
+HiGHS needs far longer than the test waits (the 30 s time limit is only a guard). Each test
+waits until the run says it is solving, sends the signal, and checks the exit code, that the
+run ended within 3 s of the signal, that no process it started is left, and that the output
+folder holds only complete files.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from openpyxl import load_workbook
+
+from planner.bench.generate import SIZES, generate, workbook_bytes
+
+GRACE_S = 5.0  # about a second on an idle machine; room for a loaded 2-core one
+
+
+@pytest.fixture(scope="module")
+def slow_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("slow")
+    plain = folder / "plain.xlsx"
+    plain.write_bytes(workbook_bytes(generate(SIZES["large"])))
+    book = load_workbook(plain)
+    sheet = book.create_sheet("Scenarios")
+    sheet.append(["scenario_id", "description", "probability"])
+    sheet.append(["base", None, None])
+    sheet.append(["alt", None, None])
+    path = folder / "slow.xlsx"
+    book.save(path)
+    return path
+
+
+def _run_and_signal(
+    workbook: Path, out: Path, jobs: int, signum: int, solver: str = "highs"
+) -> tuple[int, float, str]:
+    """(exit code, seconds from the signal to the end of the run's output, what it printed)."""
+    command = [sys.executable, "-m", "planner", "run", str(workbook), "--out", str(out)]
+    command += ["--jobs", str(jobs), "--time-limit", "30", "--mip-gap", "1e-9", "--solver", solver]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    solving = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:  # to EOF: a leftover process holding stdout blocks it
+            lines.append(line)
+            if "] solving" in line:
+                solving.set()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        assert solving.wait(60), "".join(lines)
+        time.sleep(1.0)  # well inside HiGHS
+        started = psutil.Process(process.pid).children(recursive=True)
+        sent = time.monotonic()
+        process.send_signal(signum)
+        code = process.wait(timeout=30)
+        reader.join(timeout=30)
+        elapsed = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+    alive = [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert not alive, f"left running: {alive}"
+    return code, elapsed, "".join(lines)
+
+
+def _complete_files_only(folder: Path) -> None:
+    """No temporary file, and a scenario's .json and .xlsx both or neither."""
+    if not folder.exists():
+        return
+    names = {p.name for p in folder.iterdir()}
+    assert not [n for n in names if n.startswith(".") and "-" in n], names
+    for stem in ("base", "alt"):
+        assert (f"{stem}.json" in names) == (f"{stem}.xlsx" in names), names
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize(
+    ("signum", "exit_code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["INT", "TERM"]
+)
+def test_a_signal_stops_the_run_at_once(
+    slow_workbook: Path, tmp_path: Path, jobs: int, signum: int, exit_code: int
+) -> None:
+    code, elapsed, printed = _run_and_signal(slow_workbook, tmp_path, jobs, signum)
+    assert code == exit_code, printed
+    assert elapsed < GRACE_S, printed
+    assert "interrupted" in printed
+    assert "Traceback" not in printed
+    folder = tmp_path / "slow"
+    _complete_files_only(folder)
+    assert not (folder / "comparison.xlsx").exists()
+    assert not (folder / "base.json").exists()  # nothing was solved yet: nothing written
+
+
+@pytest.mark.parametrize("solver", ["cbc"])
+def test_ctrl_c_stops_the_other_solvers_too(
+    slow_workbook: Path, tmp_path: Path, solver: str
+) -> None:
+    """CBC runs as a subprocess (it must not outlive the run); CP-SAT would take SIGINT for
+    itself, end that scenario as an error and let the run carry on."""
+    code, elapsed, printed = _run_and_signal(slow_workbook, tmp_path, 1, signal.SIGINT, solver)
+    assert code == 130, printed
+    assert elapsed < GRACE_S, printed
+    assert not (tmp_path / "slow" / "alt.json").exists()
+
+
+def test_ctrl_c_of_a_workers_group_too(slow_workbook: Path, tmp_path: Path) -> None:
+    """A terminal's Ctrl-C reaches the whole process group: workers must not print
+    tracebacks or linger; the run still exits 130."""
+    command = [sys.executable, "-m", "planner", "run", str(slow_workbook), "--out", str(tmp_path)]
+    command += ["--jobs", "2", "--time-limit", "30", "--mip-gap", "1e-9", "--quiet"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(psutil.Process(process.pid).children()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(4.0)  # the workers are solving
+        started = psutil.Process(process.pid).children(recursive=True)
+        sent = time.monotonic()
+        os.killpg(process.pid, signal.SIGINT)  # the group of the run we started, only
+        printed = process.communicate(timeout=30)[0]
+        elapsed = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, printed
+    assert elapsed < GRACE_S, printed
+    assert "Traceback" not in printed
+    assert not [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
