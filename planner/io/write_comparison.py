@@ -37,6 +37,7 @@ from planner.pipeline import ScenarioOutcome
 from planner.results import Results
 from planner.results.narrative import (
     PolicyCost,
+    enforced_violations,
     horizon_shares,
     kei_units_by_year,
     policy_costs,
@@ -96,7 +97,7 @@ def scenario_columns(outcomes: Sequence[ScenarioOutcome]) -> list[Column[Scenari
         return None if r.npv is None or base is None else r.npv - base
 
     def violations(o: ScenarioOutcome) -> int:
-        return len((o.diagnosis_results or o.results).violations)
+        return len(enforced_violations(o.diagnosis_results or o.results))
 
     return [
         Column("scenario", Kind.TEXT, lambda o: o.results.case.scenario_id),

@@ -25,15 +25,17 @@ from planner.pipeline import ScenarioOutcome
 from planner.results import Results
 from planner.results.narrative import (
     PolicyCost,
+    enforced_violations,
     horizon_shares,
     kei_units_by_year,
+    not_enforced,
     policy_costs,
     reading,
     retool_capex,
     taken_retools,
     year_span,
 )
-from planner.results.tables import RetoolDecision
+from planner.results.tables import NOT_ENFORCED, RetoolDecision
 
 WIDTHS = (30, 24, 16, 22, 16, 17, 16, 17)  # columns A:H
 READING_CHARS_PER_LINE = 150
@@ -114,7 +116,8 @@ def _metrics(outcome: ScenarioOutcome) -> list[Pair]:
     taken = taken_retools(results)
     kei = kei_units_by_year(results)
     domestic, electric = horizon_shares(results)
-    violations = (outcome.diagnosis_results or results).violations
+    violations = enforced_violations(outcome.diagnosis_results or results)
+    free = not_enforced(results)
     solved = results.status.has_solution
     return [
         Pair(
@@ -169,7 +172,8 @@ def _metrics(outcome: ScenarioOutcome) -> list[Pair]:
             "policy violations",
             len(violations),
             Kind.COUNT,
-            "soft policies missed (or, when infeasible, what had to give way)",
+            "soft policies missed at a penalty (or, when infeasible, what had to give way)"
+            + (f"; {NOT_ENFORCED}: {', '.join(free)}" if free else ""),
         ),
     ]
 

@@ -1,0 +1,192 @@
+"""What each policy kind means, in one table: the single place a kind is described.
+
+A kind's rule (`rule`) is how people read it: "at least" for a minimum, "at most" for a
+maximum. The model row's sense (`row_sense`) can differ: fleet_mpg_min is a minimum on the
+fleet's harmonic-mean mpg, written as the linear row Σ s · (value²/mpg − value) ≤ 0. Missing a
+minimum is being "short", missing a maximum "over". `row_unit` is the unit of the row's slack,
+violation and shadow price (the JSON output's unit); `value_unit` is the unit of the value the
+user types, in which required and achieved are stated.
+
+This module imports nothing else of the planner's, so the schema can read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+AT_LEAST = "at least"
+AT_MOST = "at most"
+SALES_SELECTORS = frozenset({"products", "regions", "origin", "plants"})
+PLAN_SELECTORS = frozenset({"plants"})
+
+
+@dataclass(frozen=True)
+class PolicyKind:
+    kind: str
+    label: str  # for people: "domestic share at least"
+    noun: str  # what is measured: "domestic share", "fleet", "units sold"
+    rule: str  # AT_LEAST, AT_MOST, or "" (no row: a credit)
+    row_sense: str  # ">=", "<=" or "" (no row)
+    row_unit: str  # unit of the row's slack, violation and shadow price
+    value_unit: str  # unit of the value, required and achieved: share, mpg, vehicles, $, options
+    selectors: frozenset[str] = SALES_SELECTORS  # the scope columns that may be filled
+    window_total: bool = False  # one row for the whole window, not one a year
+    plan: bool = False  # counts retooling options (capex or starts), not sales
+    value_check: str = "nonnegative"  # share (in [0, 1]), positive, nonnegative or any
+
+    @property
+    def has_row(self) -> bool:
+        return bool(self.row_sense)
+
+    @property
+    def minimum(self) -> bool:
+        return self.rule == AT_LEAST
+
+    @property
+    def miss_word(self) -> str:
+        """How a missed rule is said: 'short' of a minimum, 'over' a maximum."""
+        return "short" if self.minimum else "over"
+
+    @property
+    def row_unit_plain(self) -> bool:
+        """The row's unit is one people count in (vehicle-mpg is not)."""
+        return self.row_unit in ("vehicles", "$", "options")
+
+    @property
+    def share(self) -> bool:
+        return self.value_check == "share"
+
+    @property
+    def ratio(self) -> bool:
+        """A share or an average of the scope's sales: with no sales it holds trivially."""
+        return self.share or self.value_unit == "mpg"
+
+    @property
+    def rhs_is_value(self) -> bool:
+        """The row's right-hand side is the value (counts and budgets); ratio rows have 0."""
+        return self.has_row and not self.ratio
+
+    def statement(self, achieved: float | None, required: float) -> str:
+        """Achieved vs required in the value's own terms: 'fleet 27.4 mpg vs 29.0 required'."""
+        bound = "required" if self.minimum else "allowed"
+        needed = amount_text(required, self.value_unit, bare=True)
+        if achieved is None:
+            return f"{self.noun}: no sales in scope ({needed} {bound})"
+        return f"{self.noun} {amount_text(achieved, self.value_unit)} vs {needed} {bound}"
+
+
+def amount_text(value: float, unit: str, bare: bool = False) -> str:
+    """A value in its unit: 50.0%, 29.0 mpg, $1,000, 80 vehicles (bare: without the unit)."""
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit == "$":
+        return f"${value:,.0f}"
+    shown = f"{value:.1f}" if unit == "mpg" else f"{value:,.0f}"
+    return shown if bare else f"{shown} {unit}"
+
+
+_KINDS = (
+    PolicyKind(
+        "domestic_share_min",
+        "domestic share at least",
+        "domestic share",
+        AT_LEAST,
+        ">=",
+        "vehicles",
+        "share",
+        frozenset({"products", "regions"}),  # origin decides what is domestic
+        value_check="share",
+    ),
+    PolicyKind(
+        "ev_share_min",
+        "EV share at least",
+        "EV share",
+        AT_LEAST,
+        ">=",
+        "vehicles",
+        "share",
+        value_check="share",
+    ),
+    PolicyKind(
+        "ev_share_max",
+        "EV share at most",
+        "EV share",
+        AT_MOST,
+        "<=",
+        "vehicles",
+        "share",
+        value_check="share",
+    ),
+    # A minimum on the harmonic-mean mpg, written as a linear row that is at most 0.
+    PolicyKind(
+        "fleet_mpg_min",
+        "fleet mpg at least",
+        "fleet",
+        AT_LEAST,
+        "<=",
+        "vehicle-mpg",
+        "mpg",
+        value_check="positive",
+    ),
+    PolicyKind(
+        "min_units", "units sold at least", "units sold", AT_LEAST, ">=", "vehicles", "vehicles"
+    ),
+    PolicyKind(
+        "max_units", "units sold at most", "units sold", AT_MOST, "<=", "vehicles", "vehicles"
+    ),
+    PolicyKind(
+        "credit_per_unit", "credit per unit sold", "credit", "", "", "", "$", value_check="any"
+    ),
+    PolicyKind(
+        "capex_budget",
+        "capex a year at most",
+        "capex",
+        AT_MOST,
+        "<=",
+        "$",
+        "$",
+        PLAN_SELECTORS,
+        plan=True,
+    ),
+    PolicyKind(
+        "capex_budget_total",
+        "capex over the window at most",
+        "capex",
+        AT_MOST,
+        "<=",
+        "$",
+        "$",
+        PLAN_SELECTORS,
+        window_total=True,
+        plan=True,
+    ),
+    PolicyKind(
+        "max_retools",
+        "retools over the window at most",
+        "retools",
+        AT_MOST,
+        "<=",
+        "options",
+        "options",
+        PLAN_SELECTORS,
+        window_total=True,
+        plan=True,
+    ),
+)
+KINDS: MappingProxyType[str, PolicyKind] = MappingProxyType({k.kind: k for k in _KINDS})
+POLICY_KINDS = tuple(KINDS)
+PLAN_POLICY_KINDS = tuple(k.kind for k in _KINDS if k.plan)
+SHARE_POLICY_KINDS = tuple(k.kind for k in _KINDS if k.share)
+WINDOW_TOTAL_KINDS = tuple(k.kind for k in _KINDS if k.window_total)
+NONNEGATIVE_POLICY_KINDS = tuple(k.kind for k in _KINDS if k.value_check == "nonnegative")
+
+
+def policy_kind(kind: str) -> PolicyKind:
+    return KINDS[kind]
+
+
+def row_unit(kind: str) -> str:
+    """The unit of a kind's row (slack, violation, shadow price); 'units' for an unknown kind."""
+    found = KINDS.get(kind)
+    return found.row_unit if found is not None and found.row_unit else "units"
