@@ -77,13 +77,14 @@ class PolicyKind:
 
 
 def amount_text(value: float, unit: str, bare: bool = False) -> str:
-    """A value in its unit: 50.0%, 29.0 mpg, $1,000, 80 vehicles (bare: without the unit)."""
+    """A value in its unit: 50.0%, 29.0 mpg (bare: 29.0), $1,000; a count as a number."""
     if unit == "share":
         return f"{value:.1%}"
     if unit == "$":
         return f"${value:,.0f}"
-    shown = f"{value:.1f}" if unit == "mpg" else f"{value:,.0f}"
-    return shown if bare else f"{shown} {unit}"
+    if unit == "mpg":
+        return f"{value:.1f}" if bare else f"{value:.1f} mpg"
+    return f"{value:,.0f}"  # vehicles or options: the noun says what is counted
 
 
 _KINDS = (

@@ -93,6 +93,9 @@ def extract_results(
     sales = _sales(model, values)
     activities = lp.matrix @ values
     units, domestic, electric = _shares(model.case, sales)
+    outcomes = tuple(
+        _policy_outcome(row, values, activities, shadow_prices) for row in model.policy_rows
+    )
     return replace(
         header,
         retools=_retools(model, values),
@@ -101,14 +104,12 @@ def extract_results(
         sales=sales,
         unmet=_unmet(model.case, sales),
         capacity=_capacity(model, values),
-        policies=tuple(
-            _policy_outcome(row, values, activities, shadow_prices) for row in model.policy_rows
-        ),
+        policies=outcomes,
         cashflow=cash_flow(model, values),
         violations=tuple(
-            Violation(r.policy.policy_id, r.policy.kind, r.year, float(values[r.violation_column]))
-            for r in model.policy_rows
-            if r.violation_column is not None and values[r.violation_column] > VIOLATION_TOLERANCE
+            Violation(o.policy_id, o.kind, o.year, o.violation)
+            for o in outcomes
+            if o.violation > VIOLATION_TOLERANCE
         ),
         units_by_year=units,
         domestic_share_by_year=domestic,
@@ -241,6 +242,9 @@ def _policy_outcome(
     )
     if row.row is None:
         slack = -row.rhs if row.sense == ">=" else row.rhs
+    if row.violation_column is not None and slack is not None:
+        # The shortfall itself: at a $0 penalty the violation column may sit above it.
+        violation = max(-slack, 0.0)
     shadow, needs_new_plan = None, False
     achieved = row_achieved(row, values)
     no_sales = policy_kind(policy.kind).ratio and achieved is None

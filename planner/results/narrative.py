@@ -136,15 +136,16 @@ def _policy_cost(results: Results, rows: list[PolicyOutcome]) -> PolicyCost:
         sum(r.violation for r in rows),
         sum(r.penalty_cost for r in rows),
         first.required,
-        _in_year(worst) if worst.violation > VIOLATION_TOLERANCE else "",
+        _worst(rows, worst) if worst.violation > VIOLATION_TOLERANCE else "",
         all(r.no_sales for r in rows),
         any(r.not_enforced for r in rows),
     )
 
 
-def _in_year(outcome: PolicyOutcome) -> str:
-    when = "over its window" if outcome.year is None else f"in {outcome.year}"
-    return f"{outcome.statement} {when}"
+def _worst(rows: list[PolicyOutcome], worst: PolicyOutcome) -> str:
+    """Achieved vs required: of the one missed row, or of the most-missed year."""
+    missed = sum(1 for r in rows if r.violation > VIOLATION_TOLERANCE)
+    return worst.statement if missed == 1 else f"worst in {worst.year}: {worst.statement}"
 
 
 def reading(results: Results, diagnosis: Sequence[str] = ()) -> str:
@@ -296,7 +297,9 @@ def _missed_sentence(cost: PolicyCost, when: str) -> str:
     head = f"{cost.policy_id} (soft, {cost.rule})"
     meaning = policy_kind(cost.kind)
     gap = (
-        f"by {number(cost.violation)} {cost.unit}" if meaning.row_unit_plain else f"({cost.worst})"
+        f"by {_quantity(cost.violation, cost.unit)}"
+        if meaning.row_unit_plain
+        else f"({cost.worst})"
     )
     if cost.not_enforced:
         return f"{head} is {NOT_ENFORCED}: missed {when} {gap}."
@@ -304,6 +307,14 @@ def _missed_sentence(cost: PolicyCost, when: str) -> str:
         f"{head} is missed {when} {gap}; its penalties cost {money(cost.penalty_cost)} "
         "(undiscounted)."
     )
+
+
+def _quantity(value: float, unit: str) -> str:
+    """'$5k', '1 option', '50 vehicles'."""
+    if unit == "$":
+        return money(value)
+    shown = number(value)
+    return f"{shown} {_singular(unit) if shown == '1' else unit}"
 
 
 def _singular(unit: str) -> str:

@@ -130,7 +130,8 @@ class PolicyOutcome:
             return NO_SALES
         if self.needs_new_plan:
             return AT_CAPACITY
-        if self.binding and self.shadow_price is not None and abs(self.shadow_price) < 0.005:
+        free = self.shadow_price is not None and abs(self.shadow_price) < 0.005
+        if self.binding and free and not self.meaning.plan:
             return f"at its limit, but {FREE_TIGHTENING}"
         return ""
 
