@@ -41,11 +41,10 @@ class GiveWay:
 
     @property
     def statement(self) -> str:
-        """'fleet 27.4 mpg vs 29.0 required in 2030'; '' without the figures."""
+        """'fleet 27.4 mpg vs 29.0 required'; '' without the figures."""
         if self.required is None:
             return ""
-        when = "over its window" if self.year is None else f"in {self.year}"
-        return f"{policy_kind(self.kind).statement(self.achieved, self.required)} {when}"
+        return policy_kind(self.kind).statement(self.achieved, self.required)
 
 
 @dataclass(frozen=True)
@@ -97,10 +96,11 @@ def _give_way_line(
 ) -> str:
     """By how much, in the row's unit where people read it; else achieved vs required."""
     head = f"{policy_id} ({first.kind}) {first.direction}"
-    statements = [i.statement for i in items if i.statement]
-    if policy_kind(first.kind).row_unit_plain or not statements:
+    if policy_kind(first.kind).row_unit_plain or any(not i.statement for i in items):
         return f"{head} by {_amount(total)} {first.unit}{when}"
-    return f"{head}{when}: {'; '.join(statements)}"
+    if len(items) == 1:
+        return f"{head}{when}: {first.statement}"
+    return f"{head}{when}: {'; '.join(f'{i.statement} in {i.year}' for i in items)}"
 
 
 def _amount(value: float) -> str:
