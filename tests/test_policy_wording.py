@@ -7,6 +7,7 @@ plan worlds); the figures below are derived from the plans derived there.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -236,3 +237,26 @@ def test_a_fleet_mpg_rule_gives_way_in_mpg(tmp_path: Path) -> None:
     assert outcome.diagnosis.sentences() == [
         "MPG (fleet_mpg_min) short in 2030: fleet 26.8 mpg vs 30.0 required"
     ]
+    write_scenario_workbook(tmp_path / "base.xlsx", outcome)
+    (row,) = table_rows(load_workbook(tmp_path / "base.xlsx")["Diagnosis"], "GiveWay")
+    assert (row["direction"], row["unit"]) == ("short", "vehicle-mpg")
+    assert row["amount"] == pytest.approx(6 * 100 - 21 * 10)
+    assert row["reading"] == "fleet 26.8 mpg vs 30.0 required"
+
+
+def test_a_binding_rule_priced_zero_says_why(tmp_path: Path) -> None:
+    """max_units_hard binds at $400 (see WORDING). A binding row priced 0 (a degenerate tie
+    no small hand case pins down, so the solved row is given that price here) says why it
+    costs nothing rather than 'costs $0'."""
+    _, row, _, _ = CASES["max_units_hard"]
+    results = _solved(tmp_path, with_rows(sales_world(), "Policies", row)).results
+    (outcome,) = results.policies
+    free = replace(results, policies=(replace(outcome, shadow_price=0.0),))
+    assert (
+        "MAX binds in 2030, but tightening it a little costs nothing at this plan: an equally "
+        "good plan meets the tighter rule." in reading(free)
+    )
+    assert free.policies[0].price_note == (
+        "at its limit, but tightening it a little costs nothing at this plan: an equally good "
+        "plan meets the tighter rule"
+    )
