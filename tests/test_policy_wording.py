@@ -125,6 +125,19 @@ def _policies_sheet(tmp_path: Path, outcome: ScenarioOutcome) -> list[dict[str, 
     return table_rows(load_workbook(tmp_path / "base.xlsx")["Policies"], "Policies")
 
 
+def _summary_policy_table(sheet: Any) -> dict[str, dict[str, Any]]:
+    """The Summary's 'What each policy costs' rows by policy id."""
+    rows = [r for r in sheet.iter_rows(values_only=True)]
+    top = next(i for i, r in enumerate(rows) if r[0] == "What each policy costs") + 1
+    headers = rows[top]
+    table = {}
+    for row in rows[top + 1 :]:
+        if row[0] is None:
+            break
+        table[row[0]] = dict(zip(headers, row, strict=True))
+    return table
+
+
 def _solved(tmp_path: Path, sheets: Sheets) -> ScenarioOutcome:
     outcome = solve_sheets(tmp_path, sheets)
     assert outcome.results.status.value == "optimal", outcome.results.message
@@ -177,6 +190,9 @@ def test_a_soft_rule_at_a_zero_penalty_is_not_enforced(tmp_path: Path) -> None:
     count, note = metrics["policy violations"]
     assert count == 0
     assert note.endswith("; not enforced (penalty $0): MPG")
+    costs = _summary_policy_table(sheet)
+    assert (costs["MPG"]["binds in"], costs["MPG"]["unit"]) == ("missed 2030", "mpg")
+    assert costs["MPG"]["rule"] == "fleet mpg at least 40.0: not enforced (penalty $0)"
     violations = summary(outcome)["policy_violations"]
     assert violations == [{"policy_id": "MPG", "year": 2030, "violation": pytest.approx(2400)}]
 
@@ -214,6 +230,9 @@ def test_no_sales_in_scope_has_no_price(tmp_path: Path) -> None:
     text = reading(outcome.results)
     assert "KDOM holds trivially: no sales in scope in any year." in text
     assert "KDOM binds" not in text
+    costs = _summary_policy_table(load_workbook(tmp_path / "base.xlsx")["Summary"])
+    assert costs["KDOM"]["binds in"] == "does not bind"
+    assert costs["KDOM"]["rule"] == "domestic share at least 75.0%: no sales in scope"
 
 
 def test_a_fleet_mpg_rule_gives_way_in_mpg(tmp_path: Path) -> None:

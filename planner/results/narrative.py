@@ -49,6 +49,11 @@ class PolicyCost:
         return bool(self.binding_years)
 
     @property
+    def missed(self) -> bool:
+        """A soft rule the plan misses (its binding years are the years it is missed)."""
+        return self.mode == "soft" and self.violation > VIOLATION_TOLERANCE
+
+    @property
     def rule(self) -> str:
         """'fleet mpg at least 29.0', 'domestic share at least 50.0%'."""
         meaning = policy_kind(self.kind)
@@ -273,7 +278,7 @@ def _policy_sentences(results: Results) -> list[str]:
 
 def _policy_sentence(cost: PolicyCost) -> str:
     when = _years_text(cost.binding_years)
-    if cost.mode == "soft" and cost.violation > VIOLATION_TOLERANCE:
+    if cost.missed:
         return _missed_sentence(cost, when)
     if policy_kind(cost.kind).plan:
         return (
