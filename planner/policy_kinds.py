@@ -21,7 +21,7 @@ SALES_SELECTORS = frozenset({"products", "regions", "origin", "plants"})
 PLAN_SELECTORS = frozenset({"plants"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PolicyKind:
     kind: str
     label: str  # for people: "domestic share at least"
@@ -89,88 +89,108 @@ def amount_text(value: float, unit: str, bare: bool = False) -> str:
 
 _KINDS = (
     PolicyKind(
-        "domestic_share_min",
-        "domestic share at least",
-        "domestic share",
-        AT_LEAST,
-        ">=",
-        "vehicles",
-        "share",
-        frozenset({"products", "regions"}),  # origin decides what is domestic
+        kind="domestic_share_min",
+        label="domestic share at least",
+        noun="domestic share",
+        rule=AT_LEAST,
+        row_sense=">=",
+        row_unit="vehicles",
+        value_unit="share",
+        selectors=frozenset({"products", "regions"}),  # origin decides what is domestic
         value_check="share",
     ),
     PolicyKind(
-        "ev_share_min",
-        "EV share at least",
-        "EV share",
-        AT_LEAST,
-        ">=",
-        "vehicles",
-        "share",
+        kind="ev_share_min",
+        label="EV share at least",
+        noun="EV share",
+        rule=AT_LEAST,
+        row_sense=">=",
+        row_unit="vehicles",
+        value_unit="share",
         value_check="share",
     ),
     PolicyKind(
-        "ev_share_max",
-        "EV share at most",
-        "EV share",
-        AT_MOST,
-        "<=",
-        "vehicles",
-        "share",
+        kind="ev_share_max",
+        label="EV share at most",
+        noun="EV share",
+        rule=AT_MOST,
+        row_sense="<=",
+        row_unit="vehicles",
+        value_unit="share",
         value_check="share",
     ),
     # A minimum on the harmonic-mean mpg, written as a linear row that is at most 0.
     PolicyKind(
-        "fleet_mpg_min",
-        "fleet mpg at least",
-        "fleet",
-        AT_LEAST,
-        "<=",
-        "vehicle-mpg",
-        "mpg",
+        kind="fleet_mpg_min",
+        label="fleet mpg at least",
+        noun="fleet",
+        rule=AT_LEAST,
+        row_sense="<=",
+        row_unit="vehicle-mpg",
+        value_unit="mpg",
         value_check="positive",
     ),
     PolicyKind(
-        "min_units", "units sold at least", "units sold", AT_LEAST, ">=", "vehicles", "vehicles"
+        kind="min_units",
+        label="units sold at least",
+        noun="units sold",
+        rule=AT_LEAST,
+        row_sense=">=",
+        row_unit="vehicles",
+        value_unit="vehicles",
     ),
     PolicyKind(
-        "max_units", "units sold at most", "units sold", AT_MOST, "<=", "vehicles", "vehicles"
+        kind="max_units",
+        label="units sold at most",
+        noun="units sold",
+        rule=AT_MOST,
+        row_sense="<=",
+        row_unit="vehicles",
+        value_unit="vehicles",
+    ),
+    # No row: a credit per unit in scope, added to the margins.
+    PolicyKind(
+        kind="credit_per_unit",
+        label="credit per unit sold",
+        noun="credit",
+        rule="",
+        row_sense="",
+        row_unit="",
+        value_unit="$",
+        value_check="any",
     ),
     PolicyKind(
-        "credit_per_unit", "credit per unit sold", "credit", "", "", "", "$", value_check="any"
-    ),
-    PolicyKind(
-        "capex_budget",
-        "capex a year at most",
-        "capex",
-        AT_MOST,
-        "<=",
-        "$",
-        "$",
-        PLAN_SELECTORS,
+        kind="capex_budget",
+        label="capex a year at most",
+        noun="capex",
+        rule=AT_MOST,
+        row_sense="<=",
+        row_unit="$",
+        value_unit="$",
+        selectors=PLAN_SELECTORS,
         plan=True,
     ),
     PolicyKind(
-        "capex_budget_total",
-        "capex over the window at most",
-        "capex",
-        AT_MOST,
-        "<=",
-        "$",
-        "$",
-        PLAN_SELECTORS,
+        kind="capex_budget_total",
+        label="capex over the window at most",
+        noun="capex",
+        rule=AT_MOST,
+        row_sense="<=",
+        row_unit="$",
+        value_unit="$",
+        selectors=PLAN_SELECTORS,
         window_total=True,
         plan=True,
     ),
     PolicyKind(
-        "max_retools",
-        "retools over the window at most",
-        "retools",
-        AT_MOST,
-        "<=",
-        "options",
-        "options",
-        PLAN_SELECTORS,
+        kind="max_retools",
+        label="retools over the window at most",
+        noun="retools",
+        rule=AT_MOST,
+        row_sense="<=",
+        row_unit="options",
+        value_unit="options",
+        selectors=PLAN_SELECTORS,
         window_total=True,
         plan=True,
     ),
@@ -180,7 +200,6 @@ POLICY_KINDS = tuple(KINDS)
 PLAN_POLICY_KINDS = tuple(k.kind for k in _KINDS if k.plan)
 SHARE_POLICY_KINDS = tuple(k.kind for k in _KINDS if k.share)
 WINDOW_TOTAL_KINDS = tuple(k.kind for k in _KINDS if k.window_total)
-NONNEGATIVE_POLICY_KINDS = tuple(k.kind for k in _KINDS if k.value_check == "nonnegative")
 
 
 def policy_kind(kind: str) -> PolicyKind:

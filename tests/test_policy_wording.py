@@ -228,7 +228,10 @@ def test_no_sales_in_scope_has_no_price(tmp_path: Path) -> None:
     assert first["binding"] == "no"
     assert first["reading"] == "domestic share: no sales in scope (75.0% required)"
     text = reading(outcome.results)
-    assert "KDOM holds trivially: no sales in scope in any year." in text
+    assert (
+        "KDOM has no sales in scope in any year, so no price: re-run without it to see "
+        "whether it is why none are sold." in text
+    )
     assert "KDOM binds" not in text
     costs = _summary_policy_table(load_workbook(tmp_path / "base.xlsx")["Summary"])
     assert costs["KDOM"]["binds in"] == "does not bind"

@@ -267,8 +267,12 @@ def _policy_sentences(results: Results) -> list[str]:
     sentences = [_policy_sentence(c) for c in costs if c.binds]
     empty = [c.policy_id for c in costs if not c.binds and c.no_sales]
     if empty:
-        verb = "holds" if len(empty) == 1 else "hold"
-        sentences.append(f"{', '.join(empty)} {verb} trivially: {NO_SALES} in any year.")
+        one = len(empty) == 1
+        sentences.append(
+            f"{', '.join(empty)} {'has' if one else 'have'} {NO_SALES} in any year, so no "
+            f"price: re-run without {'it' if one else 'them'} to see whether "
+            f"{'it is' if one else 'they are'} why none are sold."
+        )
     loose = [c.policy_id for c in costs if not c.binds and not c.no_sales]
     if loose:
         verb = "does" if len(loose) == 1 else "do"

@@ -91,25 +91,26 @@ def check_policies(ctx: Context) -> None:
 
 
 def _check_policy_scope(ctx: Context, record: Record, kind: str | None) -> None:
+    """Only the scope columns the kind allows may be filled (see planner.policy_kinds)."""
     _check_policy_plants(ctx, record, kind)
     u, problems = ctx.universe, ctx.problems
     meaning = KINDS.get(kind or "")
-    if meaning is not None and meaning.plan:
-        for column in ("products", "regions"):
-            if record.get(column):
-                problems.append(
-                    record.problem(
-                        column, f"must be empty for kind {kind} (it limits retooling, not sales)"
-                    )
-                )
-        if record.get("origin") not in (None, "any"):
-            problems.append(record.problem("origin", f"must be empty or any for kind {kind}"))
+    allowed = meaning.selectors if meaning is not None else frozenset({"products", "regions"})
+    plan = meaning is not None and meaning.plan
+    sets = {
+        "products": (u.product_set, u.products, u.product_tokens),
+        "regions": (u.region_set, u.regions, u.region_tokens),
+    }
+    for column, (named, names, tokens) in sets.items():
+        if column in allowed:
+            resolve_selector(record, column, named, names, problems, tokens())
+        elif record.get(column):
+            why = " (it limits retooling, not sales)" if plan else ""
+            problems.append(record.problem(column, f"must be empty for kind {kind}{why}"))
+    if meaning is None or "origin" in meaning.selectors or record.get("origin") in (None, "any"):
         return
-    resolve_selector(record, "products", u.product_set, u.products, problems, u.product_tokens())
-    resolve_selector(record, "regions", u.region_set, u.regions, problems, u.region_tokens())
-    limited = meaning is not None and "origin" not in meaning.selectors
-    if limited and record.get("origin") not in (None, "any"):
-        problems.append(record.problem("origin", f"must be any for {kind}"))
+    shown = f"must be empty or any for kind {kind}" if plan else f"must be any for {kind}"
+    problems.append(record.problem("origin", shown))
 
 
 def _check_policy_plants(ctx: Context, record: Record, kind: str | None) -> None:
