@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from solving import solve_sheets
 from test_model_policies import CASES, policy, sales_world
 from test_result_workbook import table_rows
-from workbooks import Sheets, with_rows
+from workbooks import Sheets, settings, with_rows
 
 from planner.io.write_json import summary
 from planner.io.write_workbook import write_scenario_workbook
@@ -281,4 +281,23 @@ def test_a_binding_rule_priced_zero_says_why(tmp_path: Path) -> None:
     assert free.policies[0].price_note == (
         "at its limit, but tightening it a little costs nothing at this plan: an equally good "
         "plan meets the tighter rule"
+    )
+
+
+def test_a_rule_missed_in_several_years_names_its_worst(tmp_path: Path) -> None:
+    """2031 adds BEV demand 20: each year sells US GAS 100, MX GAS 50 and as many MX BEV as
+    demand allows (50, then 20), at a $0 fleet-mpg penalty. 2030: 200 / 6.5 = 30.8 mpg;
+    2031: 170 / (150/25 + 20/100) = 27.4 mpg, the worst."""
+    sheets = sales_world()
+    sheets["Settings"] = settings(first_year=2030, last_year=2031, discount_rate=0, mip_gap=0)
+    sheets["Demand"] = [
+        *sheets["Demand"],
+        {"region_id": "R1", "product_id": "GAS", "year": 2031, "units": 150},
+        {"region_id": "R1", "product_id": "BEV", "year": 2031, "units": 20},
+    ]
+    row = policy("MPG", "fleet_mpg_min", 40, mode="soft", penalty=0)
+    outcome = _solved(tmp_path, with_rows(sheets, "Policies", row))
+    assert (
+        "MPG (soft, fleet mpg at least 40.0) is not enforced (penalty $0): missed in 2030 and "
+        "2031 (worst in 2031: fleet 27.4 mpg vs 40.0 required)." in reading(outcome.results)
     )

@@ -129,7 +129,7 @@ def _policy_cost(results: Results, rows: list[PolicyOutcome]) -> PolicyCost:
         for r in binding
         if (price := r.people_shadow_price) is not None and not policy_kind(first.kind).plan
     ]
-    worst = max(rows, key=lambda r: r.violation)
+    worst = max(rows, key=lambda r: r.people_violation)
     return PolicyCost(
         first.policy_id,
         first.kind,
