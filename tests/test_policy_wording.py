@@ -157,8 +157,10 @@ def test_policy_wording_by_kind(tmp_path: Path, name: str) -> None:
 def test_fleet_mpg_is_stated_in_mpg(tmp_path: Path) -> None:
     """fleet_mpg_min_soft (40 mpg, 5 per vehicle-mpg): GAS 150, BEV 50 are kept. The fleet's
     harmonic mean is 200 / (150/25 + 50/100) = 400/13 = 30.769 mpg: slack 400/13 − 40 =
-    −120/13 mpg. The row is 150 · 24 − 50 · 24 = 2,400 vehicle-mpg over (the JSON's unit);
-    its price, 5 per vehicle-mpg, is 5 · 200 = $1,000 per mpg of target."""
+    −120/13 mpg. The row is 150 · 24 − 50 · 24 = 2,400 vehicle-mpg over (the JSON's unit).
+    Its price, 5 per vehicle-mpg, per mpg of target: the row T²·6.5 − 200·T (6.5 = 150/25 +
+    50/100) grows by 2 · 40 · 6.5 − 200 = 320 per mpg at T = 40, so $1,600 (to first order;
+    at T = 41 the row is 2,726.5, 326.5 more)."""
     _, row, _, _ = CASES["fleet_mpg_min_soft"]
     outcome = _solved(tmp_path, with_rows(sales_world(), "Policies", row))
     first = _policies_sheet(tmp_path, outcome)[0]
@@ -166,7 +168,7 @@ def test_fleet_mpg_is_stated_in_mpg(tmp_path: Path) -> None:
     assert first["slack"] == pytest.approx(400 / 13 - 40)
     assert first["violation"] == pytest.approx(120 / 13)
     assert first["unit"] == "mpg"
-    assert first["shadow price ($ per unit)"] == pytest.approx(1000)
+    assert first["shadow price ($ per unit)"] == pytest.approx(1600)
     assert first["penalty cost ($, undiscounted)"] == pytest.approx(12_000)
     violations = summary(outcome)["policy_violations"]
     assert violations == [{"policy_id": "MPG", "year": 2030, "violation": pytest.approx(2400)}]

@@ -161,12 +161,14 @@ class PolicyOutcome:
 
     @property
     def people_shadow_price(self) -> float | None:
-        """$ per `people_unit`. For mpg: per 1 mpg of target, to first order. The row
-        Σ s·(T²/mpg − T) has derivative 2T·Σ s/mpg − Σ s in T, which is Σ s (the scope's
-        units) where the fleet sits at the target, so $ per mpg = $ per vehicle-mpg × Σ s."""
+        """$ per `people_unit`. For mpg: per 1 mpg of target T, to first order, with the sales
+        kept. The row Σ s·(T²/mpg − T) changes in T by 2T·Σ s/mpg − Σ s = N·(2T/H − 1), with
+        N the scope's units and H their harmonic-mean mpg (N where the fleet sits at T)."""
         if self.meaning.row_unit_plain or self.shadow_price is None:
             return self.shadow_price
-        return self.shadow_price * self.scope_units
+        if self.achieved is None:
+            return None
+        return self.shadow_price * self.scope_units * (2 * self.required / self.achieved - 1)
 
     @property
     def statement(self) -> str:
