@@ -183,6 +183,7 @@ def test_a_soft_rule_at_a_zero_penalty_is_not_enforced(tmp_path: Path) -> None:
     assert outcome.results.npv == pytest.approx(1_280_000)
     first = _policies_sheet(tmp_path, outcome)[0]
     assert first["reading"] == "not enforced (penalty $0): fleet 30.8 mpg vs 40.0 required"
+    assert first["binding"] == "no"
     assert (
         "MPG (soft, fleet mpg at least 40.0) is not enforced (penalty $0): missed in 2030 "
         "(fleet 30.8 mpg vs 40.0 required)." in reading(outcome.results)

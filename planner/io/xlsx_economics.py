@@ -96,7 +96,7 @@ def write_policies(book: Workbook, formats: Formats, results: Results) -> None:
             lambda r: r.achieved,
             kind_of=lambda r: REQUIRED_KIND.get(r.kind, Kind.UNITS),
         ),
-        Column("binding", Kind.FLAG, lambda r: binds(results, r)),
+        Column("binding", Kind.FLAG, lambda r: binds(results, r) and not r.not_enforced),
         Column("slack", Kind.UNITS, lambda r: r.people_slack, kind_of=_shown_kind),
         Column("violation", Kind.UNITS, lambda r: r.people_violation, kind_of=_shown_kind),
         Column("penalty cost ($, undiscounted)", Kind.MONEY, lambda r: r.penalty_cost),
