@@ -16,19 +16,9 @@ from dataclasses import dataclass
 
 from planner.case import Case, Decision, Policy
 from planner.model.economics import Economics, build_economics
+from planner.policy_kinds import policy_kind, row_unit
 
 SAFETY = 10.0
-UNITS = {
-    "domestic_share_min": "vehicles",
-    "ev_share_min": "vehicles",
-    "ev_share_max": "vehicles",
-    "min_units": "vehicles",
-    "max_units": "vehicles",
-    "fleet_mpg_min": "vehicle-mpg",
-    "capex_budget": "$",
-    "capex_budget_total": "$",
-    "max_retools": "options",
-}
 
 
 @dataclass(frozen=True)
@@ -36,12 +26,25 @@ class GiveWay:
     policy_id: str
     kind: str
     year: int | None
-    amount: float
-    direction: str  # "short" (≥ rows) or "over" (≤ rows)
+    amount: float  # in the row's unit
+    required: float | None = None  # the policy's value and what the relaxed plan achieves,
+    achieved: float | None = None  # in the value's own terms (share, mpg, units, $)
+
+    @property
+    def direction(self) -> str:
+        """'short' of a minimum, 'over' a maximum."""
+        return policy_kind(self.kind).miss_word
 
     @property
     def unit(self) -> str:
-        return UNITS.get(self.kind, "units")
+        return row_unit(self.kind)
+
+    @property
+    def statement(self) -> str:
+        """'fleet 27.4 mpg vs 29.0 required'; '' without the figures."""
+        if self.required is None:
+            return ""
+        return policy_kind(self.kind).statement(self.achieved, self.required)
 
 
 @dataclass(frozen=True)
@@ -84,11 +87,20 @@ class Diagnosis:
             total = sum(i.amount for i in items)
             years = [i.year for i in items if i.year is not None]
             when = f" in {_years_text(years)}" if years else " over its window"
-            lines.append(
-                f"{policy_id} ({first.kind}) {first.direction} by {_amount(total)} "
-                f"{first.unit}{when}"
-            )
+            lines.append(_give_way_line(policy_id, first, total, when, items))
         return lines
+
+
+def _give_way_line(
+    policy_id: str, first: GiveWay, total: float, when: str, items: list[GiveWay]
+) -> str:
+    """By how much, in the row's unit where people read it; else achieved vs required."""
+    head = f"{policy_id} ({first.kind}) {first.direction}"
+    if policy_kind(first.kind).row_unit_plain or any(not i.statement for i in items):
+        return f"{head} by {_amount(total)} {first.unit}{when}"
+    if len(items) == 1:
+        return f"{head}{when}: {first.statement}"
+    return f"{head}{when}: {'; '.join(f'{i.statement} in {i.year}' for i in items)}"
 
 
 def _amount(value: float) -> str:
@@ -145,7 +157,7 @@ def _penalty(case: Case, policy: Policy, vehicle: float, option: float, dollar: 
         ]
         smallest = min((c for c in coefficients if c > 0), default=1.0)
         return vehicle / max(smallest, 0.01)
-    if policy.kind in ("capex_budget", "capex_budget_total"):
+    if policy_kind(policy.kind).row_unit == "$":
         return max(dollar, 1.0)
     if policy.kind == "max_retools":
         return max(option, vehicle)

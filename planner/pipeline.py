@@ -22,11 +22,11 @@ from planner.diagnose import DecisionFinding, Diagnosis, GiveWay, diagnosis_pena
 from planner.model.build import Model, build_model
 from planner.model.lp import LPArrays
 from planner.model.policies import PolicyRow
+from planner.policy_kinds import PLAN_POLICY_KINDS, policy_kind
 from planner.results import Results, extract_results
 from planner.results.alternatives import AlternativeSearch
 from planner.results.fixed_plans import PlanEvaluation, plan_of_record, plan_value, status_quo
 from planner.results.value import bridge
-from planner.schema import PLAN_POLICY_KINDS
 from planner.solve import solve
 from planner.solve.highs import solve_highs
 from planner.solve.highs_model import new_highs, to_highs_lp
@@ -329,7 +329,7 @@ def without_decisions(model: Model) -> DecisionFinding:
 
 
 def diagnose(case: Case) -> tuple[Diagnosis, Results | None]:
-    hard = [p for p in case.policies if not p.soft and p.kind != "credit_per_unit"]
+    hard = [p for p in case.policies if not p.soft and policy_kind(p.kind).has_row]
     if not hard:
         message = (
             "the case is infeasible even without any hard policy: check capacities, "
@@ -352,15 +352,15 @@ def diagnose(case: Case) -> tuple[Diagnosis, Results | None]:
         ), None
     results = extract_results(model, result)
     hard_ids = {p.policy_id for p in hard}
+    outcomes = {(o.policy_id, o.year): o for o in results.policies}
     give_way = tuple(
         GiveWay(
             v.policy_id,
             v.kind,
             v.year,
             v.violation,
-            "short"
-            if v.kind in ("domestic_share_min", "ev_share_min", "min_units", "fleet_mpg_min")
-            else "over",
+            outcomes[v.policy_id, v.year].required,
+            outcomes[v.policy_id, v.year].achieved,
         )
         for v in results.violations
         if v.policy_id in hard_ids

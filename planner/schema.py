@@ -12,6 +12,11 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+from planner.policy_kinds import PLAN_POLICY_KINDS as PLAN_POLICY_KINDS
+from planner.policy_kinds import POLICY_KINDS as POLICY_KINDS
+from planner.policy_kinds import SHARE_POLICY_KINDS as SHARE_POLICY_KINDS
+from planner.policy_kinds import WINDOW_TOTAL_KINDS as WINDOW_TOTAL_KINDS
+
 
 class Kind(StrEnum):
     """How a cell is read."""
@@ -169,21 +174,6 @@ class SettingSpec:
 
 
 POWERTRAINS = ("ICE", "HEV", "PHEV", "EV")
-POLICY_KINDS = (
-    "domestic_share_min",
-    "ev_share_min",
-    "ev_share_max",
-    "fleet_mpg_min",
-    "min_units",
-    "max_units",
-    "credit_per_unit",
-    "capex_budget",
-    "capex_budget_total",
-    "max_retools",
-)
-PLAN_POLICY_KINDS = ("capex_budget", "capex_budget_total", "max_retools")
-SHARE_POLICY_KINDS = ("domestic_share_min", "ev_share_min", "ev_share_max")
-WINDOW_TOTAL_KINDS = ("capex_budget_total", "max_retools")
 MODES = ("hard", "soft")
 DECISIONS = ("take", "never", "start", "record")
 FORCING_DECISIONS = ("take", "never", "start")

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from planner.policy_kinds import KINDS, PolicyKind
 from planner.schema import SETTINGS, SHEETS, Column, SheetSchema
 
 START = "<!-- schema:start -->"
@@ -120,7 +121,52 @@ def _sheet_section(schema: SheetSchema) -> list[str]:
                 ],
             ),
         ]
+    if schema.name == "Policies":
+        lines += ["", *_kinds_section()]
     return lines
+
+
+KINDS_NOTE = """\
+The results state each rule in these words, with achieved against required in the value's
+own terms (e.g. `fleet 27.4 mpg vs 29.0 required`, `domestic share 48.0% vs 50.0% required`).
+A missed minimum is "short", a missed maximum "over". Slack, violation and shadow price are
+in the row unit (the JSON `policy_violations` too); the Policies sheet shows fleet mpg in mpg
+(the fleet's harmonic-mean mpg over the scope's sales; the shadow price per 1 mpg of target,
+to first order). A share or fleet-mpg rule over no sales in scope that year holds trivially:
+no price, noted "no sales in scope". A soft rule missed at a $0 penalty is reported as "not
+enforced (penalty $0)", not counted as a violation."""
+
+
+def _kinds_section() -> list[str]:
+    return [
+        "Policy kinds:",
+        "",
+        *_table(
+            ("kind", "rule", "value", "rows", "scope columns", "row unit"),
+            [_kind_row(k) for k in KINDS.values()],
+        ),
+        "",
+        KINDS_NOTE,
+    ]
+
+
+def _kind_row(kind: PolicyKind) -> list[str]:
+    if not kind.has_row:
+        rows = "none (a credit per unit in scope, in the margins)"
+    elif kind.window_total:
+        rows = "one for the window"
+    else:
+        rows = "one a year"
+    counted = "options" if kind.plan else "units sold"
+    scope = ", ".join(c for c in ("products", "regions", "origin", "plants") if c in kind.selectors)
+    return [
+        f"`{kind.kind}`",
+        kind.label,
+        kind.value_unit,
+        rows,
+        f"{scope} (counts {counted})",
+        kind.row_unit or "-",
+    ]
 
 
 def schema_markdown() -> str:

@@ -106,6 +106,7 @@ HEADERS = {
         "unit",
         "input row",
         "shadow price note",
+        "reading",
     ],
     "CashFlow": [
         "year",

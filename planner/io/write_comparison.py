@@ -37,6 +37,7 @@ from planner.pipeline import ScenarioOutcome
 from planner.results import Results
 from planner.results.narrative import (
     PolicyCost,
+    enforced_violations,
     horizon_shares,
     kei_units_by_year,
     policy_costs,
@@ -45,6 +46,7 @@ from planner.results.narrative import (
     taken_retools,
     year_span,
 )
+from planner.results.tables import NO_SALES, NOT_ENFORCED
 
 SCENARIOS_NOTE = (
     "One row per scenario of this run. NPV, capex and units are over the whole "
@@ -55,8 +57,10 @@ MATRIX_NOTE = (
     "taken; a scenario without a plan is blank throughout)."
 )
 POLICY_NOTE = (
-    "Years in which each policy binds, and its shadow price range in $ per unit "
-    "of the policy's row (see a scenario workbook's Policies sheet)."
+    "Years in which each policy binds, and its shadow price range in $ per unit (a vehicle, "
+    "1 mpg of fleet target, $1 or an option: see a scenario workbook's Policies sheet). "
+    "'not enforced (penalty $0)': a soft rule missed because missing it costs nothing; "
+    "'no sales in scope': a share or mpg rule over no sales, which holds trivially."
 )
 
 
@@ -96,7 +100,7 @@ def scenario_columns(outcomes: Sequence[ScenarioOutcome]) -> list[Column[Scenari
         return None if r.npv is None or base is None else r.npv - base
 
     def violations(o: ScenarioOutcome) -> int:
-        return len((o.diagnosis_results or o.results).violations)
+        return len(enforced_violations(o.diagnosis_results or o.results))
 
     return [
         Column("scenario", Kind.TEXT, lambda o: o.results.case.scenario_id),
@@ -240,7 +244,7 @@ def policy_rows(results: Sequence[Results]) -> list[MatrixRow]:
     rows = []
     for policy_id in policy_ids:
         cells = tuple(_cost_text(by_id.get(policy_id)) for by_id in costs)
-        binding = sum(1 for c in cells if c and c != "does not bind")
+        binding = sum(1 for c in cells if c and c not in ("does not bind", NO_SALES, NOT_ENFORCED))
         kind = next(by_id[policy_id].kind for by_id in costs if policy_id in by_id)
         rows.append(MatrixRow((policy_id, kind), cells, f"binds in {binding} of {len(cells)}"))
     return rows
@@ -249,8 +253,10 @@ def policy_rows(results: Sequence[Results]) -> list[MatrixRow]:
 def _cost_text(cost: PolicyCost | None) -> str | None:
     if cost is None:
         return None
+    if cost.not_enforced:
+        return NOT_ENFORCED
     if not cost.binds:
-        return "does not bind"
+        return NO_SALES if cost.no_sales else "does not bind"
     when = year_span(cost.binding_years)
     price = price_range(cost)
     return when if price is None else f"{when}: {price}"

@@ -17,8 +17,9 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from planner.io.xlsx_format import Formats, Kind, write_cell
+from planner.policy_kinds import policy_kind
 from planner.results import Results
-from planner.results.narrative import SHARE_KINDS, taken_retools
+from planner.results.narrative import taken_retools
 
 DATA_SHEET = "ChartData"
 MAX_PLANTS = 10
@@ -83,7 +84,7 @@ def shares_vs_requirements(results: Results) -> Block:
     ]
     by_policy: dict[str, dict[int, tuple[float, float | None]]] = defaultdict(dict)
     for outcome in results.policies:
-        if outcome.kind in SHARE_KINDS and outcome.year is not None:
+        if policy_kind(outcome.kind).share and outcome.year is not None:
             by_policy[outcome.policy_id][outcome.year] = (outcome.required, outcome.achieved)
     for policy_id, values in by_policy.items():
         series.append(

@@ -9,7 +9,6 @@ from itertools import accumulate
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from planner.diagnose import UNITS
 from planner.io.xlsx_format import (
     Column,
     Formats,
@@ -20,9 +19,10 @@ from planner.io.xlsx_format import (
     write_cell,
     write_table,
 )
+from planner.policy_kinds import KINDS
 from planner.results import Results
 from planner.results.narrative import binds
-from planner.results.tables import CashFlowYear, PolicyOutcome
+from planner.results.tables import NOT_ENFORCED, CashFlowYear, PolicyOutcome
 
 POLICY_NOTES = (
     "Shadow price = NPV lost (in $) per one unit the requirement is tightened: a minimum raised "
@@ -33,9 +33,14 @@ POLICY_NOTES = (
     "It is computed from the linear program with the integer decisions (retool starts, product "
     "launches) fixed at this plan, so it prices small changes that keep the same retooling plan; "
     "capex budgets and max_retools only hold fixed decisions and show 0 there.",
-    "Unit of the shadow price, slack and violation is the unit of the policy's row: vehicles for "
-    "share and unit policies (for a share: one more qualifying vehicle than the share needs), "
-    "vehicle-mpg for fleet_mpg_min, $ of capex for capex budgets, options for max_retools.",
+    "Unit of the shadow price, slack and violation is the unit column: vehicles for share and "
+    "unit policies (for a share: one more qualifying vehicle than the share needs), $ of capex "
+    "for capex budgets, options for max_retools, and mpg for fleet_mpg_min (slack: the fleet's "
+    "harmonic-mean mpg over the scope's sales less the target; shadow price: NPV lost per 1 mpg "
+    "more of target, to first order). 'reading' states achieved against required.",
+    "A share or fleet-mpg rule over no sales in scope that year holds trivially: it neither "
+    "binds nor has a price ('no sales in scope'). A soft rule with a $0 penalty that is missed is "
+    "not enforced: 'not enforced (penalty $0)'.",
 )
 CASH_NOTES = (
     "Costs are positive amounts that are subtracted. operating = revenue − production cost − "
@@ -45,25 +50,26 @@ CASH_NOTES = (
     "window penalties (launch costs and window-total penalties are one-time and undiscounted, "
     "shown in the first year). The last year's operating weight includes the terminal years.",
 )
-REQUIRED_KIND = {
-    "domestic_share_min": Kind.PERCENT,
-    "ev_share_min": Kind.PERCENT,
-    "ev_share_max": Kind.PERCENT,
-    "fleet_mpg_min": Kind.MPG,
-    "min_units": Kind.UNITS,
-    "max_units": Kind.UNITS,
-    "capex_budget": Kind.MONEY,
-    "capex_budget_total": Kind.MONEY,
-    "max_retools": Kind.COUNT,
+CELL_KIND = {
+    "share": Kind.PERCENT,
+    "mpg": Kind.MPG,
+    "vehicles": Kind.UNITS,
+    "$": Kind.MONEY,
+    "options": Kind.COUNT,
 }
+REQUIRED_KIND = {k.kind: CELL_KIND[k.value_unit] for k in KINDS.values() if k.has_row}
 
 
-def row_unit(kind: str) -> str:
-    return UNITS.get(kind, "units")
+def _shown_kind(outcome: PolicyOutcome) -> Kind:
+    """The cell format of slack and violation, in the unit they are shown in."""
+    return {"$": Kind.MONEY, "mpg": Kind.MPG}.get(outcome.people_unit, Kind.UNITS)
 
 
-def _row_kind(kind: str) -> Kind:
-    return Kind.MONEY if row_unit(kind) == "$" else Kind.UNITS
+def reading(outcome: PolicyOutcome) -> str:
+    """'fleet 27.4 mpg vs 29.0 required', led by why a missed rule costs nothing."""
+    if outcome.not_enforced:
+        return f"{NOT_ENFORCED}: {outcome.statement}"
+    return outcome.statement
 
 
 def write_policies(book: Workbook, formats: Formats, results: Results) -> None:
@@ -77,7 +83,7 @@ def write_policies(book: Workbook, formats: Formats, results: Results) -> None:
         Column("kind", Kind.TEXT, lambda r: r.kind),
         Column("mode", Kind.TEXT, lambda r: r.mode),
         Column("year", Kind.YEAR, lambda r: "window" if r.year is None else r.year),
-        Column("rule", Kind.TEXT, lambda r: "at least" if r.sense == ">=" else "at most"),
+        Column("rule", Kind.TEXT, lambda r: r.meaning.rule),
         Column(
             "required",
             Kind.UNITS,
@@ -90,14 +96,15 @@ def write_policies(book: Workbook, formats: Formats, results: Results) -> None:
             lambda r: r.achieved,
             kind_of=lambda r: REQUIRED_KIND.get(r.kind, Kind.UNITS),
         ),
-        Column("binding", Kind.FLAG, lambda r: binds(results, r)),
-        Column("slack", Kind.UNITS, lambda r: r.row_slack, kind_of=lambda r: _row_kind(r.kind)),
-        Column("violation", Kind.UNITS, lambda r: r.violation, kind_of=lambda r: _row_kind(r.kind)),
+        Column("binding", Kind.FLAG, lambda r: binds(results, r) and not r.not_enforced),
+        Column("slack", Kind.UNITS, lambda r: r.people_slack, kind_of=_shown_kind),
+        Column("violation", Kind.UNITS, lambda r: r.people_violation, kind_of=_shown_kind),
         Column("penalty cost ($, undiscounted)", Kind.MONEY, lambda r: r.penalty_cost),
-        Column("shadow price ($ per unit)", Kind.CENTS, lambda r: r.shadow_price),
-        Column("unit", Kind.TEXT, lambda r: row_unit(r.kind)),
+        Column("shadow price ($ per unit)", Kind.CENTS, lambda r: r.people_shadow_price),
+        Column("unit", Kind.TEXT, lambda r: r.people_unit),
         Column("input row", Kind.TEXT, lambda r: sources.get(r.policy_id, "")),
         Column("shadow price note", Kind.TEXT, lambda r: r.price_note),
+        Column("reading", Kind.TEXT, reading),
     ]
     top = len(POLICY_NOTES) + 2
     placed = write_table(sheet, formats, top, 0, columns, results.policies, "Policies")

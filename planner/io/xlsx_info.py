@@ -72,6 +72,7 @@ def _give_way_columns(diagnosis: Diagnosis) -> list[Column[GiveWay]]:
         Column(
             "penalty used ($ per unit)", Kind.CENTS, lambda g: diagnosis.penalties.get(g.policy_id)
         ),
+        Column("reading", Kind.TEXT, lambda g: g.statement),
     ]
 
 

@@ -25,17 +25,19 @@ from planner.pipeline import ScenarioOutcome
 from planner.results import Results
 from planner.results.narrative import (
     PolicyCost,
+    enforced_violations,
     horizon_shares,
     kei_units_by_year,
+    not_enforced,
     policy_costs,
     reading,
     retool_capex,
     taken_retools,
     year_span,
 )
-from planner.results.tables import RetoolDecision
+from planner.results.tables import NO_SALES, NOT_ENFORCED, RetoolDecision
 
-WIDTHS = (30, 24, 16, 22, 16, 17, 16, 17)  # columns A:H
+WIDTHS = (30, 24, 16, 22, 16, 17, 16, 17, 40)  # columns A:I
 READING_CHARS_PER_LINE = 150
 CHART_COLUMN = 9  # J
 CHART_ROWS = 16
@@ -114,7 +116,8 @@ def _metrics(outcome: ScenarioOutcome) -> list[Pair]:
     taken = taken_retools(results)
     kei = kei_units_by_year(results)
     domestic, electric = horizon_shares(results)
-    violations = (outcome.diagnosis_results or results).violations
+    violations = enforced_violations(outcome.diagnosis_results or results)
+    free = not_enforced(results)
     solved = results.status.has_solution
     return [
         Pair(
@@ -169,7 +172,8 @@ def _metrics(outcome: ScenarioOutcome) -> list[Pair]:
             "policy violations",
             len(violations),
             Kind.COUNT,
-            "soft policies missed (or, when infeasible, what had to give way)",
+            "soft policies missed at a penalty (or, when infeasible, what had to give way)"
+            + (f"; {NOT_ENFORCED}: {', '.join(free)}" if free else ""),
         ),
     ]
 
@@ -211,12 +215,26 @@ def _policy_columns() -> list[Column[PolicyCost]]:
         Column("policy", Kind.TEXT, lambda c: c.policy_id),
         Column("kind", Kind.TEXT, lambda c: c.kind),
         Column("mode", Kind.TEXT, lambda c: c.mode),
-        Column("binds in", Kind.TEXT, lambda c: year_span(c.binding_years)),
+        Column("binds in", Kind.TEXT, _binds_text),
         Column("$ per unit, low", Kind.CENTS, lambda c: c.shadow_low),
         Column("$ per unit, high", Kind.CENTS, lambda c: c.shadow_high),
         Column("unit", Kind.TEXT, lambda c: c.unit),
         Column("penalty paid ($)", Kind.MONEY, lambda c: c.penalty_cost),
+        Column("rule", Kind.TEXT, _rule_text),
     ]
+
+
+def _binds_text(cost: PolicyCost) -> str:
+    """'2028–2036'; a soft rule it pays to miss: 'missed 2027–2036'."""
+    span = year_span(cost.binding_years)
+    return f"missed {span}" if cost.missed else span
+
+
+def _rule_text(cost: PolicyCost) -> str:
+    """'fleet mpg at least 27.6: not enforced (penalty $0)'."""
+    if cost.not_enforced:
+        return f"{cost.rule}: {NOT_ENFORCED}"
+    return f"{cost.rule}: {NO_SALES}" if cost.no_sales else cost.rule
 
 
 def year_figures(results: Results) -> list[YearFigures]:

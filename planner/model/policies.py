@@ -27,9 +27,7 @@ from planner.case import Case, Policy
 from planner.model.economics import Economics, is_domestic, origin_matches
 from planner.model.lp import INF, LinearProgram
 from planner.model.variables import Variables
-from planner.schema import WINDOW_TOTAL_KINDS
-
-GREATER = ("domestic_share_min", "ev_share_min", "min_units")
+from planner.policy_kinds import policy_kind
 
 
 @dataclass(frozen=True)
@@ -66,12 +64,13 @@ def add_policies(
     for (plant_id, product_id, region_id, t), column in v.s.items():
         sales_by_product_region[product_id, region_id].append((plant_id, t, column))
     for policy in case.policies:
-        if policy.kind == "credit_per_unit":
+        kind = policy_kind(policy.kind)
+        if not kind.has_row:
             continue
         penalty = policy.penalty if policy.soft else None
         if not policy.soft and forced_penalties is not None:
             penalty = forced_penalties[policy.policy_id]
-        if policy.kind in ("capex_budget", "capex_budget_total", "max_retools"):
+        if kind.plan:
             terms = _plan_terms(case, v, policy)
         else:
             terms = _sales_terms(case, policy, sales_by_product_region)
@@ -89,7 +88,8 @@ def _add_row(
     attributes: list[float],
     penalty: float | None,
 ) -> PolicyRow:
-    sense = ">=" if policy.kind in GREATER else "<="
+    kind = policy_kind(policy.kind)
+    sense = kind.row_sense
     columns, coefficients = [], []
     for column, attribute in zip(scope, attributes, strict=True):
         coefficient = row_coefficient(policy, attribute)
@@ -97,12 +97,7 @@ def _add_row(
             columns.append(column)
             coefficients.append(coefficient)
     kept = (tuple(scope), tuple(attributes))
-    rhs = (
-        policy.value
-        if policy.kind
-        in ("min_units", "max_units", "capex_budget", "capex_budget_total", "max_retools")
-        else 0.0
-    )
+    rhs = policy.value if kind.rhs_is_value else 0.0
     label = policy_label(policy.policy_id, year)
     holds_empty = rhs <= 0 if sense == ">=" else rhs >= 0
     if not columns and holds_empty:
@@ -124,7 +119,7 @@ def _plan_terms(
 ) -> dict[int | None, tuple[list[int], list[float]]]:
     capex = {o.option_id: o.capex for o in case.options}
     counted = {o.option_id for o in case.options if policy.counts_plant(o.plant_id)}
-    per_year = policy.kind == "capex_budget"
+    per_year = not policy_kind(policy.kind).window_total
     terms: dict[int | None, tuple[list[int], list[float]]] = {}
     if per_year:
         for t in policy.years:
@@ -145,7 +140,7 @@ def _sales_terms(
     policy: Policy,
     sales_by_product_region: dict[tuple[str, str], list[tuple[str, int, int]]],
 ) -> dict[int | None, tuple[list[int], list[float]]]:
-    assert policy.kind not in WINDOW_TOTAL_KINDS
+    assert not policy_kind(policy.kind).window_total
     terms: dict[int | None, tuple[list[int], list[float]]] = {t: ([], []) for t in policy.years}
     for product_id in sorted(policy.products):
         product = case.product(product_id)
@@ -180,7 +175,7 @@ def _sales_attribute(case: Case, policy: Policy, is_ev: bool, mpg: float, domest
 def row_coefficient(policy: Policy, attribute: float) -> float:
     """The row coefficient of one scope column, from its attribute (see the module docstring)."""
     value = policy.value
-    if policy.kind in ("domestic_share_min", "ev_share_min", "ev_share_max"):
+    if policy_kind(policy.kind).share:
         return attribute - value
     if policy.kind == "fleet_mpg_min":
         return value * value / attribute - value

@@ -12,6 +12,7 @@ from planner.case import Case
 from planner.model.build import Model
 from planner.model.economics import is_domestic
 from planner.model.policies import PolicyRow
+from planner.policy_kinds import policy_kind
 from planner.results.cashflow import cash_flow
 from planner.results.tables import (
     CapacityRow,
@@ -92,6 +93,9 @@ def extract_results(
     sales = _sales(model, values)
     activities = lp.matrix @ values
     units, domestic, electric = _shares(model.case, sales)
+    outcomes = tuple(
+        _policy_outcome(row, values, activities, shadow_prices) for row in model.policy_rows
+    )
     return replace(
         header,
         retools=_retools(model, values),
@@ -100,14 +104,12 @@ def extract_results(
         sales=sales,
         unmet=_unmet(model.case, sales),
         capacity=_capacity(model, values),
-        policies=tuple(
-            _policy_outcome(row, values, activities, shadow_prices) for row in model.policy_rows
-        ),
+        policies=outcomes,
         cashflow=cash_flow(model, values),
         violations=tuple(
-            Violation(r.policy.policy_id, r.policy.kind, r.year, float(values[r.violation_column]))
-            for r in model.policy_rows
-            if r.violation_column is not None and values[r.violation_column] > VIOLATION_TOLERANCE
+            Violation(o.policy_id, o.kind, o.year, o.violation)
+            for o in outcomes
+            if o.violation > VIOLATION_TOLERANCE
         ),
         units_by_year=units,
         domestic_share_by_year=domestic,
@@ -227,8 +229,6 @@ def _policy_outcome(
     shadow_prices: Mapping[int, float | None] | None,
 ) -> PolicyOutcome:
     policy = row.policy
-    scope_values = values[list(row.scope_columns)] if row.scope_columns else np.zeros(0)
-    attributes = np.asarray(row.scope_attributes, dtype=float)
     violation = float(values[row.violation_column]) if row.violation_column is not None else 0.0
     activity = None
     if row.row is not None:
@@ -242,8 +242,13 @@ def _policy_outcome(
     )
     if row.row is None:
         slack = -row.rhs if row.sense == ">=" else row.rhs
+    if row.violation_column is not None and slack is not None:
+        # The shortfall itself: at a $0 penalty the violation column may sit above it.
+        violation = max(-slack, 0.0)
     shadow, needs_new_plan = None, False
-    if shadow_prices is not None and row.row is not None:
+    achieved = row_achieved(row, values)
+    no_sales = policy_kind(policy.kind).ratio and achieved is None
+    if shadow_prices is not None and row.row is not None and not no_sales:
         shadow = shadow_prices.get(row.row)
         needs_new_plan = row.row in shadow_prices and shadow is None
     return PolicyOutcome(
@@ -253,24 +258,38 @@ def _policy_outcome(
         row.year,
         row.sense,
         policy.value,
-        _achieved(policy.kind, scope_values, attributes),
+        achieved,
         slack,
         violation,
         violation * row.penalty,
         shadow,
         in_model=row.row is not None,
         needs_new_plan=needs_new_plan,
+        penalty=row.penalty,
+        scope_units=_scope_units(row, values),
     )
 
 
-def _achieved(kind: str, units: np.ndarray, attributes: np.ndarray) -> float | None:
+def _scope_units(row: PolicyRow, values: np.ndarray) -> float:
+    if policy_kind(row.policy.kind).plan or not row.scope_columns:
+        return 0.0
+    return float(values[list(row.scope_columns)].sum())
+
+
+def row_achieved(row: PolicyRow, values: np.ndarray) -> float | None:
+    """What the plan achieves in the policy's own terms: a share, the fleet's harmonic-mean
+    mpg (units / Σ units/mpg), units, $ of capex or options; None for a share or mpg of no
+    sales."""
+    units = values[list(row.scope_columns)] if row.scope_columns else np.zeros(0)
+    attributes = np.asarray(row.scope_attributes, dtype=float)
+    kind = policy_kind(row.policy.kind)
     total = float(units.sum())
-    if kind in ("domestic_share_min", "ev_share_min", "ev_share_max"):
+    if kind.share:
         return float(units @ attributes) / total if total > 1e-9 else None
-    if kind == "fleet_mpg_min":
+    if kind.value_unit == "mpg":
         gallons = float(units @ (1.0 / attributes)) if units.size else 0.0
-        return total / gallons if gallons > 0 else None
-    if kind == "capex_budget" or kind == "capex_budget_total":
+        return total / gallons if total > 1e-9 and gallons > 0 else None
+    if kind.value_unit == "$":
         return float(units @ attributes)
     return total
 

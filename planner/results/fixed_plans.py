@@ -17,12 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.case import Case
-from planner.diagnose import UNITS, diagnosis_penalties
+from planner.diagnose import diagnosis_penalties
 from planner.model.build import Model, build_model
 from planner.model.decisions import FixedPlan, record_plan
 from planner.model.lp import INF, LPArrays
 from planner.model.variables import existing_capacity
-from planner.results.extract import Results, extract_results
+from planner.policy_kinds import policy_kind
+from planner.results.extract import Results, extract_results, row_achieved
 from planner.solve.highs import solve_highs
 from planner.solve.result import Status
 
@@ -30,7 +31,6 @@ log = logging.getLogger(__name__)
 
 STATUS_QUO = "status quo"
 RECORD = "plan of record"
-SHORT_KINDS = ("domestic_share_min", "ev_share_min", "min_units", "fleet_mpg_min")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,9 @@ class Blocker:
     name: str  # policy id, or "removal_limit[plant,line]"
     kind: str  # policy kind, or "capacity_removed"
     year: int | None  # None: a policy's window total
-    amount: float
+    amount: float  # capacity, or the policy row's unit
+    required: float | None = None  # a policy's value and what the relaxed plan achieves
+    achieved: float | None = None
 
     def sentence(self) -> str:
         when = "over its window" if self.year is None else f"in {self.year}"
@@ -49,10 +51,11 @@ class Blocker:
                 f"{self.name}: the plan removes {self.amount:,.0f} units/yr more than exists "
                 f"({when})"
             )
-        unit = UNITS.get(self.kind, "units")
-        direction = "short" if self.kind in SHORT_KINDS else "over"
-        amount = f"{self.amount:,.6g} {unit}"
-        return f"{self.name} ({self.kind}) cannot be met {when}: {direction} by {amount}"
+        meaning = policy_kind(self.kind)
+        head = f"{self.name} ({self.kind}) cannot be met {when}: {meaning.miss_word}"
+        if meaning.row_unit_plain or self.required is None:
+            return f"{head} by {self.amount:,.6g} {meaning.row_unit}"
+        return f"{head}, {meaning.statement(self.achieved, self.required)}"
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,14 @@ def _policy_blockers(case: Case, plan: FixedPlan) -> tuple[Blocker, ...]:
         return ()
     values = result.values
     return tuple(
-        Blocker(r.policy.policy_id, r.policy.kind, r.year, float(values[r.violation_column]))
+        Blocker(
+            r.policy.policy_id,
+            r.policy.kind,
+            r.year,
+            float(values[r.violation_column]),
+            r.policy.value,
+            row_achieved(r, values),
+        )
         for r in relaxed.policy_rows
         if r.violation_column is not None
         and r.policy.policy_id in penalties

@@ -10,15 +10,20 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planner.diagnose import UNITS
+from planner.policy_kinds import amount_text, policy_kind
 from planner.results.extract import VIOLATION_TOLERANCE, Results
-from planner.results.tables import PolicyOutcome, RetoolDecision
+from planner.results.tables import (
+    FREE_TIGHTENING,
+    NO_SALES,
+    NOT_ENFORCED,
+    PolicyOutcome,
+    RetoolDecision,
+    Violation,
+)
 from planner.solve.result import Status
 
 KEI_SEGMENT = "kei"
 MAX_LISTED_RETOOLS = 5
-SHARE_KINDS = ("domestic_share_min", "ev_share_min", "ev_share_max")
-PLAN_KINDS = ("capex_budget", "capex_budget_total", "max_retools")  # rows of fixed decisions
 
 
 @dataclass(frozen=True)
@@ -28,16 +33,31 @@ class PolicyCost:
     policy_id: str
     kind: str
     mode: str
-    unit: str  # the unit of its rows: vehicles, vehicle-mpg, $ or options
+    unit: str  # of its prices: vehicles, mpg (of the fleet target), $ or options
     binding_years: tuple[int | None, ...]  # None: the window-total row
     shadow_low: float | None  # smallest shadow price over the binding years ($ per unit)
     shadow_high: float | None  # largest
     violation: float  # soft policies: total shortfall/excess in row units
     penalty_cost: float  # undiscounted $
+    required: float = 0.0  # the policy's value
+    worst: str = ""  # achieved vs required in the most-missed year: 'fleet 27.4 mpg vs 29.0 …'
+    no_sales: bool = False  # a share or mpg rule with no sales in scope in any year
+    not_enforced: bool = False  # soft, missed, penalty $0
 
     @property
     def binds(self) -> bool:
         return bool(self.binding_years)
+
+    @property
+    def missed(self) -> bool:
+        """A soft rule the plan misses (its binding years are the years it is missed)."""
+        return self.mode == "soft" and self.violation > VIOLATION_TOLERANCE
+
+    @property
+    def rule(self) -> str:
+        """'fleet mpg at least 29.0', 'domestic share at least 50.0%'."""
+        meaning = policy_kind(self.kind)
+        return f"{meaning.label} {amount_text(self.required, meaning.value_unit, bare=True)}"
 
 
 def is_kei(results: Results, product_id: str) -> bool:
@@ -83,6 +103,17 @@ def binds(results: Results, outcome: PolicyOutcome) -> bool:
     return outcome.violation > VIOLATION_TOLERANCE or outcome.binding
 
 
+def enforced_violations(results: Results) -> tuple[Violation, ...]:
+    """The misses that cost something: a soft rule missed at a $0 penalty is not enforced."""
+    free = {(o.policy_id, o.year) for o in results.policies if o.not_enforced}
+    return tuple(v for v in results.violations if (v.policy_id, v.year) not in free)
+
+
+def not_enforced(results: Results) -> tuple[str, ...]:
+    """Soft policies missed at a $0 penalty."""
+    return tuple(dict.fromkeys(o.policy_id for o in results.policies if o.not_enforced))
+
+
 def policy_costs(results: Results) -> tuple[PolicyCost, ...]:
     grouped: dict[str, list[PolicyOutcome]] = defaultdict(list)
     for outcome in results.policies:
@@ -94,21 +125,32 @@ def _policy_cost(results: Results, rows: list[PolicyOutcome]) -> PolicyCost:
     first = rows[0]
     binding = [r for r in rows if binds(results, r)]
     prices = [
-        r.shadow_price
+        price
         for r in binding
-        if r.shadow_price is not None and first.kind not in PLAN_KINDS
+        if (price := r.people_shadow_price) is not None and not policy_kind(first.kind).plan
     ]
+    worst = max(rows, key=lambda r: r.people_violation)
     return PolicyCost(
         first.policy_id,
         first.kind,
         first.mode,
-        UNITS.get(first.kind, "units"),
+        first.people_unit,
         tuple(r.year for r in binding),
         min(prices) if prices else None,
         max(prices) if prices else None,
         sum(r.violation for r in rows),
         sum(r.penalty_cost for r in rows),
+        first.required,
+        _worst(rows, worst) if worst.violation > VIOLATION_TOLERANCE else "",
+        all(r.no_sales for r in rows),
+        any(r.not_enforced for r in rows),
     )
+
+
+def _worst(rows: list[PolicyOutcome], worst: PolicyOutcome) -> str:
+    """Achieved vs required: of the one missed row, or of the most-missed year."""
+    missed = sum(1 for r in rows if r.violation > VIOLATION_TOLERANCE)
+    return worst.statement if missed == 1 else f"worst in {worst.year}: {worst.statement}"
 
 
 def reading(results: Results, diagnosis: Sequence[str] = ()) -> str:
@@ -223,7 +265,15 @@ def _range_text(values: dict[int, float | None]) -> str | None:
 def _policy_sentences(results: Results) -> list[str]:
     costs = policy_costs(results)
     sentences = [_policy_sentence(c) for c in costs if c.binds]
-    loose = [c.policy_id for c in costs if not c.binds]
+    empty = [c.policy_id for c in costs if not c.binds and c.no_sales]
+    if empty:
+        one = len(empty) == 1
+        sentences.append(
+            f"{', '.join(empty)} {'has' if one else 'have'} {NO_SALES} in any year, so no "
+            f"price: re-run without {'it' if one else 'them'} to see whether "
+            f"{'it is' if one else 'they are'} why none are sold."
+        )
+    loose = [c.policy_id for c in costs if not c.binds and not c.no_sales]
     if loose:
         verb = "does" if len(loose) == 1 else "do"
         sentences.append(f"{', '.join(loose)} {verb} not bind.")
@@ -232,12 +282,9 @@ def _policy_sentences(results: Results) -> list[str]:
 
 def _policy_sentence(cost: PolicyCost) -> str:
     when = _years_text(cost.binding_years)
-    if cost.mode == "soft" and cost.violation > VIOLATION_TOLERANCE:
-        missed = f"{cost.policy_id} (soft) is missed {when} by {number(cost.violation)} {cost.unit}"
-        if cost.penalty_cost <= 0:
-            return f"{missed}, at no penalty."
-        return f"{missed}; its penalties cost {money(cost.penalty_cost)} (undiscounted)."
-    if cost.kind in PLAN_KINDS:
+    if cost.missed:
+        return _missed_sentence(cost, when)
+    if policy_kind(cost.kind).plan:
         return (
             f"{cost.policy_id} binds {when}; with the retooling plan fixed it has no "
             f"marginal price: re-run with a different limit to see what it costs."
@@ -245,11 +292,38 @@ def _policy_sentence(cost: PolicyCost) -> str:
     price = price_range(cost)
     if price is None:
         return f"{cost.policy_id} binds {when}."
+    if cost.shadow_high is not None and abs(cost.shadow_high) < 0.005:
+        return f"{cost.policy_id} binds {when}, but {FREE_TIGHTENING}."
     per = "a year" if any(y is not None for y in cost.binding_years) else "over the window"
     return (
         f"{cost.policy_id} binds {when}: tightening it by one {_singular(cost.unit)} "
         f"{per} costs {price} of NPV."
     )
+
+
+def _missed_sentence(cost: PolicyCost, when: str) -> str:
+    """A soft rule missed: by how much (in words people count in), and at what penalty."""
+    head = f"{cost.policy_id} (soft, {cost.rule})"
+    meaning = policy_kind(cost.kind)
+    gap = (
+        f"by {_quantity(cost.violation, cost.unit)}"
+        if meaning.row_unit_plain
+        else f"({cost.worst})"
+    )
+    if cost.not_enforced:
+        return f"{head} is {NOT_ENFORCED}: missed {when} {gap}."
+    return (
+        f"{head} is missed {when} {gap}; its penalties cost {money(cost.penalty_cost)} "
+        "(undiscounted)."
+    )
+
+
+def _quantity(value: float, unit: str) -> str:
+    """'$5k', '1 option', '50 vehicles'."""
+    if unit == "$":
+        return money(value)
+    shown = number(value)
+    return f"{shown} {_singular(unit) if shown == '1' else unit}"
 
 
 def _singular(unit: str) -> str:

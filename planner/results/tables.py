@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.policy_kinds import PolicyKind, policy_kind
+
 
 @dataclass(frozen=True)
 class RetoolDecision:
@@ -83,6 +85,11 @@ class CapacityRow:
 
 
 AT_CAPACITY = "binding at capacity: tightening needs a different plan"
+NO_SALES = "no sales in scope"
+NOT_ENFORCED = "not enforced (penalty $0)"
+FREE_TIGHTENING = (
+    "tightening it a little costs nothing at this plan: an equally good plan meets the tighter rule"
+)
 
 
 @dataclass(frozen=True)
@@ -100,15 +107,79 @@ class PolicyOutcome:
     shadow_price: float | None  # NPV lost per unit the requirement is tightened
     in_model: bool = True  # False: nothing in scope that year, the rule holds trivially
     needs_new_plan: bool = False  # binds, and tightening is infeasible with this plan
+    penalty: float = 0.0  # $ per unit of violation (soft policies)
+    scope_units: float = 0.0  # units sold in scope (sales kinds)
+
+    @property
+    def meaning(self) -> PolicyKind:
+        return policy_kind(self.kind)
+
+    @property
+    def no_sales(self) -> bool:
+        """A share or mpg rule over no sales: it holds trivially, 0 against 0, and has no price."""
+        return self.meaning.ratio and self.achieved is None
+
+    @property
+    def not_enforced(self) -> bool:
+        """A soft rule missed because missing it costs nothing (penalty $0)."""
+        return self.mode == "soft" and self.penalty <= 0 and self.violation > 1e-6
 
     @property
     def price_note(self) -> str:
-        return AT_CAPACITY if self.needs_new_plan else ""
+        if self.no_sales:
+            return NO_SALES
+        if self.needs_new_plan:
+            return AT_CAPACITY
+        free = self.shadow_price is not None and abs(self.shadow_price) < 0.005
+        if self.binding and free and not self.meaning.plan:
+            return f"at its limit, but {FREE_TIGHTENING}"
+        return ""
+
+    @property
+    def people_unit(self) -> str:
+        """The unit slack, violation and shadow price are shown in: the row's, or the value's
+        where the row's unit is not one people count in (fleet mpg: mpg, not vehicle-mpg)."""
+        meaning = self.meaning
+        return meaning.row_unit if meaning.row_unit_plain else meaning.value_unit
+
+    @property
+    def people_slack(self) -> float | None:
+        """Slack in `people_unit` (≥ 0 holds); for mpg, the fleet's mpg less the target."""
+        if self.meaning.row_unit_plain or self.row_slack is None:
+            return self.row_slack
+        if self.achieved is None:
+            return None
+        gap = self.achieved - self.required
+        return gap if self.meaning.minimum else -gap
+
+    @property
+    def people_violation(self) -> float:
+        if self.meaning.row_unit_plain or self.violation <= 1e-6:
+            return self.violation
+        slack = self.people_slack
+        return 0.0 if slack is None else max(-slack, 0.0)
+
+    @property
+    def people_shadow_price(self) -> float | None:
+        """$ per `people_unit`. For mpg: per 1 mpg of target T, to first order, with the sales
+        kept. The row Σ s·(T²/mpg − T) changes in T by 2T·Σ s/mpg − Σ s = N·(2T/H − 1), with
+        N the scope's units and H their harmonic-mean mpg (N where the fleet sits at T)."""
+        if self.meaning.row_unit_plain or self.shadow_price is None:
+            return self.shadow_price
+        if self.achieved is None:
+            return None
+        return self.shadow_price * self.scope_units * (2 * self.required / self.achieved - 1)
+
+    @property
+    def statement(self) -> str:
+        """Achieved vs required in the value's terms: 'fleet 27.4 mpg vs 29.0 required'."""
+        return self.meaning.statement(self.achieved, self.required)
 
     @property
     def binding(self) -> bool:
         return (
             self.in_model
+            and not self.no_sales
             and self.row_slack is not None
             and abs(self.row_slack) <= 1e-6 * max(1.0, abs(self.required))
         )

@@ -27,6 +27,7 @@ from planner.diagnose import Diagnosis, GiveWay, diagnosis_penalties
 from planner.model.build import Block, build_blocks
 from planner.model.lp import INF, LinearProgram, LPArrays
 from planner.model.variables import PlanColumns
+from planner.results.extract import row_achieved
 from planner.robust.plan import Plan, plan_from_columns
 from planner.solve import solve
 from planner.solve.result import SolveResult
@@ -35,7 +36,6 @@ log = logging.getLogger(__name__)
 
 SCALE = 1e6  # η and u_s in $ millions
 GIVE_WAY_TOLERANCE = 1e-6
-SHORT_KINDS = ("domestic_share_min", "ev_share_min", "min_units", "fleet_mpg_min")
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,8 @@ def _give_way(block: Block, values: np.ndarray) -> tuple[GiveWay, ...]:
             r.policy.kind,
             r.year,
             float(values[r.violation_column]),
-            "short" if r.policy.kind in SHORT_KINDS else "over",
+            r.policy.value,
+            row_achieved(r, values),
         )
         for r in block.policy_rows
         if r.policy.policy_id in hard

@@ -16,15 +16,6 @@ from planner.validate.suggest import did_you_mean
 MAX_YEARS = 40
 
 
-NONNEGATIVE_POLICY_KINDS = (
-    "min_units",
-    "max_units",
-    "capex_budget",
-    "capex_budget_total",
-    "max_retools",
-)
-
-
 DUPLICATES_ALLOWED = ("Compatibility",)  # a repeated row means nothing more: a warning
 
 

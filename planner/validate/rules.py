@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from planner.errors import Problem
-from planner.schema import PLAN_POLICY_KINDS, SHARE_POLICY_KINDS, fmt_number
+from planner.policy_kinds import KINDS
+from planner.schema import fmt_number
 from planner.tables import Record
 from planner.validate.context import (
-    NONNEGATIVE_POLICY_KINDS,
     Context,
     check_window,
     or_default,
@@ -91,33 +91,35 @@ def check_policies(ctx: Context) -> None:
 
 
 def _check_policy_scope(ctx: Context, record: Record, kind: str | None) -> None:
+    """Only the scope columns the kind allows may be filled (see planner.policy_kinds)."""
     _check_policy_plants(ctx, record, kind)
     u, problems = ctx.universe, ctx.problems
-    if kind in PLAN_POLICY_KINDS:
-        for column in ("products", "regions"):
-            if record.get(column):
-                problems.append(
-                    record.problem(
-                        column, f"must be empty for kind {kind} (it limits retooling, not sales)"
-                    )
-                )
-        if record.get("origin") not in (None, "any"):
-            problems.append(record.problem("origin", f"must be empty or any for kind {kind}"))
+    meaning = KINDS.get(kind or "")
+    allowed = meaning.selectors if meaning is not None else frozenset({"products", "regions"})
+    plan = meaning is not None and meaning.plan
+    sets = {
+        "products": (u.product_set, u.products, u.product_tokens),
+        "regions": (u.region_set, u.regions, u.region_tokens),
+    }
+    for column, (named, names, tokens) in sets.items():
+        if column in allowed:
+            resolve_selector(record, column, named, names, problems, tokens())
+        elif record.get(column):
+            why = " (it limits retooling, not sales)" if plan else ""
+            problems.append(record.problem(column, f"must be empty for kind {kind}{why}"))
+    if meaning is None or "origin" in meaning.selectors or record.get("origin") in (None, "any"):
         return
-    resolve_selector(record, "products", u.product_set, u.products, problems, u.product_tokens())
-    resolve_selector(record, "regions", u.region_set, u.regions, problems, u.region_tokens())
-    if kind == "domestic_share_min" and record.get("origin") not in (None, "any"):
-        problems.append(record.problem("origin", "must be any for domestic_share_min"))
+    shown = f"must be empty or any for kind {kind}" if plan else f"must be any for {kind}"
+    problems.append(record.problem("origin", shown))
 
 
 def _check_policy_plants(ctx: Context, record: Record, kind: str | None) -> None:
     """Tokens must name plants; never on domestic_share_min; warn when no plant is left."""
     if not record.get("plants"):
         return
-    if kind == "domestic_share_min":
-        ctx.problems.append(
-            record.problem("plants", "must be empty for domestic_share_min (origin decides)")
-        )
+    meaning = KINDS.get(kind or "")
+    if meaning is not None and "plants" not in meaning.selectors:
+        ctx.problems.append(record.problem("plants", f"must be empty for {kind} (origin decides)"))
         return
     u = ctx.universe
     found = len(ctx.problems)
@@ -147,11 +149,13 @@ def _check_policy_value(ctx: Context, record: Record, kind: str | None) -> None:
     if value is None:
         return
     shown = fmt_number(value)
-    if kind in SHARE_POLICY_KINDS and not 0 <= value <= 1:
+    meaning = KINDS.get(kind or "")
+    check = "any" if meaning is None else meaning.value_check
+    if check == "share" and not 0 <= value <= 1:
         message = f"a share must be in [0, 1] for {kind}, got {shown}"
-    elif kind == "fleet_mpg_min" and value <= 0:
+    elif check == "positive" and value <= 0:
         message = f"must be > 0 for {kind}, got {shown}"
-    elif kind in NONNEGATIVE_POLICY_KINDS and value < 0:
+    elif check == "nonnegative" and value < 0:
         message = f"must be >= 0 for {kind}, got {shown}"
     else:
         return
