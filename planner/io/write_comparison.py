@@ -20,7 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from planner.io.atomic import write_atomically
 from planner.io.xlsx_bridge import write_comparison_bridge
-from planner.io.xlsx_charts import money_axis_format
+from planner.io.xlsx_charts import axis_title, money_axis_format, zero_based
 from planner.io.xlsx_format import (
     Column,
     Formats,
@@ -50,9 +50,11 @@ SCENARIOS_NOTE = (
     "One row per scenario of this run. NPV, capex and units are over the whole "
     "horizon; shares are of home-country sales over all years."
 )
+NO_RETOOL = "no kei line"
 MATRIX_NOTE = (
     "Start year of each retooling option taken in at least one scenario (blank: not "
-    "taken; a scenario without a plan is blank throughout)."
+    f"taken; '{NO_RETOOL}': the scenario's plan retools nothing; a scenario without a plan "
+    "is blank throughout)."
 )
 POLICY_NOTE = (
     "Years in which each policy binds, and its shadow price range in $ per unit "
@@ -139,7 +141,8 @@ def _npv_chart(
     book: Workbook, sheet: Worksheet, placed: Placed, results: Sequence[Results]
 ) -> None:
     npv_col = 4
-    money_format = money_axis_format([r.npv for r in results])
+    npvs = [r.npv for r in results]
+    money_format = money_axis_format(npvs)
     chart = book.add_chart({"type": "bar"})
     assert chart is not None
     first, last = placed.first_row, max(placed.last_row, placed.first_row)
@@ -151,9 +154,17 @@ def _npv_chart(
             "data_labels": {"value": True, "num_format": money_format},
         }
     )
-    chart.set_title({"name": "NPV by scenario", "name_font": {"size": 11}})
-    chart.set_x_axis({"num_format": money_format, "major_gridlines": {"visible": True}})
-    chart.set_y_axis({"reverse": True, "crossing": "max"})  # first scenario on top
+    chart.set_title({"name": "NPV by scenario, whole horizon", "name_font": {"size": 11}})
+    chart.set_x_axis(
+        {
+            "name": axis_title("NPV", npvs),
+            "num_format": money_format,
+            "major_gridlines": {"visible": True},
+            **zero_based(npvs),
+        }
+    )
+    # first scenario on top
+    chart.set_y_axis({"name": "scenario", "reverse": True, "crossing": "max"})
     chart.set_legend({"none": True})
     chart.set_size({"width": 720, "height": 120 + 28 * len(results)})
     sheet.insert_chart(placed.last_row + 3, 0, chart)
@@ -170,10 +181,10 @@ class MatrixRow:
 
 def start_year_rows(results: Sequence[Results]) -> list[MatrixRow]:
     starts = [{r.option_id: r.start_year for r in taken_retools(res)} for res in results]
-    options = {r.option_id: r for res in results for r in taken_retools(res)}
+    options = {r.option_id: (r, res) for res in results for r in taken_retools(res)}
     rows = []
-    for option_id in sorted(options, key=lambda o: (options[o].plant_id, o)):
-        option = options[option_id]
+    for option_id in sorted(options, key=lambda o: (options[o][0].plant_id, o)):
+        option, where = options[option_id]
         cells = tuple(s.get(option_id) for s in starts)
         years = {c for c in cells if c is not None}
         taken = sum(c is not None for c in cells)
@@ -183,12 +194,24 @@ def start_year_rows(results: Sequence[Results]) -> list[MatrixRow]:
         change = f"{option.from_line_type or '(new)'} → {option.to_line_type}"
         rows.append(
             MatrixRow(
-                (option_id, option.plant_id, change),
+                (option_id, where.case.plant(option.plant_id).name, change),
                 tuple(float(c) if c is not None else None for c in cells),
                 summary,
             )
         )
-    return rows
+    nothing = _retools_nothing_row(results)
+    return rows if nothing is None else [*rows, nothing]
+
+
+def _retools_nothing_row(results: Sequence[Results]) -> MatrixRow | None:
+    """'no kei line' under each scenario whose plan retools nothing (None if there is none)."""
+    cells = tuple(NO_RETOOL if _solved(r) and not taken_retools(r) else None for r in results)
+    count = sum(c is not None for c in cells)
+    if count == 0:
+        return None
+    return MatrixRow(
+        ("(none)", "(any plant)", "no retooling"), cells, f"in {count} of {len(cells)}"
+    )
 
 
 def _write_matrix(
