@@ -59,18 +59,24 @@ def test_the_gap_is_shown_in_percent_and_dollars(report: RobustReport, tmp_path:
 def test_plans_closer_than_the_gap_are_flagged(report: RobustReport, tmp_path: Path) -> None:
     """A gap of 0.4 is $140,000 of the 350,000 objective: robust vs base's plan (130,000 apart)
     and base's vs flip's (90,000) are flagged, robust vs flip's (220,000) is not. With the
-    solve's own gap (0) nothing is."""
+    solve's own gap (0) nothing is. VSS = 350,000 − EEV (the EV plan is L1 + L2 too) = 0 < 140,000
+    is flagged too."""
     write_robust_workbook(tmp_path / "tie.xlsx", replace(report, gap=0.4))
     cells = summary_cells(tmp_path / "tie.xlsx")
     tail = ", less than the solver's gap ($140k): the solve cannot tell them apart; choose "
     tail += "between them on other grounds."
     flagged = [c for c in cells if "differ in expected NPV" in c]
     assert flagged == [
-        "Robust plan and base's own plan differ in expected NPV by $130k" + tail,
+        "The robust plan and base's own plan differ in expected NPV by $130k" + tail,
         "Base's own plan and flip's own plan differ in expected NPV by $90k" + tail,
     ]
+    assert (
+        "The VSS ($0) is less than the solver's gap ($140k): this solve does not show that "
+        "planning for all scenarios at once beats the expected-value plan."
+    ) in cells
     write_robust_workbook(tmp_path / "exact.xlsx", report)
-    assert not [c for c in summary_cells(tmp_path / "exact.xlsx") if "differ in" in c]
+    exact = summary_cells(tmp_path / "exact.xlsx")
+    assert not [c for c in exact if "differ in" in c or "The VSS" in c]
 
 
 def test_one_regret_chart_from_zero(report: RobustReport, tmp_path: Path) -> None:

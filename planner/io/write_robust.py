@@ -22,7 +22,12 @@ from xlsxwriter.worksheet import Worksheet
 
 from planner import __version__
 from planner.io.atomic import write_atomically, write_text_atomically
-from planner.io.xlsx_charts import axis_title, money_axis_format, zero_based
+from planner.io.xlsx_charts import (
+    axis_title,
+    money_axis_format,
+    money_label_format,
+    zero_based,
+)
 from planner.io.xlsx_format import (
     Column,
     Formats,
@@ -453,7 +458,7 @@ def _charts(book: Workbook, report: RobustReport, regret: Placed) -> None:
                 "categories": ["Regret", first, 0, last, 0],
                 "values": ["Regret", first, col, last, col],
                 "fill": {"color": color},
-                "data_labels": {"value": True, "num_format": axis},
+                "data_labels": {"value": True, "num_format": money_label_format(values)},
             }
         )
     chart.set_title(
@@ -477,6 +482,7 @@ def _charts(book: Workbook, report: RobustReport, regret: Placed) -> None:
         "and largest over the scenarios. Figures on the Regret sheet.",
     )
     sheet.insert_chart(2, 0, chart)
+    setup_print(sheet)
 
 
 def _frontier(book: Workbook, formats: Formats, points: Sequence[FrontierPoint]) -> None:

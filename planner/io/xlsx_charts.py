@@ -195,6 +195,16 @@ def money_axis_format(values: Sequence[float | None]) -> str:
     return '"$"#,##0'
 
 
+def money_label_format(values: Sequence[float | None]) -> str:
+    """Data labels fine enough to tell bars apart: '$371M' and '$381M', not '$0.4B' twice."""
+    largest = max((abs(v) for v in values if v is not None), default=0.0)
+    if largest >= 1e8:
+        return '"$"#,##0,,"M"'
+    if largest >= 1e6:
+        return '"$"#,##0.0,,"M"'
+    return '"$"#,##0'
+
+
 def axis_title(quantity: str, values: Sequence[float | None]) -> str:
     """A money axis's title with its unit, matching `money_axis_format`: 'NPV ($ billions)'."""
     largest = max((abs(v) for v in values if v is not None), default=0.0)

@@ -203,28 +203,52 @@ def gap_text(report: RobustReport) -> str | None:
 
 
 def near_ties(report: RobustReport) -> tuple[str, ...]:
-    """A warning for each pair of different candidate plans (the robust plan and the
-    scenarios' own plans) whose expected NPVs differ by less than the solver's gap in $: the
-    solve cannot tell them apart."""
+    """Warnings where the solver's gap in $ is too coarse to rank what the report compares:
+    each pair of different candidate plans (the robust plan and the scenarios' own plans,
+    scenarios sharing a plan named together) whose expected NPVs differ by less than the gap,
+    and a VSS smaller than the gap."""
     limit = gap_dollars(report)
     if limit is None:
         return ()
-    candidates = [j for j in report.plans if j.role in (ROBUST, OWN)]
     warnings = []
-    for first, second in combinations(candidates, 2):
-        one, two = (
-            expected(first.npv, report.probabilities),
-            expected(second.npv, report.probabilities),
-        )
-        if first.plan == second.plan or one is None or two is None:
-            continue
+    groups = _candidate_groups(report)
+    for (first, one), (second, two) in combinations(groups, 2):
         if abs(one - two) < limit:
             warnings.append(
-                f"{_capital(plan_name(first))} and {plan_name(second)} differ in expected NPV by "
+                f"{_capital(first)} and {second} differ in expected NPV by "
                 f"{money(abs(one - two))}, less than the solver's gap ({money(limit)}): "
                 "the solve cannot tell them apart; choose between them on other grounds."
             )
+    if report.vss is not None and abs(report.vss) < limit:
+        warnings.append(
+            f"The VSS ({money(report.vss)}) is less than the solver's gap ({money(limit)}): "
+            "this solve does not show that planning for all scenarios at once beats the "
+            "expected-value plan."
+        )
     return tuple(warnings)
+
+
+def _candidate_groups(report: RobustReport) -> list[tuple[str, float]]:
+    """(name, expected NPV) of each different candidate plan, in report order; a plan that is
+    several scenarios' own is named once for all of them ("a's and b's own plan")."""
+    labels: dict[Plan, list[str]] = {}
+    values: dict[Plan, float] = {}
+    for judged in report.plans:
+        value = expected(judged.npv, report.probabilities)
+        if judged.role not in (ROBUST, OWN) or value is None:
+            continue
+        labels.setdefault(judged.plan, []).append(
+            "the robust plan" if judged.role == ROBUST else f"{judged.label}'s"
+        )
+        values[judged.plan] = value
+    return [(_group_name(names), values[p]) for p, names in labels.items()]
+
+
+def _group_name(names: list[str]) -> str:
+    own = [n for n in names if n != "the robust plan"]
+    if len(own) < len(names):
+        return "the robust plan" + (f" ({_and(own)} own plan too)" if own else "")
+    return f"{_and(own)} own plan"
 
 
 def _capital(text: str) -> str:
