@@ -157,8 +157,8 @@ def _write_scenarios(book: Workbook, formats: Formats, outcomes: Sequence[Scenar
         values,
         [o.plan_value for o in outcomes],
     )
-    sheet.insert_chart(top, 3, npv_chart)
-    sheet.insert_chart(top, 3, value_chart, {"x_offset": CHART_WIDTH + 20})
+    sheet.insert_chart(values.last_row + 2, 0, npv_chart)
+    sheet.insert_chart(values.last_row + 2, 0, value_chart, {"x_offset": CHART_WIDTH + 20})
 
 
 def _npvs(outcomes: Sequence[ScenarioOutcome]) -> list[float | None]:

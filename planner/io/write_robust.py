@@ -57,7 +57,7 @@ from planner.robust.report import (
 )
 from planner.robust.values import expected
 
-CHART_SIZE = {"width": 520, "height": 280}
+SENTENCE_LINE = 130  # characters of the plan sentence on one line of Summary's A:C
 NOTES = (
     (
         "Robust plan",
@@ -187,8 +187,9 @@ def _summary(book: Workbook, formats: Formats, report: RobustReport) -> None:
         "re-solved with the plan fixed",
         formats.note,
     )
-    sheet.merge_range(2, 0, 2, 2, plan_sentence(report), formats.paragraph)
-    sheet.set_row(2, 32)
+    sentence = plan_sentence(report)
+    sheet.merge_range(2, 0, 2, 2, sentence, formats.paragraph)
+    sheet.set_row(2, 16 * (len(sentence) // SENTENCE_LINE + 1) + 6)  # no wrapped line cut off
     pairs = [
         Pair("status", report.status.value),
         Pair("solver", report.solver),
