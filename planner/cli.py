@@ -26,9 +26,44 @@ EXIT_OUTPUT = 5  # a result could not be written (disk full, a file locked meanw
 
 log = logging.getLogger("planner")
 
+ABOUT = """\
+Plan which assembly plants convert which lines to build kei cars, in which year, which kei
+models to launch, and where to build and sell each year's cars, at the highest net present
+value (NPV) under the policies and scenarios of an Excel workbook. Results go to Excel
+workbooks (one per scenario, a comparison of the scenarios, and with --robust one plan for
+all scenarios) and to JSON."""
+
+RUN_ABOUT = """\
+Solve every scenario of a workbook and write the results to DIR/<workbook>/ (default
+outputs/<workbook>/): <scenario>.xlsx and .json for each scenario, comparison.xlsx when there
+are several, robust.xlsx and robust.json with --robust."""
+
+EXAMPLES = """\
+examples:
+  planner run inputs/us_kei.xlsx
+      every scenario, results in outputs/us_kei/
+  planner run inputs/us_kei.xlsx --scenario base --time-limit 60 --out results
+      the scenario 'base' only, at most 60 s, results in results/us_kei/
+  planner run inputs/us_kei.xlsx --robust --risk-weights 0,0.5,1
+      also one retooling plan for all scenarios, from best average to safest
+
+exit codes (of planner run; with several scenarios the worst one decides):
+  0        every scenario solved (optimal, or feasible within the time limit)
+  2        a problem in the workbook or the command line: every problem is listed with its
+           sheet, cell and column; nothing is solved or written
+  3        some scenario is infeasible: its files explain what cannot be met
+  4        a solver error, or a time limit reached with no solution
+  5        a result cannot be written (folder not writable, disk full, file open in Excel)
+  130/143  stopped by Ctrl-C / SIGTERM: the scenarios finished before are written"""
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="planner", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="planner",
+        description=ABOUT,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"planner {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -40,7 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("file", type=Path)
     _add_verbosity(template)
 
-    run = commands.add_parser("run", help="solve every scenario of a workbook")
+    run = commands.add_parser(
+        "run",
+        help="solve every scenario of a workbook",
+        description=RUN_ABOUT,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument("file", type=Path)
     run.add_argument(
         "--scenario",

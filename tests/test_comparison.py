@@ -136,6 +136,7 @@ def test_start_year_matrix_and_chart(outcomes: list[ScenarioOutcome], tmp_path: 
     assert values == [
         ("option", "plant", "from → to", "base", "dear", "stuck", "across scenarios"),
         ("OPT1", "P1", "(new) → KEI_LINE", 2030, None, None, "taken in 1 of 3"),
+        ("(none)", "(any plant)", "no retooling", None, "no kei line", None, "in 1 of 3"),
     ]
     with zipfile.ZipFile(target) as archive:
         names = archive.namelist()
@@ -153,3 +154,34 @@ def test_policy_costs_across_scenarios(outcomes: list[ScenarioOutcome], tmp_path
     assert values == [
         ("MIN", "min_units", "does not bind", "does not bind", None, "binds in 0 of 3")
     ]
+
+
+def test_start_years_name_plants_and_the_npv_axis_starts_at_zero(tmp_path: Path) -> None:
+    """base and dear of three_scenarios, P1 named "Fort Wayne": base takes OPT1 in 2030, dear
+    nothing (its 'no kei line' row). Both NPVs are positive (798,200 and 499,000): the NPV
+    axis starts at 0 and is titled with its unit. The status quo (no retooling) earns the CAR
+    499,000 in both, so the plan values are 299,200 and 0, charted from 0 as well."""
+    sheets = three_scenarios()
+    sheets["Plants"] = [{**sheets["Plants"][0], "name": "Fort Wayne"}]
+    sheets["Scenarios"] = [r for r in sheets["Scenarios"] if r["scenario_id"] != "stuck"]
+    sheets["ScenarioChanges"] = [r for r in sheets["ScenarioChanges"] if r["scenario_id"] == "dear"]
+    path = write(tmp_path / "named.xlsx", sheets)
+    target = tmp_path / "comparison.xlsx"
+    write_comparison_workbook(target, [solve_case(c) for c in load_workbook_cases(path).cases])
+    sheet = load_workbook(target)["StartYears"]
+    values = [r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] is not None]
+    assert values == [
+        ("OPT1", "Fort Wayne", "(new) → KEI_LINE", 2030, None, "taken in 1 of 2"),
+        ("(none)", "(any plant)", "no retooling", None, "no kei line", "in 1 of 2"),
+    ]
+    rows = list(load_workbook(target)["Scenarios"].iter_rows(values_only=True))
+    header = rows.index(("scenario", "plan value ($)", *[None] * (len(rows[3]) - 2)))
+    assert [r[:2] for r in rows[header + 1 : header + 3]] == [
+        ("base", pytest.approx(299_200)),
+        ("dear", pytest.approx(0)),
+    ]
+    with zipfile.ZipFile(target) as archive:
+        npv, value = (archive.read(f"xl/charts/chart{n}.xml").decode() for n in (1, 2))
+    assert '<c:min val="0"/>' in npv
+    assert "<a:t>NPV ($)</a:t>" in npv and "<a:t>scenario</a:t>" in npv
+    assert '<c:min val="0"/>' in value and "<a:t>plan value ($)</a:t>" in value

@@ -1,7 +1,7 @@
 """`comparison.xlsx` (SPEC §3, issue 5): the scenarios of one run side by side.
 
-- `Scenarios`: one row per scenario (status, NPV, kei units, shares, capex, retools, time) and
-  an NPV-by-scenario chart.
+- `Scenarios`: one row per scenario (status, NPV, kei units, shares, capex, retools, time), each
+  scenario's plan value (NPV − status quo NPV), and bar charts of NPV and plan value.
 - `StartYears`: option × scenario start years, to see which decisions hold across scenarios.
 - `PolicyCosts`: policy × scenario, the years each policy binds and its shadow price range.
 - `Bridge`: each scenario's NPV bridge from base (or the first scenario run), driver by
@@ -15,17 +15,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from xlsxwriter.chart import Chart
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from planner.io.atomic import write_atomically
 from planner.io.xlsx_bridge import write_comparison_bridge
-from planner.io.xlsx_charts import money_axis_format
+from planner.io.xlsx_charts import (
+    axis_title,
+    money_axis_format,
+    money_label_format,
+    zero_based,
+)
 from planner.io.xlsx_format import (
     Column,
     Formats,
     Kind,
-    Placed,
     finish_sheet,
     make_formats,
     open_workbook,
@@ -52,10 +57,18 @@ SCENARIOS_NOTE = (
     "One row per scenario of this run. NPV, capex and units are over the whole "
     "horizon; shares are of home-country sales over all years."
 )
+NO_RETOOL = "no kei line"
 MATRIX_NOTE = (
     "Start year of each retooling option taken in at least one scenario (blank: not "
-    "taken; a scenario without a plan is blank throughout)."
+    f"taken; '{NO_RETOOL}': the scenario's plan retools nothing; a scenario without a plan "
+    "is blank throughout)."
 )
+PLAN_VALUE_NOTE = (
+    "NPV minus the status quo's (the same scenario with no retooling and no launch): what "
+    "the plan adds. Blank where either has no solution."
+)
+NPV_COL = 4  # "NPV ($)" in scenario_columns
+CHART_WIDTH = 560
 POLICY_NOTE = (
     "Years in which each policy binds, and its shadow price range in $ per unit (a vehicle, "
     "1 mpg of fleet target, $1 or an option: see a scenario workbook's Policies sheet). "
@@ -136,31 +149,82 @@ def _write_scenarios(book: Workbook, formats: Formats, outcomes: Sequence[Scenar
     sheet.write_string(1, 0, SCENARIOS_NOTE, formats.note)
     placed = write_table(sheet, formats, 3, 0, scenario_columns(outcomes), outcomes, "Scenarios")
     finish_sheet(sheet, placed)
-    _npv_chart(book, sheet, placed, [o.results for o in outcomes])
+    last = max(placed.last_row, placed.first_row)
+    npv = BarSource(placed.header_row, placed.first_row, last, NPV_COL)
+    top = last + 3
+    values = _write_plan_values(sheet, formats, top, outcomes)
+    npv_chart = _bar_chart(book, "NPV by scenario, whole horizon", "NPV", npv, _npvs(outcomes))
+    value_chart = _bar_chart(
+        book,
+        "Plan value: what each scenario's plan adds to the status quo",
+        "plan value",
+        values,
+        [o.plan_value for o in outcomes],
+    )
+    sheet.insert_chart(values.last_row + 2, 0, npv_chart)
+    sheet.insert_chart(values.last_row + 2, 0, value_chart, {"x_offset": CHART_WIDTH + 20})
 
 
-def _npv_chart(
-    book: Workbook, sheet: Worksheet, placed: Placed, results: Sequence[Results]
-) -> None:
-    npv_col = 4
-    money_format = money_axis_format([r.npv for r in results])
+def _npvs(outcomes: Sequence[ScenarioOutcome]) -> list[float | None]:
+    return [o.results.npv for o in outcomes]
+
+
+@dataclass(frozen=True)
+class BarSource:
+    """Where a bar chart's figures sit on Scenarios: a header cell above one column of values,
+    the scenario ids in column A of the same rows."""
+
+    header_row: int
+    first_row: int
+    last_row: int
+    col: int
+
+
+def _write_plan_values(
+    sheet: Worksheet, formats: Formats, top: int, outcomes: Sequence[ScenarioOutcome]
+) -> BarSource:
+    sheet.write_string(top, 0, "Plan value", formats.section)
+    sheet.write_string(top + 1, 0, PLAN_VALUE_NOTE, formats.note)
+    sheet.write_string(top + 2, 0, "scenario", formats.header)
+    sheet.write_string(top + 2, 1, "plan value ($)", formats.header)
+    for row, outcome in enumerate(outcomes, start=top + 3):
+        sheet.write_string(row, 0, outcome.results.case.scenario_id)
+        write_cell(sheet, row, 1, outcome.plan_value, formats.cell(Kind.MONEY))
+    return BarSource(top + 2, top + 3, top + 2 + max(len(outcomes), 1), 1)
+
+
+def _bar_chart(
+    book: Workbook,
+    title: str,
+    quantity: str,
+    source: BarSource,
+    values: Sequence[float | None],
+) -> Chart:
+    """One bar per scenario, first on top; the value axis from 0 when no value is negative."""
+    money_format = money_axis_format(values)
     chart = book.add_chart({"type": "bar"})
     assert chart is not None
-    first, last = placed.first_row, max(placed.last_row, placed.first_row)
     chart.add_series(
         {
-            "name": ["Scenarios", placed.header_row, npv_col],
-            "categories": ["Scenarios", first, 0, last, 0],
-            "values": ["Scenarios", first, npv_col, last, npv_col],
-            "data_labels": {"value": True, "num_format": money_format},
+            "name": ["Scenarios", source.header_row, source.col],
+            "categories": ["Scenarios", source.first_row, 0, source.last_row, 0],
+            "values": ["Scenarios", source.first_row, source.col, source.last_row, source.col],
+            "data_labels": {"value": True, "num_format": money_label_format(values)},
         }
     )
-    chart.set_title({"name": "NPV by scenario", "name_font": {"size": 11}})
-    chart.set_x_axis({"num_format": money_format, "major_gridlines": {"visible": True}})
-    chart.set_y_axis({"reverse": True, "crossing": "max"})  # first scenario on top
+    chart.set_title({"name": title, "name_font": {"size": 11}})
+    chart.set_x_axis(
+        {
+            "name": axis_title(quantity, values),
+            "num_format": money_format,
+            "major_gridlines": {"visible": True},
+            **zero_based(values),
+        }
+    )
+    chart.set_y_axis({"name": "scenario", "reverse": True, "crossing": "max"})
     chart.set_legend({"none": True})
-    chart.set_size({"width": 720, "height": 120 + 28 * len(results)})
-    sheet.insert_chart(placed.last_row + 3, 0, chart)
+    chart.set_size({"width": CHART_WIDTH, "height": 140 + 28 * len(values)})
+    return chart
 
 
 @dataclass(frozen=True)
@@ -174,10 +238,10 @@ class MatrixRow:
 
 def start_year_rows(results: Sequence[Results]) -> list[MatrixRow]:
     starts = [{r.option_id: r.start_year for r in taken_retools(res)} for res in results]
-    options = {r.option_id: r for res in results for r in taken_retools(res)}
+    options = {r.option_id: (r, res) for res in results for r in taken_retools(res)}
     rows = []
-    for option_id in sorted(options, key=lambda o: (options[o].plant_id, o)):
-        option = options[option_id]
+    for option_id in sorted(options, key=lambda o: (options[o][0].plant_id, o)):
+        option, where = options[option_id]
         cells = tuple(s.get(option_id) for s in starts)
         years = {c for c in cells if c is not None}
         taken = sum(c is not None for c in cells)
@@ -187,12 +251,24 @@ def start_year_rows(results: Sequence[Results]) -> list[MatrixRow]:
         change = f"{option.from_line_type or '(new)'} → {option.to_line_type}"
         rows.append(
             MatrixRow(
-                (option_id, option.plant_id, change),
+                (option_id, where.case.plant(option.plant_id).name, change),
                 tuple(float(c) if c is not None else None for c in cells),
                 summary,
             )
         )
-    return rows
+    nothing = _retools_nothing_row(results)
+    return rows if nothing is None else [*rows, nothing]
+
+
+def _retools_nothing_row(results: Sequence[Results]) -> MatrixRow | None:
+    """'no kei line' under each scenario whose plan retools nothing (None if there is none)."""
+    cells = tuple(NO_RETOOL if _solved(r) and not taken_retools(r) else None for r in results)
+    count = sum(c is not None for c in cells)
+    if count == 0:
+        return None
+    return MatrixRow(
+        ("(none)", "(any plant)", "no retooling"), cells, f"in {count} of {len(cells)}"
+    )
 
 
 def _write_matrix(
@@ -217,8 +293,11 @@ def _write_matrix(
     last = top + max(len(rows), 1)
     sheet.autofilter(top, 0, last, len(headers) - 1)
     sheet.freeze_panes(top + 1, width)
-    sheet.set_column(0, width - 1, 22)
-    sheet.set_column(width, width + len(results) - 1, 14)
+    for index, header in enumerate(label_headers):  # fitted, so a plant name shows whole
+        longest = max((len(r.labels[index]) for r in rows), default=0)
+        sheet.set_column(index, index, min(max(14, len(header) + 3, longest + 2), 44))
+    for index, result in enumerate(results, start=width):  # a header is never cut off
+        sheet.set_column(index, index, max(14, len(result.case.scenario_id) + 3))
     sheet.set_column(width + len(results), width + len(results), 26)
     setup_print(sheet, top)
 

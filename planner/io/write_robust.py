@@ -1,11 +1,12 @@
 """robust.json and robust.xlsx (SPEC §4), written atomically.
 
 robust.json holds exactly the SPEC §4 keys. robust.xlsx, with XlsxWriter (text always as
-text, no formula): Summary (figures, how EVPI, VSS, CVaR and regret are computed, warnings),
-Plan (the shared retooling and launches), Scenarios (the plan's NPV, status and key figures in
-each scenario), Regret (the regret matrix as a heat map, and every plan's NPV in every
-scenario), Charts (NPV across scenarios, one chart per plan), Frontier (with `--risk-weights`:
-expected NPV against CVaR, table and chart) and Diagnosis (when no plan fits every scenario).
+text, no formula): Summary (the plan in words, figures, how EVPI, VSS, CVaR and regret are
+computed, warnings), Plan (the shared retooling and launches), Scenarios (the plan's NPV,
+status and key figures in each scenario), Regret (the regret matrix as a heat map, and every
+plan's NPV in every scenario), Charts (one chart: each candidate plan's expected and largest
+regret), Frontier (with `--risk-weights`: expected NPV against CVaR, table and chart) and
+Diagnosis (when no plan fits every scenario).
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ from xlsxwriter.worksheet import Worksheet
 
 from planner import __version__
 from planner.io.atomic import write_atomically, write_text_atomically
-from planner.io.xlsx_charts import money_axis_format
+from planner.io.xlsx_charts import (
+    axis_title,
+    money_axis_format,
+    money_label_format,
+    zero_based,
+)
 from planner.io.xlsx_format import (
     Column,
     Formats,
@@ -38,17 +44,20 @@ from planner.io.xlsx_format import (
 )
 from planner.robust.evaluate import Evaluation
 from planner.robust.report import (
-    EV_PLAN,
     FRONTIER,
     ROBUST,
     FrontierPoint,
     JudgedPlan,
     RobustReport,
+    gap_text,
     lambda_label,
+    near_ties,
+    plan_name,
+    plan_sentence,
 )
 from planner.robust.values import expected
 
-CHART_SIZE = {"width": 520, "height": 280}
+SENTENCE_LINE = 130  # characters of the plan sentence on one line of Summary's A:C
 NOTES = (
     (
         "Robust plan",
@@ -151,8 +160,8 @@ def write_robust_workbook(path: Path, report: RobustReport) -> None:
         _plan(book, formats, report)
         _scenarios(book, formats, report)
         if report.plans:
-            npv_table = _regret(book, formats, report)
-            _charts(book, report, npv_table)
+            regret = _regret(book, formats, report)
+            _charts(book, report, regret)
         if report.frontier:
             _frontier(book, formats, report.frontier)
         if report.diagnosis or report.infeasible_alone:
@@ -178,10 +187,19 @@ def _summary(book: Workbook, formats: Formats, report: RobustReport) -> None:
         "re-solved with the plan fixed",
         formats.note,
     )
+    sentence = plan_sentence(report)
+    sheet.merge_range(2, 0, 2, 2, sentence, formats.paragraph)
+    sheet.set_row(2, 16 * (len(sentence) // SENTENCE_LINE + 1) + 6)  # no wrapped line cut off
     pairs = [
         Pair("status", report.status.value),
         Pair("solver", report.solver),
-        Pair("MIP gap", report.gap, Kind.PERCENT),
+        Pair(
+            "MIP gap",
+            gap_text(report),
+            Kind.TEXT,
+            "the solver's remaining gap, relative and in $ of the objective: "
+            "plans closer in NPV than this cannot be told apart",
+        ),
         Pair("solve seconds", report.solve_seconds, Kind.SECONDS, "the extensive form at λ"),
         Pair(
             "objective",
@@ -219,15 +237,16 @@ def _summary(book: Workbook, formats: Formats, report: RobustReport) -> None:
         Pair("input file", base.input_file),
         Pair("input sha256", base.input_sha256),
     ]
-    row = write_pairs(sheet, formats, 3, 0, pairs, ("metric", "value", "how it is computed"))
-    row = _lines(sheet, formats, row + 1, "Warnings", report.warnings)
+    row = write_pairs(sheet, formats, 4, 0, pairs, ("metric", "value", "how it is computed"))
+    warnings = (*report.warnings, *near_ties(report))
+    row = _lines(sheet, formats, row + 1, "Warnings", warnings)
     sheet.write_string(row, 0, "How these figures are computed", formats.section)
     for offset, (label, text) in enumerate(NOTES, start=row + 1):
         sheet.write_string(offset, 0, label, formats.cell(Kind.TEXT, bold=True))
         sheet.merge_range(offset, 1, offset, 2, "", formats.paragraph)
         sheet.write_string(offset, 1, text, formats.paragraph)
         sheet.set_row(offset, 46)
-    sheet.freeze_panes(3, 0)
+    sheet.freeze_panes(4, 0)
     setup_print(sheet)
 
 
@@ -256,7 +275,7 @@ def _plan(book: Workbook, formats: Formats, report: RobustReport) -> None:
         0,
         [
             Column("option", Kind.TEXT, lambda r: r.option_id),
-            Column("plant", Kind.TEXT, lambda r: r.plant_id),
+            Column("plant", Kind.TEXT, lambda r: report.base.plant(r.plant_id).name),
             Column("from line", Kind.TEXT, lambda r: r.from_line_type or "(new line)"),
             Column("to line", Kind.TEXT, lambda r: r.to_line_type),
             Column("start year", Kind.YEAR, lambda r: r.start_year),
@@ -333,7 +352,7 @@ def _status(evaluation: Evaluation | None) -> str:
 
 
 def _regret(book: Workbook, formats: Formats, report: RobustReport) -> Placed:
-    """The regret matrix (heat map) and every plan's NPV; returns where the NPVs are."""
+    """The regret matrix (heat map) and every plan's NPV; returns where the matrix is."""
     sheet = book.add_worksheet("Regret")
     scenarios = report.scenario_ids
     sheet.write_string(
@@ -343,7 +362,7 @@ def _regret(book: Workbook, formats: Formats, report: RobustReport) -> Placed:
         "the plan's (0 = the plan is that scenario's best)",
         formats.title,
     )
-    rows = [j for j in report.plans if j.label in report.regret and j.role != FRONTIER]
+    rows = _regret_rows(report)
     columns = [
         Column("plan", Kind.TEXT, lambda j: _plan_name(j)),
         *(_scenario_column(s, lambda j, s=s: report.regret[j.label].get(s)) for s in scenarios),
@@ -371,7 +390,7 @@ def _regret(book: Workbook, formats: Formats, report: RobustReport) -> Placed:
     top = placed.last_row + 3
     sheet.write_string(top, 0, "NPV of each plan in each scenario", formats.section)
     judged = _npv_rows(report)
-    npv = write_table(
+    write_table(
         sheet,
         formats,
         top + 1,
@@ -388,7 +407,11 @@ def _regret(book: Workbook, formats: Formats, report: RobustReport) -> Placed:
     )
     sheet.freeze_panes(3, 1)
     setup_print(sheet, 2)
-    return npv
+    return placed
+
+
+def _regret_rows(report: RobustReport) -> list[JudgedPlan]:
+    return [j for j in report.plans if j.label in report.regret and j.role != FRONTIER]
 
 
 def _npv_rows(report: RobustReport) -> list[JudgedPlan]:
@@ -406,12 +429,7 @@ def _scenario_column(scenario: str, value: Any) -> Column[JudgedPlan]:
 
 
 def _plan_name(judged: JudgedPlan) -> str:
-    names = {
-        ROBUST: "robust plan",
-        EV_PLAN: "expected-value plan",
-        FRONTIER: f"robust plan at {judged.label}",
-    }
-    return names.get(judged.role, f"{judged.label}'s own plan")
+    return plan_name(judged)
 
 
 def _max(by_scenario: dict[str, float | None]) -> float | None:
@@ -423,30 +441,49 @@ def _max(by_scenario: dict[str, float | None]) -> float | None:
     )
 
 
-def _charts(book: Workbook, report: RobustReport, npv: Placed) -> None:
-    """One column chart per plan: its NPV in each scenario (from the Regret sheet)."""
+def _charts(book: Workbook, report: RobustReport, regret: Placed) -> None:
+    """One bar chart: each candidate plan's expected and largest regret (from the Regret
+    sheet's matrix), the shortest bars being the plans that lose least."""
     sheet = book.add_worksheet("Charts")
-    judged = _npv_rows(report)
-    values = [v for j in judged for v in j.npv.values()]
+    rows = _regret_rows(report)
+    values = [v for j in rows for v in report.regret[j.label].values()]
     axis = money_axis_format(values)
-    last = npv.first_col + len(report.cases)
-    for index, plan in enumerate(judged):
-        row = npv.first_row + index
-        chart = book.add_chart({"type": "column"})
-        assert chart is not None
+    chart = book.add_chart({"type": "bar"})
+    assert chart is not None
+    first, last = regret.first_row, max(regret.last_row, regret.first_row)
+    expected_col = regret.first_col + 1 + len(report.cases)
+    for col, color in ((expected_col, "#1F4E78"), (expected_col + 1, "#8EA9DB")):
         chart.add_series(
             {
-                "name": ["Regret", row, 0],
-                "categories": ["Regret", npv.header_row, 1, npv.header_row, last],
-                "values": ["Regret", row, 1, row, last],
-                "fill": {"color": "#1F4E78" if plan.role == ROBUST else "#8EA9DB"},
+                "name": ["Regret", regret.header_row, col],
+                "categories": ["Regret", first, 0, last, 0],
+                "values": ["Regret", first, col, last, col],
+                "fill": {"color": color},
+                "data_labels": {"value": True, "num_format": money_label_format(values)},
             }
         )
-        chart.set_title({"name": f"NPV by scenario: {_plan_name(plan)}", "name_font": {"size": 10}})
-        chart.set_y_axis({"num_format": axis, "major_gridlines": {"visible": True}})
-        chart.set_legend({"none": True})
-        chart.set_size(CHART_SIZE)
-        sheet.insert_chart(1 + 15 * (index // 2), 1 + 9 * (index % 2), chart)
+    chart.set_title(
+        {"name": "Regret of each plan: what it loses against the best", "name_font": {"size": 11}}
+    )
+    chart.set_x_axis(
+        {
+            "name": axis_title("regret", values),
+            "num_format": axis,
+            "major_gridlines": {"visible": True},
+            **zero_based(values),
+        }
+    )
+    chart.set_y_axis({"reverse": True, "crossing": "max"})  # the robust plan on top
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 720, "height": 160 + 50 * len(rows)})
+    sheet.write_string(
+        0,
+        0,
+        "Regret = best NPV in a scenario minus the plan's; expected (probability-weighted) "
+        "and largest over the scenarios. Figures on the Regret sheet.",
+    )
+    sheet.insert_chart(2, 0, chart)
+    setup_print(sheet)
 
 
 def _frontier(book: Workbook, formats: Formats, points: Sequence[FrontierPoint]) -> None:

@@ -196,6 +196,29 @@ def money_axis_format(values: Sequence[float | None]) -> str:
     return '"$"#,##0'
 
 
+def money_label_format(values: Sequence[float | None]) -> str:
+    """Data labels fine enough to tell bars apart: '$371M' and '$381M', not '$0.4B' twice."""
+    largest = max((abs(v) for v in values if v is not None), default=0.0)
+    if largest >= 1e8:
+        return '"$"#,##0,,"M"'
+    if largest >= 1e6:
+        return '"$"#,##0.0,,"M"'
+    return '"$"#,##0'
+
+
+def axis_title(quantity: str, values: Sequence[float | None]) -> str:
+    """A money axis's title with its unit, matching `money_axis_format`: 'NPV ($ billions)'."""
+    largest = max((abs(v) for v in values if v is not None), default=0.0)
+    unit = "$ billions" if largest >= 1e9 else "$ millions" if largest >= 1e6 else "$"
+    return f"{quantity} ({unit})"
+
+
+def zero_based(values: Sequence[float | None]) -> dict[str, float]:
+    """Axis options that start a value axis at zero when no value is negative: a total drawn
+    from an axis near its smallest value magnifies small differences."""
+    return {"min": 0} if all(v is None or v >= 0 for v in values) else {}
+
+
 def make_charts(book: Workbook, formats: Formats, results: Results) -> list[Chart]:
     """Write ChartData and return the charts to place on Summary (empty without a plan)."""
     if not results.status.has_solution or not results.cashflow:

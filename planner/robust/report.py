@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from planner.case import Case
 from planner.diagnose import Diagnosis
+from planner.results.narrative import money
 from planner.robust.evaluate import Evaluation
 from planner.robust.inputs import RiskSettings
 from planner.robust.plan import Plan
+from planner.robust.values import expected
 from planner.solve.result import Status
 
 # Roles of a judged plan; the robust and EV plans are also labelled so.
@@ -144,3 +147,109 @@ class RobustReport:
                     )
                 )
         return tuple(sorted(found, key=lambda r: (r.start_year, r.plant_id, r.option_id)))
+
+
+def plan_name(judged: JudgedPlan) -> str:
+    names = {
+        ROBUST: "robust plan",
+        EV_PLAN: "expected-value plan",
+        FRONTIER: f"robust plan at {judged.label}",
+    }
+    return names.get(judged.role, f"{judged.label}'s own plan")
+
+
+def plan_sentence(report: RobustReport) -> str:
+    """The robust plan in words, with plant names: what to retool, when, and what to launch."""
+    if report.plan is None:
+        return f"No robust plan: the status is {report.status.value}."
+    retools = [_retool_words(report, r) for r in report.retools()]
+    launched = sorted(report.plan.launched)
+    what = "; ".join(retools) if retools else "no retooling (no kei line)"
+    launches = f"Launch {_and(launched)}." if launched else "Launch no new product."
+    return f"Robust plan: {what}. {launches}"
+
+
+def _retool_words(report: RobustReport, retool: Retool) -> str:
+    plant = report.base.plant(retool.plant_id).name
+    change = (
+        f"retool {plant} from {retool.from_line_type} to {retool.to_line_type}"
+        if retool.from_line_type
+        else f"build a new {retool.to_line_type} line at {plant}"
+    )
+    return (
+        f"{change} in {retool.start_year} (online {retool.online_year}, "
+        f"{money(retool.capex)} capex)"
+    )
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def gap_dollars(report: RobustReport) -> float | None:
+    """The solver's relative gap in $: gap · |objective|."""
+    if report.gap is None or report.objective is None:
+        return None
+    return report.gap * abs(report.objective)
+
+
+def gap_text(report: RobustReport) -> str | None:
+    """The gap to three significant digits and in $, e.g. '0.0121% ($110M)'."""
+    if report.gap is None:
+        return None
+    share = f"{report.gap * 100:.3g}%"
+    dollars = gap_dollars(report)
+    return share if dollars is None else f"{share} ({money(dollars)})"
+
+
+def near_ties(report: RobustReport) -> tuple[str, ...]:
+    """Warnings where the solver's gap in $ is too coarse to rank what the report compares:
+    each pair of different candidate plans (the robust plan and the scenarios' own plans,
+    scenarios sharing a plan named together) whose expected NPVs differ by less than the gap,
+    and a VSS smaller than the gap."""
+    limit = gap_dollars(report)
+    if limit is None:
+        return ()
+    warnings = []
+    groups = _candidate_groups(report)
+    for (first, one), (second, two) in combinations(groups, 2):
+        if abs(one - two) < limit:
+            warnings.append(
+                f"{_capital(first)} and {second} differ in expected NPV by "
+                f"{money(abs(one - two))}, less than the solver's gap ({money(limit)}): "
+                "the solve cannot tell them apart; choose between them on other grounds."
+            )
+    if report.vss is not None and abs(report.vss) < limit:
+        warnings.append(
+            f"The VSS ({money(report.vss)}) is less than the solver's gap ({money(limit)}): "
+            "this solve does not show that planning for all scenarios at once beats the "
+            "expected-value plan."
+        )
+    return tuple(warnings)
+
+
+def _candidate_groups(report: RobustReport) -> list[tuple[str, float]]:
+    """(name, expected NPV) of each different candidate plan, in report order; a plan that is
+    several scenarios' own is named once for all of them ("a's and b's own plan")."""
+    labels: dict[Plan, list[str]] = {}
+    values: dict[Plan, float] = {}
+    for judged in report.plans:
+        value = expected(judged.npv, report.probabilities)
+        if judged.role not in (ROBUST, OWN) or value is None:
+            continue
+        labels.setdefault(judged.plan, []).append(
+            "the robust plan" if judged.role == ROBUST else f"{judged.label}'s"
+        )
+        values[judged.plan] = value
+    return [(_group_name(names), values[p]) for p, names in labels.items()]
+
+
+def _group_name(names: list[str]) -> str:
+    own = [n for n in names if n != "the robust plan"]
+    if len(own) < len(names):
+        return "the robust plan" + (f" ({_and(own)} own plan too)" if own else "")
+    return f"{_and(own)} own plan"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
