@@ -46,7 +46,7 @@ UNITS_NOTE = (
     "the horizon. Overseas plants are shown at their port of entry."
 )
 MAX_REGION_LABELS = 30  # more would clutter the map
-MAX_LEGEND_NAME = 34
+MAX_LEGEND_NAME = 40
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
 
 
@@ -207,7 +207,7 @@ def _extent(data: MapData, width: float, height: float) -> tuple[float, float, f
     """West, east, south, north around every point, widened to fill a width × height box."""
     lons = [p.lon for p in data.plants] + [r.lon for r in data.regions]
     lats = [p.lat for p in data.plants] + [r.lat for r in data.regions]
-    pad_lon = max(2.0, 0.06 * (max(lons) - min(lons)))
+    pad_lon = max(3.0, 0.06 * (max(lons) - min(lons)))
     pad_lat = max(1.5, 0.08 * (max(lats) - min(lats)))
     west, east = min(lons) - pad_lon, max(lons) + pad_lon
     south, north = min(lats) - pad_lat, max(lats) + pad_lat
