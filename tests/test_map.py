@@ -105,14 +105,20 @@ def _sample_like_map() -> MapData:
     spring_hill = next(r for r in rows if r["name"] == "GM Spring Hill Manufacturing")
     origin = (float(spring_hill["lon"]), float(spring_hill["lat"]))
     plants = tuple(
-        MapPlant(r["name"], float(r["lon"]), float(r["lat"]), 799_509.0 if r is spring_hill else 0)
+        MapPlant(
+            r["plant_id"],
+            r["name"],
+            float(r["lon"]),
+            float(r["lat"]),
+            799_509.0 if r is spring_hill else 0,
+        )
         for r in rows
     )
     centroids = [(-122.5, 46.5), (-119.4, 35.5), (-110.0, 37.5), (-97.0, 31.0), (-88.0, 41.5)]
     centroids += [(-89.0, 34.5), (-82.0, 32.5), (-75.5, 40.5), (-71.8, 42.3)]
     regions = tuple(MapRegion(f"R{i}", lon, lat) for i, (lon, lat) in enumerate(centroids))
     lanes = tuple(
-        MapLane(spring_hill["name"], origin, (r.lon, r.lat), 20_000.0 * (i + 1))
+        MapLane(spring_hill["plant_id"], origin, (r.lon, r.lat), 20_000.0 * (i + 1))
         for i, r in enumerate(regions)
     )
     return MapData("Kei plants and lanes, 2027–2036: us_kei / base", plants, regions, lanes, ())
@@ -131,3 +137,10 @@ def test_sample_map_draws_offline_and_the_same_bytes_every_time(
     assert first.startswith(PNG_HEADER)
     assert draw_map(data) == first
     assert b"Matplotlib" not in first  # no software/version stamp in the PNG
+
+
+def test_every_sample_plant_making_kei_still_draws() -> None:
+    """71 kei plants: more than the palette has colours and the legend has lines."""
+    data = _sample_like_map()
+    plants = tuple(replace(p, kei_units=1_000.0 * (i + 1)) for i, p in enumerate(data.plants))
+    assert draw_map(replace(data, plants=plants)).startswith(PNG_HEADER)

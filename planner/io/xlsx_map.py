@@ -47,11 +47,14 @@ UNITS_NOTE = (
 )
 MAX_REGION_LABELS = 30  # more would clutter the map
 MAX_LEGEND_NAME = 40
+MAX_PLANT_LABELS = 12  # the largest kei plants are named on the map, all in the legend
+MAX_LEGEND_PLANTS = 20  # the legend's height: the rest are summed on one line
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
 
 
 @dataclass(frozen=True)
 class MapPlant:
+    plant_id: str
     name: str
     lon: float
     lat: float
@@ -67,7 +70,7 @@ class MapRegion:
 
 @dataclass(frozen=True)
 class MapLane:
-    plant: str  # the plant's name
+    plant_id: str
     origin: tuple[float, float]  # lon, lat
     target: tuple[float, float]
     units: float
@@ -135,11 +138,12 @@ def map_data(results: Results) -> MapData:
     placed = {p.plant_id: p for p in case.plants if p.lat is not None and p.lon is not None}
     centroids = {r.region_id: r for r in case.regions if r.lat is not None and r.lon is not None}
     plants = tuple(
-        MapPlant(p.name, _f(p.lon), _f(p.lat), output.get(p.plant_id, 0.0)) for p in placed.values()
+        MapPlant(p.plant_id, p.name, _f(p.lon), _f(p.lat), output.get(p.plant_id, 0.0))
+        for p in placed.values()
     )
     lanes = tuple(
         MapLane(
-            placed[plant].name,
+            plant,
             (_f(placed[plant].lon), _f(placed[plant].lat)),
             (_f(centroids[region].lon), _f(centroids[region].lat)),
             units,
@@ -244,7 +248,7 @@ def _kei_plants(data: MapData) -> list[MapPlant]:
 
 
 def _colours(data: MapData) -> dict[str, str]:
-    return {p.name: PALETTE[i % len(PALETTE)] for i, p in enumerate(_kei_plants(data))}
+    return {p.plant_id: PALETTE[i % len(PALETTE)] for i, p in enumerate(_kei_plants(data))}
 
 
 def _draw_lanes(axes: Axes, data: MapData, colours: dict[str, str]) -> None:
@@ -252,7 +256,7 @@ def _draw_lanes(axes: Axes, data: MapData, colours: dict[str, str]) -> None:
     for lane in sorted(data.lanes, key=lambda lane: -lane.units):
         width = max(MIN_LANE_WIDTH, MAX_LANE_WIDTH * lane.units / busiest)
         xs, ys = zip(lane.origin, lane.target, strict=True)
-        colour = colours.get(lane.plant, "#888888")
+        colour = colours.get(lane.plant_id, "#888888")
         axes.plot(xs, ys, color=colour, lw=width, alpha=0.45, solid_capstyle="round", zorder=2)
 
 
@@ -268,7 +272,13 @@ def _draw_points(axes: Axes, data: MapData, colours: dict[str, str]) -> None:
         axes.scatter(
             [p.lon for p in others], [p.lat for p in others], s=10, color="#9a9a9a", zorder=4
         )
-    kei = _kei_plants(data)
+    _draw_kei_plants(axes, _kei_plants(data), colours)
+    if len(data.regions) <= MAX_REGION_LABELS:
+        for region in data.regions:
+            _label_region(axes, region)
+
+
+def _draw_kei_plants(axes: Axes, kei: list[MapPlant], colours: dict[str, str]) -> None:
     largest = kei[0].kei_units
     for plant in kei:
         area = max(30.0, MAX_PLANT_AREA * plant.kei_units / largest)
@@ -276,12 +286,13 @@ def _draw_points(axes: Axes, data: MapData, colours: dict[str, str]) -> None:
             [plant.lon],
             [plant.lat],
             s=area,
-            color=colours[plant.name],
+            color=colours[plant.plant_id],
             edgecolor="black",
             lw=0.7,
             alpha=0.85,
             zorder=5,
         )
+    for plant in kei[:MAX_PLANT_LABELS]:
         axes.annotate(
             plant.name,
             (plant.lon, plant.lat),
@@ -289,11 +300,9 @@ def _draw_points(axes: Axes, data: MapData, colours: dict[str, str]) -> None:
             textcoords="offset points",
             fontsize=8,
             zorder=6,
+            clip_on=True,
             path_effects=_halo(),
         )
-    if len(data.regions) <= MAX_REGION_LABELS:
-        for region in data.regions:
-            _label_region(axes, region)
 
 
 def _label_region(axes: Axes, region: MapRegion) -> None:
@@ -306,6 +315,7 @@ def _label_region(axes: Axes, region: MapRegion) -> None:
         fontsize=7,
         color="#555555",
         zorder=6,
+        clip_on=True,
         path_effects=_halo(),
     )
 
@@ -355,6 +365,7 @@ def _draw_legend(figure: Figure, data: MapData) -> None:
             label="lane, kei cars shipped",
         ),
     ]
+    colours = _colours(data)
     handles += [
         Line2D(
             [],
@@ -362,12 +373,16 @@ def _draw_legend(figure: Figure, data: MapData) -> None:
             ls="",
             marker="o",
             ms=8,
-            mfc=_colours(data)[p.name],
+            mfc=colours[p.plant_id],
             mec="black",
             label=f"{_short(p.name)}: {p.kei_units:,.0f}",
         )
-        for p in kei
+        for p in kei[:MAX_LEGEND_PLANTS]
     ]
+    if len(kei) > MAX_LEGEND_PLANTS:
+        rest = sum(p.kei_units for p in kei[MAX_LEGEND_PLANTS:])
+        more = f"{len(kei) - MAX_LEGEND_PLANTS} more kei plants: {rest:,.0f}"
+        handles.append(Line2D([], [], ls="", label=more))
     figure.legend(
         handles=handles,
         loc="upper left",
