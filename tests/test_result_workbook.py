@@ -37,6 +37,7 @@ SHEETS = [
     "Policies",
     "CashFlow",
     "Bridge",
+    "Map",
     "RunInfo",
     "ChartData",
 ]
@@ -403,7 +404,7 @@ def test_infeasible_case_gets_a_diagnosis_sheet(tmp_path: Path) -> None:
     assert outcome.results.status is Status.INFEASIBLE
     write_scenario_workbook(tmp_path / "base.xlsx", outcome)
     book = load_workbook(tmp_path / "base.xlsx")
-    assert book.sheetnames == [*SHEETS[:8], "Diagnosis", "RunInfo"]
+    assert book.sheetnames == [*SHEETS[:9], "Diagnosis", "RunInfo"]
     sheet = book["Diagnosis"]
     assert sheet["A4"].value == "MIN (min_units) short by 30 vehicles in 2030"
     give_way = table_rows(sheet, "GiveWay")

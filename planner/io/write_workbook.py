@@ -2,9 +2,10 @@
 
 Sheets, in order: Summary, Retooling, Production, Sales (with unmet demand), Capacity,
 Policies, CashFlow, Bridge (the plan's NPV drivers against the status quo and the plan of
-record, with a waterfall chart), Diagnosis (only when there is one), RunInfo, and a hidden
-ChartData sheet behind the Summary's charts. Text is always written as text and no formula is
-written (see `xlsx_format`); the file is written to a temporary name and moved into place.
+record, with a waterfall chart), Map (kei plants and their lanes, a picture), Diagnosis (only
+when there is one), RunInfo, and a hidden ChartData sheet behind the Summary's charts. Text is
+always written as text and no formula is written (see `xlsx_format`); the file is written to a
+temporary name and moved into place.
 
 XlsxWriter rather than openpyxl: native charts, and on a national-size result (50,000 Sales
 rows) it writes the workbook in about half the time (measured in issue 5's note).
@@ -20,6 +21,7 @@ from planner.io.xlsx_charts import make_charts
 from planner.io.xlsx_economics import write_cashflow, write_policies
 from planner.io.xlsx_format import make_formats, open_workbook
 from planner.io.xlsx_info import write_diagnosis, write_run_info
+from planner.io.xlsx_map import write_map
 from planner.io.xlsx_operations import (
     write_capacity,
     write_production,
@@ -51,6 +53,7 @@ def write_workbook_file(path: Path, outcome: ScenarioOutcome) -> None:
         ):
             write(book, formats, results)
         write_result_bridge(book, formats, outcome)
+        write_map(book, formats, outcome)
         write_diagnosis(book, formats, outcome)
         write_run_info(book, formats, outcome)
         place_charts(summary, make_charts(book, formats, results))
