@@ -145,10 +145,12 @@ def _with_scenario_findings(
 
     A scenario re-finds the base's problems and warnings (it is checked in full); those are
     reported once, for the base. A problem on a Sweeps row itself (a match that finds no
-    row, say) is the same for every point of its sweep: reported once, untagged.
+    row, say) is the same for every point of its sweep: reported once, untagged; a sweep's
+    warnings about one cell are folded into one.
     """
     base_problems, base_warnings = set(problems), set(warnings)
     problems, warnings = list(problems), list(warnings)
+    swept: dict[tuple[str, str, int | None, str | None], list[Problem]] = {}
     for row in rows[1:]:
         scenario = checked[row.scenario_id]
         tag = _scenario_tag(tables, row.scenario_id, sweeps.get(row.scenario_id))
@@ -157,10 +159,25 @@ def _with_scenario_findings(
             for p in scenario.problems
             if p not in base_problems
         ]
-        warnings += [
-            _tag(w, row.scenario_id, tag) for w in scenario.warnings if w not in base_warnings
-        ]
-    return problems, warnings
+        found = [_tag(w, row.scenario_id, tag) for w in scenario.warnings if w not in base_warnings]
+        point = row.sweep
+        if point is None:
+            warnings += found
+            continue
+        for warning in found:
+            key = (point.sweep_id, warning.sheet, warning.row, warning.column)
+            swept.setdefault(key, []).append(warning)
+    return problems, warnings + [_folded(found) for found in swept.values()]
+
+
+def _folded(warnings: list[Problem]) -> Problem:
+    """A sweep's warnings about one cell, one per point: the first, with the count of the rest
+    (a 200-point sweep would otherwise print 200 near-identical lines)."""
+    first = warnings[0]
+    if len(warnings) == 1:
+        return first
+    more = f" (and at {len(warnings) - 1} more points of the sweep)"
+    return Problem(first.sheet, first.row, first.letter, first.column, first.message + more)
 
 
 def _scenario_tag(tables: Tables, scenario_id: str, swept: Sequence[Change] | None) -> str:

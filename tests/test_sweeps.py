@@ -309,3 +309,54 @@ def test_a_20_point_sweep_through_a_local_cluster(tmp_path: Path) -> None:
         assert summary["plan_value"] == pytest.approx(max(0, 199_500 - v), abs=0.01)
     rows = sheet_rows(out / "d" / "comparison.xlsx", "Sensitivity")
     assert sum(1 for r in rows if r[:1] == ("O1 capex",) and r[2]) >= 20
+
+
+def test_a_large_batch_summarises_each_sweep_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """31 points, capex 50,000 to 350,000 in steps of 10,000: O1 pays up to 190,000, so the
+    plan changes at 200,000; plan values run from 0 to 199,500 − 50,000 = 149,500."""
+    values = [50_000 + 10_000 * i for i in range(31)]
+    path = write(
+        tmp_path / "big.xlsx",
+        with_sweep(kei_case(), capex_sweep(";".join(str(v) for v in values))),
+    )
+    assert main(["run", str(path), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    err = capsys.readouterr().err
+    table = err[err.index("results in") :]
+    assert "capex=60000" not in table  # no row per point
+    line = next(t for t in table.splitlines() if "O1 capex" in t)
+    cells = [c.strip() for c in line.strip("│ ").split("│")]
+    assert cells == ["O1 capex", "31", "31", "499,000 … 648,500", "0 … 149,500", "200000"]
+
+
+def test_live_progress_of_a_large_batch_shows_counts_and_what_is_under_way() -> None:
+    from rich.console import Console
+
+    from planner.progress import BatchDisplay
+
+    display = BatchDisplay([f"s={i}" for i in range(25)], echo=False, live=False)
+    display.update("s=0", "written", "optimal")
+    display.update("s=1", "solving", "12 s")
+    display.update("s=2", "failed", "worker died")
+    console = Console(record=True, width=120)
+    console.print(display._table())
+    text = console.export_text()
+    assert "25 scenarios: 1 written, 1 solving, 1 failed, 22 queued" in " ".join(text.split())
+    assert "s=1 " in text and "s=2 " in text
+    assert "s=0 " not in text and "s=3 " not in text
+
+
+def test_resume_skips_the_current_sweep_points(tmp_path: Path) -> None:
+    """Same input: no point is solved again; a point whose outputs are gone is."""
+    path = write(tmp_path / "r.xlsx", with_sweep(kei_case(), capex_sweep("100000;150000")))
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
+    first = {p.name: p.stat().st_mtime_ns for p in (out / "r").glob("capex=*.json")}
+    (out / "r" / "capex=150000.xlsx").unlink()
+    assert main(["run", str(path), "--out", str(out), "--jobs", "1", "--resume", "--quiet"]) == 0
+    again = {p.name: p.stat().st_mtime_ns for p in (out / "r").glob("capex=*.json")}
+    assert again["capex=100000.json"] == first["capex=100000.json"]
+    assert again["capex=150000.json"] != first["capex=150000.json"]
+    rows = sheet_rows(out / "r" / "comparison.xlsx", "Sensitivity")
+    assert [r[2] for r in rows if r[:1] == ("O1 capex",)][:2] == ["capex=100000", "capex=150000"]
