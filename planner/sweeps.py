@@ -66,7 +66,7 @@ def sweep_scenarios(tables: Tables, problems: list[Problem]) -> list[SweepScenar
     for sweep_id, records in _sweeps(tables).items():
         rows = _parse_rows(sweep_id, records, problems)
         if rows is not None:
-            scenarios += _scenarios(sweep_id, _label(records), rows, problems)
+            scenarios += _scenarios(sweep_id, _label(records), rows)
     _check_ids(tables, scenarios, problems)
     return scenarios
 
@@ -159,9 +159,7 @@ def _operand_problem(
     return None
 
 
-def _scenarios(
-    sweep_id: str, label: str, rows: Sequence[_Row], problems: list[Problem]
-) -> list[SweepScenario]:
+def _scenarios(sweep_id: str, label: str, rows: Sequence[_Row]) -> list[SweepScenario]:
     written = rows[0].operands
     repeats = len({v.lower() for v in written}) < len(written)
     scenarios = []

@@ -152,6 +152,10 @@ def test_rows_of_a_sweep_move_together_and_ids_number_repeated_operands(
     assert prices == pytest.approx([15000, 16500, 18000])
     assert cases["capex=2e5"].options[0].capex == 200_000
     assert cases["kei=3"].options[0].capex == 500_000  # nothing else changes
+    # what a sweep leaves alone is shared with base, not rebuilt
+    assert cases["capex=1e5"].demand is cases["base"].demand
+    assert cases["capex=1e5"].lanes is cases["kei=1"].lanes is cases["base"].lanes
+    assert cases["kei=1"].demand is not cases["base"].demand
     point = cases["kei=2"].scenario.sweep
     assert point is not None and (point.sweep_id, point.index, point.value) == ("kei", 2, "50")
 

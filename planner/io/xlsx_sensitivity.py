@@ -100,7 +100,9 @@ def _write_tornado_data(
 ) -> int:
     """The tornado's rows below the points table; returns the header row."""
     top = placed.last_row + 3
-    sheet.write_string(top - 1, 0, f"Tornado: plan value around {reference:,.0f}", formats.header)
+    sheet.write_string(
+        top - 1, 0, f"Tornado: plan value around ${reference:,.0f} (base)", formats.header
+    )
     for col, header in enumerate(TORNADO_HEADERS):
         sheet.write_string(top, col, header, formats.header)
     money = formats.cell(Kind.MONEY)
@@ -145,7 +147,7 @@ def _tornado_chart(
             }
         )
     chart.set_title(
-        {"name": f"Plan value by sweep, around {reference:,.0f}", "name_font": {"size": 11}}
+        {"name": f"Plan value by sweep, around ${reference:,.0f}", "name_font": {"size": 11}}
     )
     chart.set_x_axis({"num_format": money_format, "major_gridlines": {"visible": True}})
     chart.set_y_axis({"reverse": True, "label_position": "low"})  # widest on top
