@@ -114,10 +114,17 @@ def _chosen_scenarios(
                     None,
                     "scenario_id",
                     f"--scenario {scenario_id!r} is not a scenario of this "
-                    f"workbook (known: {', '.join(known)})",
+                    f"workbook (known: {_listed(known)})",
                 )
             )
     return set(scenario_ids) if scenario_ids else set(known)
+
+
+def _listed(ids: Sequence[str], most: int = 20) -> str:
+    """The ids, or the first `most` of them and how many more (a sweep adds hundreds)."""
+    if len(ids) <= most:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:most])} and {len(ids) - most} more"
 
 
 def _check_scenario(

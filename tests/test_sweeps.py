@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 import json
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +81,32 @@ def sheet_rows(path: Path, name: str) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in book[name].iter_rows(values_only=True)]
 
 
+def sheet_charts(path: Path, name: str) -> list[str]:
+    """The chart XML of each chart drawn on sheet `name`."""
+    with zipfile.ZipFile(path) as archive:
+        book = archive.read("xl/workbook.xml").decode()
+        index = re.findall(r'<sheet name="([^"]+)"', book).index(name) + 1
+        rels = archive.read(f"xl/worksheets/_rels/sheet{index}.xml.rels").decode()
+        drawing = re.search(r'Target="../drawings/(drawing\d+\.xml)"', rels)
+        assert drawing is not None
+        charts = archive.read(f"xl/drawings/_rels/{drawing.group(1)}.rels").decode()
+        targets = re.findall(r'Target="../charts/(chart\d+\.xml)"', charts)
+        return [archive.read(f"xl/charts/{t}").decode() for t in targets]
+
+
 def test_capex_sweep_switches_the_plan_where_o1_stops_paying(tmp_path: Path) -> None:
-    path = write(tmp_path / "kei.xlsx", with_sweep(kei_case(), capex_sweep()))
+    """Also a demand sweep whose plan never changes (KEI at 60 or 80 units: O1's 239,400 or
+    319,200 of contribution stays below base's 500,000 capex), so its plan value is 0
+    throughout and the tornado puts the capex sweep (range 99,500) on top."""
+    demand = {
+        "sweep_id": "kei",
+        "sheet": "Demand",
+        "match": "product_id=KEI",
+        "column": "units",
+        "op": "set",
+        "values": "60;80",
+    }
+    path = write(tmp_path / "kei.xlsx", with_sweep(kei_case(), capex_sweep(), demand))
     out = tmp_path / "out"
     assert main(["run", str(path), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
     folder = out / "kei"
@@ -111,9 +137,15 @@ def test_capex_sweep_switches_the_plan_where_o1_stops_paying(tmp_path: Path) -> 
         assert kei == pytest.approx(50 if taken else 0)
         assert capex == pytest.approx(c if taken else 0)
         assert plan == ("retool O1 (2030)" if taken else "retool nothing")
-    tornado = rows[next(i for i, r in enumerate(rows) if r[1] == "lowest plan value ($)") + 1]
-    assert tornado[1:5] == (0, "200000", 99_500, "100000")
+    top = next(i for i, r in enumerate(rows) if r[1] == "lowest plan value ($)")
+    tornado, flat = rows[top + 1], rows[top + 2]
+    assert tornado[:5] == ("O1 capex", 0, "200000", 99_500, "100000")
     assert tornado[7] == "200000"  # the first point whose plan differs from the one before
+    assert flat[0] == "kei" and flat[1] == flat[3] == 0 and flat[7] == "never"
+    charts = sheet_charts(folder / "comparison.xlsx", "Sensitivity")
+    assert len(charts) == 3  # the tornado, then a line chart per sweep
+    assert '<c:barDir val="bar"/>' in charts[0] and charts[0].count("<c:ser>") == 2
+    assert all("<c:lineChart>" in c for c in charts[1:])
     base = json.loads((folder / "base.json").read_text())
     assert base["plan_value"] == pytest.approx(0, abs=0.01)  # capex 500,000: O1 does not pay
 
