@@ -197,10 +197,21 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class SweepPoint:
+    """Where a sweep scenario sits: its sweep, the sweep's label, the i-th operand (from 1)."""
+
+    sweep_id: str
+    label: str
+    index: int
+    value: str  # the first row's i-th operand as written
+
+
+@dataclass(frozen=True)
 class Scenario:
     scenario_id: str
     description: str
     probability: float | None
+    sweep: SweepPoint | None = None  # None: base or a Scenarios row
 
 
 @dataclass(frozen=True)

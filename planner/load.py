@@ -30,8 +30,16 @@ from planner.case import (
 )
 from planner.errors import InputError, Problem
 from planner.io.read_workbook import RawWorkbook, read_workbook
-from planner.scenarios import BASE, ScenarioRow, apply_changes, check_changes, scenario_rows
+from planner.scenarios import (
+    BASE,
+    Change,
+    ScenarioRow,
+    apply_changes,
+    check_changes,
+    scenario_rows,
+)
 from planner.schema import PLAN_POLICY_KINDS
+from planner.sweeps import sweep_scenarios
 from planner.tables import Record, Tables, coerce_settings, coerce_workbook
 from planner.validate import build_universe, resolve_selector, validate_tables
 from planner.validate.ramp import parse_shares
@@ -54,15 +62,19 @@ def load_workbook_cases(path: Path, scenario_ids: Sequence[str] = ()) -> LoadedW
     tables = coerce_workbook(raw, problems, warnings)
     settings = coerce_settings(tables.get("Settings", []), problems)
     check_changes(tables, problems)
+    swept = sweep_scenarios(tables, problems)
     validate_tables(tables, settings, problems, warnings)
-    rows = scenario_rows(tables)
+    rows = scenario_rows(tables) + [s.row for s in swept]
+    sweeps = {s.row.scenario_id: s.changes for s in swept}
     wanted = _chosen_scenarios(rows, scenario_ids, problems)
     checked = {BASE: CheckedScenario(tables, settings, [], [])}
     for row in rows[1:]:
-        checked[row.scenario_id] = _check_scenario(tables, row.scenario_id)
-    problems, warnings = _with_scenario_findings(tables, rows, checked, problems, warnings)
+        checked[row.scenario_id] = _check_scenario(
+            tables, row.scenario_id, sweeps.get(row.scenario_id)
+        )
+    problems, warnings = _with_scenario_findings(tables, rows, checked, sweeps, problems, warnings)
     if problems:
-        raise InputError(problems, warnings)
+        raise InputError(list(dict.fromkeys(problems)), warnings)
     found_warnings = tuple(sorted(set(warnings)))
     notes = tuple(str(w) for w in found_warnings)
     memo: Memo = {}
@@ -102,17 +114,27 @@ def _chosen_scenarios(
                     None,
                     "scenario_id",
                     f"--scenario {scenario_id!r} is not a scenario of this "
-                    f"workbook (known: {', '.join(known)})",
+                    f"workbook (known: {_listed(known)})",
                 )
             )
     return set(scenario_ids) if scenario_ids else set(known)
 
 
-def _check_scenario(tables: Tables, scenario_id: str) -> CheckedScenario:
-    """Apply one scenario's changes and validate the result; every scenario, run or not."""
+def _listed(ids: Sequence[str], most: int = 20) -> str:
+    """The ids, or the first `most` of them and how many more (a sweep adds hundreds)."""
+    if len(ids) <= most:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:most])} and {len(ids) - most} more"
+
+
+def _check_scenario(
+    tables: Tables, scenario_id: str, changes: Sequence[Change] | None = None
+) -> CheckedScenario:
+    """Apply one scenario's changes (`changes` for a sweep scenario, else its ScenarioChanges
+    rows) and validate the result; every scenario, run or not."""
     found: list[Problem] = []
     noted: list[Problem] = []
-    changed = apply_changes(tables, scenario_id, found)
+    changed = apply_changes(tables, scenario_id, found, changes)
     settings = coerce_settings(changed.get("Settings", []), found)
     validate_tables(changed, settings, found, noted)
     return CheckedScenario(changed, settings, found, noted)
@@ -122,33 +144,57 @@ def _with_scenario_findings(
     tables: Tables,
     rows: list[ScenarioRow],
     checked: dict[str, CheckedScenario],
+    sweeps: dict[str, tuple[Change, ...]],
     problems: list[Problem],
     warnings: list[Problem],
 ) -> tuple[list[Problem], list[Problem]]:
     """Base findings plus each scenario's own, tagged with the scenario.
 
     A scenario re-finds the base's problems and warnings (it is checked in full); those are
-    reported once, for the base.
+    reported once, for the base. A problem on a Sweeps row itself (a match that finds no
+    row, say) is the same for every point of its sweep: reported once, untagged; a sweep's
+    warnings about one cell are folded into one.
     """
     base_problems, base_warnings = set(problems), set(warnings)
     problems, warnings = list(problems), list(warnings)
+    swept: dict[tuple[str, str, int | None, str | None], list[Problem]] = {}
     for row in rows[1:]:
         scenario = checked[row.scenario_id]
-        tag = _scenario_tag(tables, row.scenario_id)
+        tag = _scenario_tag(tables, row.scenario_id, sweeps.get(row.scenario_id))
         problems += [
-            _tag(p, row.scenario_id, tag) for p in scenario.problems if p not in base_problems
+            p if p.sheet == "Sweeps" else _tag(p, row.scenario_id, tag)
+            for p in scenario.problems
+            if p not in base_problems
         ]
-        warnings += [
-            _tag(w, row.scenario_id, tag) for w in scenario.warnings if w not in base_warnings
-        ]
-    return problems, warnings
+        found = [_tag(w, row.scenario_id, tag) for w in scenario.warnings if w not in base_warnings]
+        point = row.sweep
+        if point is None:
+            warnings += found
+            continue
+        for warning in found:
+            key = (point.sweep_id, warning.sheet, warning.row, warning.column)
+            swept.setdefault(key, []).append(warning)
+    return problems, warnings + [_folded(found) for found in swept.values()]
 
 
-def _scenario_tag(tables: Tables, scenario_id: str) -> str:
-    rows = [
-        str(r.row) for r in tables.get("ScenarioChanges", []) if r.get("scenario_id") == scenario_id
-    ]
-    changes = f", after ScenarioChanges row{'s' if len(rows) > 1 else ''} {', '.join(rows)}"
+def _folded(warnings: list[Problem]) -> Problem:
+    """A sweep's warnings about one cell, one per point: the first, with the count of the rest
+    (a 200-point sweep would otherwise print 200 near-identical lines)."""
+    first = warnings[0]
+    if len(warnings) == 1:
+        return first
+    more = f" (and at {len(warnings) - 1} more points of the sweep)"
+    return Problem(first.sheet, first.row, first.letter, first.column, first.message + more)
+
+
+def _scenario_tag(tables: Tables, scenario_id: str, swept: Sequence[Change] | None) -> str:
+    sheet = "ScenarioChanges" if swept is None else "Sweeps"
+    if swept is None:
+        records = [r for r in tables.get(sheet, []) if r.get("scenario_id") == scenario_id]
+    else:
+        records = [c.record for c in swept]
+    rows = [str(r.row) for r in records]
+    changes = f", after {sheet} row{'s' if len(rows) > 1 else ''} {', '.join(rows)}"
     return f" (in scenario {scenario_id}{changes if rows else ''})"
 
 
@@ -287,7 +333,7 @@ def build_case(
         name=raw.path.stem,
         input_file=str(raw.path),
         input_sha256=raw.sha256,
-        scenario=Scenario(row.scenario_id, row.description, row.probability),
+        scenario=Scenario(row.scenario_id, row.description, row.probability, row.sweep),
         settings=settings,
         plants=plants,
         lines=lines,

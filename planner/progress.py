@@ -13,6 +13,8 @@ from rich.live import Live
 from rich.table import Table
 
 log = logging.getLogger("planner.progress")
+MAX_LIVE_ROWS = 20  # beyond this, the live table shows counts and the scenarios under way
+DONE = ("written", "failed", "skipped")
 
 
 @dataclass
@@ -72,6 +74,10 @@ class BatchDisplay:
         row.stage, row.detail = stage, detail
         if self._live is not None:
             self._live.update(self._table())
+        elif self.echo and len(self.rows) > MAX_LIVE_ROWS:
+            if stage in DONE:  # a line per finished scenario, counted, not one per stage
+                done = sum(r.stage in DONE for r in self.rows.values())
+                log.info("[%s] %s %s (%d/%d done)", scenario, stage, detail, done, len(self.rows))
         elif self.echo and (changed or stage != "solving"):
             log.info("[%s] %s %s", scenario, stage, detail)
 
@@ -79,6 +85,17 @@ class BatchDisplay:
         table = Table(title="planner run", expand=False)
         for column in ("scenario", "status", "elapsed", "detail"):
             table.add_column(column)
-        for scenario, row in self.rows.items():
+        shown = list(self.rows.items())
+        if len(self.rows) > MAX_LIVE_ROWS:  # the scenarios under way and the failures only
+            shown = [(s, r) for s, r in shown if r.stage not in ("queued", "written", "skipped")]
+            table.caption = self._counts()
+        for scenario, row in shown[:MAX_LIVE_ROWS]:
             table.add_row(scenario, row.stage, row.elapsed(), row.detail[:70])
         return table
+
+    def _counts(self) -> str:
+        stages: dict[str, int] = {}
+        for row in self.rows.values():
+            stages[row.stage] = stages.get(row.stage, 0) + 1
+        parts = ", ".join(f"{n} {stage}" for stage, n in stages.items())
+        return f"{len(self.rows)} scenarios: {parts}"

@@ -40,6 +40,7 @@ from planner.io.write_workbook import write_workbook_file
 from planner.load import load_workbook_cases
 from planner.pipeline import ScenarioOutcome, SolverChoice, with_overrides
 from planner.progress import BatchDisplay
+from planner.summary import MAX_ROWS, print_sweep_summary
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +188,7 @@ def run_scenarios(path: Path, options: RunOptions, extra_files: Sequence[str] = 
     if len(cases) > 1 and outcomes:
         _write_comparison(folder, outcomes)
     if log.isEnabledFor(logging.INFO):  # not with --quiet
-        _print_final_table(folder, finished, skipped)
+        _print_final_table(folder, finished, skipped, outcomes)
     print_warnings(loaded.warnings)
     code = max([f.exit_code for f in finished] + [o.exit_code for o in resumed.values()] + [0])
     return RunReport(code, {o.results.case.scenario_id: o for o in outcomes})
@@ -277,7 +278,16 @@ def _write_comparison(folder: Path, outcomes: Sequence[ScenarioOutcome]) -> None
     write_comparison_workbook(result_path(folder, "comparison.xlsx"), outcomes)
 
 
-def _print_final_table(folder: Path, finished: Sequence[Finished], skipped: list[str]) -> None:
+def _print_final_table(
+    folder: Path,
+    finished: Sequence[Finished],
+    skipped: list[str],
+    outcomes: Sequence[ScenarioOutcome],
+) -> None:
+    """One row per scenario; beyond a screenful, sweep points are summarised by sweep."""
+    many = len(finished) + len(skipped) > MAX_ROWS
+    if many:
+        finished = [f for f in finished if not _sweep_point(f)]
     table = Table(title=f"results in {folder}")
     for column in ("scenario", "status", "NPV", "gap", "seconds", "output"):
         table.add_column(column, justify="right" if column in ("NPV", "gap", "seconds") else "left")
@@ -296,6 +306,15 @@ def _print_final_table(folder: Path, finished: Sequence[Finished], skipped: list
             f"{results.solve_seconds:.1f}",
             str(folder / f"{results.case.scenario_id}.xlsx"),
         )
-    for scenario in skipped:
+    if many and skipped:
+        table.add_row(f"{len(skipped)} scenarios", "skipped", "", "", "", "outputs are current")
+    for scenario in [] if many else skipped:
         table.add_row(scenario, "skipped", "", "", "", "outputs are current")
     Console(stderr=True, width=140).print(table)
+    if many:
+        failed = sum(isinstance(f, ScenarioFailure) for f in finished)
+        print_sweep_summary(folder, outcomes, failed)
+
+
+def _sweep_point(item: Finished) -> bool:
+    return isinstance(item, ScenarioOutcome) and item.results.case.scenario.sweep is not None

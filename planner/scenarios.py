@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from planner.case import SweepPoint
 from planner.errors import Problem
 from planner.io.read_workbook import canonical
 from planner.schema import (
@@ -50,6 +52,7 @@ class ScenarioRow:
     scenario_id: str
     description: str
     probability: float | None
+    sweep: SweepPoint | None = None  # set on the scenarios a sweep adds
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,22 @@ def parse_change(record: Record, problems: list[Problem]) -> Change | None:
     values = record.values
     if any(values.get(c) is None for c in ("scenario_id", "sheet", "column", "op", "value")):
         return None  # a cell is empty or not an allowed value: reported while coercing
+    target = parse_target(record, problems)
+    if target is None:
+        return None
+    sheet, column, conditions = target
+    operand = _operand(record, sheet, column, problems)
+    if operand is _FAILED:
+        return None
+    return Change(record, values["scenario_id"], sheet, column, conditions, values["op"], operand)
+
+
+def parse_target(
+    record: Record, problems: list[Problem]
+) -> tuple[str, str, tuple[tuple[str, str], ...]] | None:
+    """Sheet, column and match conditions of a change row (its `sheet`, `column` and `match`
+    cells, filled and allowed), or None with problems."""
+    values = record.values
     sheet = values["sheet"]  # one of CHANGEABLE_SHEETS, spelt as in the schema
     columns = {canonical(c): c for c in SHEETS_BY_NAME[sheet].column_names}
     column = columns.get(canonical(values["column"]))
@@ -188,10 +207,7 @@ def parse_change(record: Record, problems: list[Problem]) -> Change | None:
     conditions = _parse_match(record, columns, problems)
     if conditions is None:
         return None
-    operand = _operand(record, sheet, column, problems)
-    if operand is _FAILED:
-        return None
-    return Change(record, values["scenario_id"], sheet, column, conditions, values["op"], operand)
+    return sheet, column, conditions
 
 
 _FAILED = object()
@@ -224,17 +240,20 @@ def _operand(change: Record, sheet: str, column: str, problems: list[Problem]) -
     are read, and a bad one is reported there, naming this row.
     """
     op, value = change.get("op"), change.get("value")
-    if op != "set":
-        kind = Kind.FLOAT
-    elif sheet == "Settings":
-        kind = Kind.TEXT
-    else:
-        kind = SHEETS_BY_NAME[sheet].column(column).kind
     try:
-        return coerce(value, kind)
+        return coerce(value, operand_kind(sheet, column, op))
     except CoercionError as exc:
         problems.append(change.problem("value", f"{op}: the operand {exc}"))
         return _FAILED
+
+
+def operand_kind(sheet: str, column: str, op: str) -> Kind:
+    """A number for multiply and add; for set, the column's type (text for Settings)."""
+    if op != "set":
+        return Kind.FLOAT
+    if sheet == "Settings":
+        return Kind.TEXT
+    return SHEETS_BY_NAME[sheet].column(column).kind
 
 
 def _matches(record: Record, conditions: tuple[tuple[str, str], ...]) -> bool:
@@ -263,12 +282,19 @@ def scenario_changes(tables: Tables, scenario_id: str) -> list[Change]:
     return [c for c in changes if c is not None]
 
 
-def apply_changes(tables: Tables, scenario_id: str, problems: list[Problem]) -> Tables:
+def apply_changes(
+    tables: Tables,
+    scenario_id: str,
+    problems: list[Problem],
+    changes: Sequence[Change] | None = None,
+) -> Tables:
     """A copy of `tables` with the scenario's changes applied in row order.
 
+    `changes`: those of a sweep scenario; by default the scenario's ScenarioChanges rows.
     Only the sheets a change touches are copied; the others are shared with `tables`.
     """
-    changes = scenario_changes(tables, scenario_id)
+    if changes is None:
+        changes = scenario_changes(tables, scenario_id)
     changed = dict(tables)
     for sheet in {c.sheet for c in changes}:
         changed[sheet] = [r.copy() for r in tables.get(sheet, [])]

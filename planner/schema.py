@@ -186,7 +186,7 @@ CPSAT_REFUSAL = (
     "model (continuous production and sales) it found no solution in 600 s on a 269-column "
     "case and stopped 37-52% below the optimum on others; use highs, cbc or scip"
 )
-SCENARIO_SHEETS = ("Scenarios", "ScenarioChanges")
+SCENARIO_SHEETS = ("Scenarios", "ScenarioChanges", "Sweeps")
 CHANGEABLE_SHEETS = (
     "Settings",
     "Plants",
@@ -661,6 +661,36 @@ SHEETS: tuple[SheetSchema, ...] = (
             _text("column", "the column changed (Settings: value)", required=True),
             _text("op", "how the value changes", required=True, allowed=OPS),
             _text("value", "the operand", required=True),
+        ),
+        required=False,
+    ),
+    SheetSchema(
+        "Sweeps",
+        "Sensitivity sweeps: each sweep_id adds one scenario per operand, base with that "
+        "operand applied to every row of the sweep.",
+        (
+            _text("sweep_id", "rows with the same sweep_id move together", required=True),
+            _text(
+                "sheet",
+                "the sheet changed (not Decisions)",
+                required=True,
+                allowed=CHANGEABLE_SHEETS,
+            ),
+            _text(
+                "match",
+                "`;`-separated column=value conditions, all must hold (Settings: "
+                "key=<key>); empty = all rows",
+                default_note="all rows",
+            ),
+            _text("column", "the column changed (Settings: value)", required=True),
+            _text("op", "how the value changes", required=True, allowed=OPS),
+            _text(
+                "values",
+                "`;`-separated operands, e.g. 0.5;0.75;1;1.25;1.5; every row of a sweep_id "
+                "has the same count",
+                required=True,
+            ),
+            _text("label", "how the outputs name the sweep", default_note="sweep_id"),
         ),
         required=False,
     ),

@@ -41,6 +41,15 @@ must all hold, empty = every row; Settings rows are matched with `key=<key>` and
 `value`). A change that matches no row is an error, and a value made invalid by a change is
 reported at its cell, naming the change row.
 
+Sweeps: the rows that share a `sweep_id` move together. Each row names its cells as a
+ScenarioChanges row does (`sheet`, `match`, `column`, `op`; not Decisions) and holds its
+operands in `values`, `;`-separated, the same count on every row of the sweep. A sweep with n
+operands adds n scenarios `<sweep_id>=<v>`, v the first row's i-th operand as written
+(`<sweep_id>=<i>`, i from 1, when those operands repeat): base with each row of the sweep
+applied with its i-th operand, and nothing else. They run and are written like any scenario;
+robust mode leaves them out of its plan, probabilities, EVPI, VSS and regret. comparison.xlsx
+shows them on its Sensitivity sheet.
+
 Scenario ids become file names. An id holding `/`, `\\`, a control character or one of
 `< > : " | ? *`, an id that starts or ends with `.`, an id over 64 characters, two ids equal
 ignoring case, the ids `comparison` and `robust`, an id `<another id>_alternatives`, and the

@@ -47,7 +47,7 @@ class Record:
         change = self.changed_by.get(column) if column else None
         if change is not None:
             message = (
-                f"{message} (after ScenarioChanges row {change.row}, scenario "
+                f"{message} (after {change.sheet} row {change.row}, scenario "
                 f"{change.values.get('scenario_id')})"
             )
         return Problem(self.sheet, self.row, letter, column, message)

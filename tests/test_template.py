@@ -162,6 +162,15 @@ def test_filled_template_validates_clean(
     path = tmp_path / "filled.xlsx"
     path.write_bytes(template.read_bytes())
     sheets = full()
+    sheets["Sweeps"] = [
+        {
+            "sweep_id": "capex",
+            "sheet": "RetoolOptions",
+            "column": "capex",
+            "op": "multiply",
+            "values": "0.5;1",
+        }
+    ]
     assert set(sheets) == set(SHEETS_BY_NAME)  # one valid row (at least) on every sheet
     _fill(path, sheets)
     assert main(["validate", str(path)]) == 0

@@ -65,6 +65,7 @@ HEADERS: dict[str, list[str]] = {
     "Decisions": ["item", "decision", "year", "note"],
     "Scenarios": ["scenario_id", "description", "probability"],
     "ScenarioChanges": ["scenario_id", "sheet", "match", "column", "op", "value"],
+    "Sweeps": ["sweep_id", "sheet", "match", "column", "op", "values", "label"],
 }
 
 

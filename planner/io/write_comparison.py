@@ -38,6 +38,7 @@ from planner.io.xlsx_format import (
     write_cell,
     write_table,
 )
+from planner.io.xlsx_sensitivity import write_sensitivity
 from planner.pipeline import ScenarioOutcome
 from planner.results import Results
 from planner.results.narrative import (
@@ -90,6 +91,7 @@ def write_comparison_file(path: Path, outcomes: Sequence[ScenarioOutcome]) -> No
         _write_start_years(book, formats, results)
         _write_policy_costs(book, formats, results)
         write_comparison_bridge(book, formats, outcomes)
+        write_sensitivity(book, formats, outcomes)
     finally:
         book.close()
 

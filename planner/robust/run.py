@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.case import Case
-from planner.errors import InputError
+from planner.errors import InputError, Problem
 from planner.io.write_robust import write_robust
 from planner.load import load_workbook_cases
 from planner.pipeline import ScenarioOutcome, with_overrides
@@ -47,10 +47,25 @@ def load_robust(
     problems = robust_problems(path)
     if problems:
         raise InputError(problems)
-    cases = [with_overrides(c, options.choice) for c in loaded.cases]
-    chances = probabilities(loaded.scenarios, [c.scenario_id for c in cases])
+    # sweep scenarios run alone (run_workbook) but take no part in the robust model
+    cases = [with_overrides(c, options.choice) for c in loaded.cases if c.scenario.sweep is None]
+    if not cases:
+        raise InputError([_no_robust_scenario()])
+    rows = [r for r in loaded.scenarios if r.sweep is None]
+    chances = probabilities(rows, [c.scenario_id for c in cases])
     risk = risk_settings(cases[0], robust.risk_weight, robust.cvar_alpha, robust.sweep)
     return cases, chances, risk
+
+
+def _no_robust_scenario() -> Problem:
+    return Problem(
+        "Scenarios",
+        None,
+        None,
+        "scenario_id",
+        "--scenario chose only sweep scenarios, which robust mode leaves out; choose base or a "
+        "Scenarios row too",
+    )
 
 
 def _own_outcome(outcomes: dict[str, ScenarioOutcome], case: Case) -> ScenarioOutcome | None:
