@@ -237,7 +237,7 @@ def test_comparison_bridge_goes_from_base(tmp_path: Path) -> None:
     """Scenario dear doubles OPT1's fixed cost: the plan is the same, so its bridge from base
     is fixed_costs −10,000/1.1 and nothing else; comparison.xlsx's Bridge says so."""
     from openpyxl import load_workbook
-    from workbooks import metric_rows, write
+    from workbooks import write
 
     sheets = kei_case()
     sheets["Scenarios"] = [{"scenario_id": "dear", "description": "fixed cost ×2"}]
@@ -269,7 +269,7 @@ def test_robust_plan_value_by_scenario_by_hand(tmp_path: Path) -> None:
     """kei_case and dear (OPT1's fixed cost doubled), equal chances. The shared plan takes
     OPT1 in 2030 (in dear it still adds KEI − 20,000/1.1 − 150,000 = 122,000). Status quo NPV
     = SEDAN in both; plan values 131,090.91 and 122,000; expected 126,545.45."""
-    from workbooks import metric_rows, write
+    from workbooks import write
 
     sheets = kei_case()
     sheets["Scenarios"] = [{"scenario_id": "dear"}]
