@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -18,6 +19,7 @@ from test_plan_value import kei_case
 from workbooks import settings, tiny
 
 from planner.io.write_workbook import write_scenario_workbook
+from planner.results.narrative import Worth, summary_lines
 
 
 def _written(tmp_path: Path, sheets: dict) -> Path:  # type: ignore[type-arg]
@@ -115,3 +117,23 @@ def test_cumulative_npv_labels_its_terminal_years(tmp_path: Path) -> None:
     xml = charts["Cumulative NPV by year (the last year includes 5 terminal years)"]
     assert "<a:t>incl. 5 terminal yrs</a:t>" in xml
     assert xml.count('<c:delete val="1"/>') >= 1  # the other years carry no label
+
+
+def test_risks_name_a_gap_as_large_as_the_plan_value(tmp_path: Path) -> None:
+    """The kei case's real solve, read as if the solver had stopped 20% from the bound:
+    0.2 × 1,083,727.27 = 216,745.45 of NPV, 165% of the plan value 131,090.91. Against a
+    status quo $1,000 better than the plan, the plan value is negative."""
+    outcome = solve_sheets(tmp_path, kei_case())
+    results = replace(outcome.results, gap=0.2)
+    npv = results.npv
+    assert npv is not None
+    risks = summary_lines(results, Worth(outcome.status_quo_npv))[2]
+    assert risks == (
+        "Risks: the solver's proven gap ($217k of NPV) is 165% of the plan value: a better "
+        "plan may exist; re-run with a smaller MIP gap."
+    )
+    worse = summary_lines(outcome.results, Worth(npv + 1_000))[2]
+    assert worse == (
+        "Risks: the plan is worth $1k less than the status quo: keep the status quo, or "
+        "re-run with more time or a smaller MIP gap."
+    )

@@ -23,7 +23,7 @@ from planner.results.narrative import is_kei
 
 DATA_SHEET = "ChartData"
 MAX_PLANTS = 10
-SUMMARY_CHART_SIZE = {"width": 490, "height": 270}
+SUMMARY_CHART_SIZE = {"width": 565, "height": 280}  # two side by side span the Summary
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ def _add_series(chart: Chart, placed: PlacedBlock, dashed_style: bool = False) -
             hidden: list[dict[str, object]] = [{"delete": True}] * (last - 1)
             spec["data_labels"] = {
                 "value": True,
-                "position": "inside_end",
+                "position": "outside_end",
                 "font": {"size": 8},
                 "custom": [*hidden, {"value": series.last_label}],
             }

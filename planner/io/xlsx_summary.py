@@ -40,8 +40,8 @@ from planner.results.narrative import (
 )
 from planner.results.tables import NO_SALES, NOT_ENFORCED, RetoolDecision
 
-WIDTHS = (26, 17, 8, 13, 11, 11, 9, 13, 30)  # columns A:I: portrait Letter at about 75%
-CHARS_PER_LINE = 120  # of a line merged over A:I, with room to spare
+WIDTHS = (26, 18, 8, 17, 11, 11, 9, 13, 42)  # columns A:I (1,130 px): portrait Letter
+CHARS_PER_LINE = 140  # of a line merged over A:I, with room to spare
 TITLE_CHARS_PER_LINE = 95
 LINE_HEIGHT = 15  # points
 CHART_WIDTH = SUMMARY_CHART_SIZE["width"]
