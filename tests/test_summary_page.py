@@ -16,13 +16,13 @@ from pathlib import Path
 from openpyxl import load_workbook
 from solving import solve_sheets
 from test_plan_value import kei_case
-from workbooks import settings, tiny
+from workbooks import Sheets, settings, tiny
 
 from planner.io.write_workbook import write_scenario_workbook
 from planner.results.narrative import Worth, summary_lines
 
 
-def _written(tmp_path: Path, sheets: dict) -> Path:  # type: ignore[type-arg]
+def _written(tmp_path: Path, sheets: Sheets) -> Path:
     target = tmp_path / "base.xlsx"
     write_scenario_workbook(target, solve_sheets(tmp_path, sheets))
     return target
