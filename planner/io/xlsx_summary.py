@@ -42,7 +42,7 @@ from planner.results.tables import NO_SALES, NOT_ENFORCED, RetoolDecision
 
 WIDTHS = (26, 18, 8, 17, 11, 11, 9, 13, 42)  # columns A:I (1,130 px): portrait Letter
 CHARS_PER_LINE = 140  # of a line merged over A:I, with room to spare
-TITLE_CHARS_PER_LINE = 95
+TITLE_CHARS_PER_LINE = 110
 LINE_HEIGHT = 15  # points
 CHART_WIDTH = SUMMARY_CHART_SIZE["width"]
 CHART_HEIGHT = SUMMARY_CHART_SIZE["height"]
