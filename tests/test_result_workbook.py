@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from workbooks import Sheets, tiny, with_rows, write
+from workbooks import Sheets, metric_rows, tiny, with_rows, write
 
 import planner.io.atomic
 from planner.cli import main
@@ -245,10 +245,7 @@ def test_summary_reads_the_plan(kei_run: Path) -> None:
     """Hand computation: KEI pays (80 × 4,990 − 100,000 = 299,200), so OPT1 is taken in 2030;
     MIN_R2 forces 60 CAR to R2: NPV = 40 × 4,990 + 60 × 3,990 + 299,200 = 738,200."""
     sheet = load_workbook(kei_run / "base.xlsx")["Summary"]
-    metrics = {
-        row[0]: row[1]
-        for row in sheet.iter_rows(min_row=5, max_row=20, max_col=2, values_only=True)
-    }
+    metrics = {row[0]: row[1] for row in metric_rows(sheet)}
     assert metrics["status"] == "optimal"
     assert metrics["NPV ($)"] == pytest.approx(738_200)
     assert metrics["retools"] == 1
@@ -256,7 +253,11 @@ def test_summary_reads_the_plan(kei_run: Path) -> None:
     assert metrics["kei units (all years)"] == 80  # segment 'Kei' counts as kei
     text = sheet["A2"].value
     assert text.startswith("Retool 1 line at 1 plant for $100k of capex: P1 new KEI_LINE line")
-    assert "MIN_R2 binds in 2030: tightening it by one vehicle a year costs $1k of NPV" in text
+    assert sheet["A4"].value == (
+        "Risks: 1 policy binds and shapes the plan (MIN_R2): a change in the rules changes it."
+    )
+    policies = sheet["A5"].value
+    assert "MIN_R2 binds in 2030: tightening it by one vehicle a year costs $1k of NPV" in policies
 
 
 def test_cashflow_total_equals_json_npv(kei_run: Path) -> None:
@@ -332,7 +333,7 @@ def test_capex_budget_has_no_marginal_price_with_the_plan_fixed(tmp_path: Path) 
     assert row["shadow price ($ per unit)"] == 0
     assert (
         "CAPEX binds over its window; with the retooling plan fixed it has no marginal "
-        "price" in book["Summary"]["A2"].value
+        "price" in book["Summary"]["A5"].value
     )
 
 

@@ -308,3 +308,11 @@ def with_settings(sheets: Sheets, **values: Any) -> Sheets:
         else:
             changed["Settings"].append({"key": key, "value": value})
     return changed
+
+
+def metric_rows(sheet: Any) -> list[tuple[Any, ...]]:
+    """The Summary's metric/value/note rows (below its 'metric' header), as values."""
+    rows = [r[:3] for r in sheet.iter_rows(values_only=True)]
+    top = next(i for i, r in enumerate(rows) if r[:2] == ("metric", "value")) + 1
+    end = next((i for i in range(top, len(rows)) if rows[i][0] is None), len(rows))
+    return rows[top:end]

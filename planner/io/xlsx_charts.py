@@ -19,11 +19,11 @@ from xlsxwriter.worksheet import Worksheet
 from planner.io.xlsx_format import Formats, Kind, write_cell
 from planner.policy_kinds import policy_kind
 from planner.results import Results
-from planner.results.narrative import taken_retools
+from planner.results.narrative import is_kei
 
 DATA_SHEET = "ChartData"
 MAX_PLANTS = 10
-CHART_SIZE = {"width": 560, "height": 300}
+SUMMARY_CHART_SIZE = {"width": 565, "height": 280}  # two side by side span the Summary
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,24 @@ class Series:
     values: tuple[float | None, ...]
     dashed: bool = False
     muted: bool = False  # a remainder ("other plants"): grey
+    last_label: str = ""  # a label on the last point: 'incl. 10 terminal years'
 
 
 @dataclass(frozen=True)
 class Block:
     title: str
     series: tuple[Series, ...]
+    categories: tuple[str, ...] = ()  # labels for the years ('2036 + 10 terminal years')
+
+
+@dataclass(frozen=True)
+class Axes:
+    """A Summary chart's axis titles, value format and whether its values start at zero."""
+
+    y_title: str
+    y_format: str
+    from_zero: bool
+    x_title: str = "year"
 
 
 @dataclass(frozen=True)
@@ -46,28 +58,6 @@ class PlacedBlock:
     years_row: int
     first_series_row: int
     year_count: int
-
-
-def units_by_plant(results: Results) -> Block:
-    years = results.case.settings.years
-    units: dict[str, dict[int, float]] = defaultdict(lambda: dict.fromkeys(years, 0.0))
-    for row in results.production:
-        units[row.plant_id][row.year] += row.units
-    ranked = sorted(units, key=lambda p: -sum(units[p].values()))
-    shown = [
-        Series(results.case.plant(p).name, tuple(units[p][t] for t in years))
-        for p in ranked[:MAX_PLANTS]
-    ]
-    rest = ranked[MAX_PLANTS:]
-    if rest:
-        shown.append(
-            Series(
-                f"{len(rest)} other plants",
-                tuple(sum(units[p][t] for p in rest) for t in years),
-                muted=True,
-            )
-        )
-    return Block("Units built by plant and year", tuple(shown))
 
 
 def shares_vs_requirements(results: Results) -> Block:
@@ -108,18 +98,52 @@ def cumulative_npv(results: Results) -> Block:
     return Block("Cumulative NPV by year", (Series("cumulative NPV", values),))
 
 
-def retooled_utilization(results: Results) -> Block:
+def kei_demand_sold_unmet(results: Results) -> Block:
+    """Kei demand by year, split into what is sold and what is left unmet (stacked)."""
     years = results.case.settings.years
-    lines = {(r.plant_id, r.to_line_type) for r in taken_retools(results)}
-    used: dict[tuple[str, str], dict[int, float | None]] = defaultdict(dict)
-    for row in results.capacity:
-        if (row.plant_id, row.line_type) in lines:
-            used[row.plant_id, row.line_type][row.year] = row.utilization
-    series = tuple(
-        Series(f"{results.case.plant(p).name} {line}", tuple(used[p, line].get(t) for t in years))
-        for p, line in sorted(used)
+    sold = dict.fromkeys(years, 0.0)
+    unmet = dict.fromkeys(years, 0.0)
+    for row in results.unmet:
+        if is_kei(results, row.product_id):
+            sold[row.year] += row.sold
+            unmet[row.year] += max(row.unmet, 0.0)
+    if not any(sold.values()) and not any(unmet.values()):
+        return Block("Kei demand: sold and unmet", ())
+    return Block(
+        "Kei demand: sold and unmet",
+        (
+            Series("kei sold", tuple(sold[t] for t in years)),
+            Series("kei demand unmet", tuple(unmet[t] for t in years), muted=True),
+        ),
     )
-    return Block("Utilization of retooled lines", series)
+
+
+def kei_units_by_plant(results: Results) -> Block:
+    """Only the plants that build kei, so the kei line is not lost among all plants."""
+    years = results.case.settings.years
+    units: dict[str, dict[int, float]] = defaultdict(lambda: dict.fromkeys(years, 0.0))
+    for row in results.production:
+        if is_kei(results, row.product_id):
+            units[row.plant_id][row.year] += row.units
+    ranked = sorted(units, key=lambda p: -sum(units[p].values()))
+    series = tuple(
+        Series(results.case.plant(p).name, tuple(units[p][t] for t in years))
+        for p in ranked[:MAX_PLANTS]
+        if sum(units[p].values()) > 0
+    )
+    return Block("Kei units built by plant", series)
+
+
+def cumulative_npv_with_terminal(results: Results) -> Block:
+    """Cumulative NPV whose last year is labelled with the terminal years it carries."""
+    values = cumulative_npv(results).series[0].values
+    terminal = results.case.settings.terminal_years
+    if not terminal:
+        return Block("Cumulative NPV by year", (Series("cumulative NPV", values),))
+    return Block(
+        f"Cumulative NPV by year (the last year includes {terminal} terminal years)",
+        (Series("cumulative NPV", values, last_label=f"incl. {terminal} terminal yrs"),),
+    )
 
 
 def write_blocks(
@@ -142,6 +166,8 @@ def _write_block(
     sheet.write_string(row, 0, block.title, formats.section)
     for index, year in enumerate(years, start=1):
         write_cell(sheet, row + 1, index, year, formats.cell(Kind.YEAR))
+    for index, label in enumerate(block.categories, start=1):
+        sheet.write_string(row + 1, index, label)
     for offset, series in enumerate(block.series, start=row + 2):
         sheet.write_string(offset, 0, series.label)
         for index, value in enumerate(series.values, start=1):
@@ -160,31 +186,18 @@ def _add_series(chart: Chart, placed: PlacedBlock, dashed_style: bool = False) -
         }
         if series.muted:
             spec["fill"] = {"color": "#D9D9D9"}
+        if series.last_label:
+            hidden: list[dict[str, object]] = [{"delete": True}] * (last - 1)
+            spec["data_labels"] = {
+                "value": True,
+                "position": "outside_end",
+                "font": {"size": 8},
+                "custom": [*hidden, {"value": series.last_label}],
+            }
         if dashed_style:
             spec["line"] = {"width": 1.5, "dash_type": "dash" if series.dashed else "solid"}
             spec["marker"] = {"type": "none" if series.dashed else "circle", "size": 4}
         chart.add_series(spec)
-
-
-def _chart(
-    book: Workbook,
-    kind: str,
-    subtype: str | None,
-    placed: PlacedBlock,
-    y_format: str,
-    dashed_style: bool = False,
-    legend: str = "bottom",
-) -> Chart:
-    spec = {"type": kind} | ({"subtype": subtype} if subtype else {})
-    chart = book.add_chart(spec)
-    assert chart is not None
-    _add_series(chart, placed, dashed_style)
-    chart.set_title({"name": placed.block.title, "name_font": {"size": 11}})
-    chart.set_x_axis({"num_format": "0", "num_font": {"rotation": -45}})
-    chart.set_y_axis({"num_format": y_format, "major_gridlines": {"visible": True}})
-    chart.set_legend({"position": legend, "font": {"size": 8}})
-    chart.set_size(CHART_SIZE)
-    return chart
 
 
 def money_axis_format(values: Sequence[float | None]) -> str:
@@ -219,28 +232,68 @@ def zero_based(values: Sequence[float | None]) -> dict[str, float]:
     return {"min": 0} if all(v is None or v >= 0 for v in values) else {}
 
 
+def summary_chart(
+    book: Workbook, kind: str, subtype: str | None, placed: PlacedBlock, axes: Axes
+) -> Chart:
+    """A Summary chart: titled axes, values from zero where the quantity is a total."""
+    spec = {"type": kind} | ({"subtype": subtype} if subtype else {})
+    chart = book.add_chart(spec)
+    assert chart is not None
+    _add_series(chart, placed, dashed_style=kind == "line")
+    small = {"size": 8, "bold": False}
+    chart.set_title({"name": placed.block.title, "name_font": {"size": 10}})
+    chart.set_x_axis(
+        {
+            "name": axes.x_title,
+            "name_font": small,
+            "num_format": "0",
+            "num_font": {"rotation": -45, "size": 8},
+        }
+    )
+    y_axis: dict[str, object] = {
+        "name": axes.y_title,
+        "name_font": small,
+        "num_format": axes.y_format,
+        "num_font": {"size": 8},
+        "major_gridlines": {"visible": True},
+    }
+    if axes.from_zero:
+        y_axis["min"] = 0
+    chart.set_y_axis(y_axis)
+    chart.set_legend({"position": "bottom", "font": {"size": 8}})
+    chart.set_size(SUMMARY_CHART_SIZE)
+    return chart
+
+
+def has_charts(results: Results) -> bool:
+    return results.status.has_solution and bool(results.cashflow)
+
+
 def make_charts(book: Workbook, formats: Formats, results: Results) -> list[Chart]:
     """Write ChartData and return the charts to place on Summary (empty without a plan)."""
-    if not results.status.has_solution or not results.cashflow:
+    if not has_charts(results):
         return []
+    npv = cumulative_npv_with_terminal(results)
     blocks = [
-        units_by_plant(results),
+        kei_demand_sold_unmet(results),
+        kei_units_by_plant(results),
+        npv,
         shares_vs_requirements(results),
-        cumulative_npv(results),
-        retooled_utilization(results),
     ]
     placed = write_blocks(book, formats, results.case.settings.years, blocks)
-    units, shares, npv, utilization = placed
-    wanted = [
-        (units, lambda: _chart(book, "column", "stacked", units, "#,##0", legend="right")),
-        (shares, lambda: _chart(book, "line", None, shares, "0%", dashed_style=True)),
+    kinds = [
+        ("column", "stacked", Axes("kei units", "#,##0", True)),
+        ("column", "stacked", Axes("kei units built", "#,##0", True)),
         (
-            npv,
-            lambda: _chart(
-                book, "column", None, npv, money_axis_format(npv.block.series[0].values)
-            ),
+            "column",
+            None,
+            Axes("NPV so far ($)", money_axis_format(npv.series[0].values), False),
         ),
-        (utilization, lambda: _chart(book, "line", None, utilization, "0%", dashed_style=True)),
+        ("line", None, Axes("share of sales", "0%", True)),
     ]
-    # a chart with no series is invalid in Excel (a scenario that builds nothing has none)
-    return [make() for block, make in wanted if block.block.series]
+    # a chart with no series is invalid in Excel (a scenario that builds no kei has none)
+    return [
+        summary_chart(book, kind, subtype, block, axes)
+        for block, (kind, subtype, axes) in zip(placed, kinds, strict=True)
+        if block.block.series
+    ]

@@ -1,16 +1,18 @@
-"""The Summary sheet: its first screen says what to retool, when, what it earns and what each
-policy costs; the metric/value rows carry the figures of the JSON summary (SPEC §3)."""
+"""The Summary sheet, an executive one-pager: the decision in words, what it is worth, its risks
+and what each policy costs, the charts, then the metric/value rows that carry the figures of the
+JSON summary."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from xlsxwriter.chart import Chart
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from planner.io.xlsx_charts import SUMMARY_CHART_SIZE, has_charts
 from planner.io.xlsx_format import (
     Column,
     Formats,
@@ -25,22 +27,27 @@ from planner.pipeline import ScenarioOutcome
 from planner.results import Results
 from planner.results.narrative import (
     PolicyCost,
+    Worth,
     enforced_violations,
     horizon_shares,
     kei_units_by_year,
     not_enforced,
     policy_costs,
-    reading,
     retool_capex,
+    summary_lines,
     taken_retools,
     year_span,
 )
 from planner.results.tables import NO_SALES, NOT_ENFORCED, RetoolDecision
 
-WIDTHS = (30, 24, 16, 22, 16, 17, 16, 17, 40)  # columns A:I
-READING_CHARS_PER_LINE = 150
-CHART_COLUMN = 9  # J
-CHART_ROWS = 16
+WIDTHS = (26, 18, 8, 17, 11, 11, 9, 13, 42)  # columns A:I (1,130 px): portrait Letter
+CHARS_PER_LINE = 140  # of a line merged over A:I, with room to spare
+TITLE_CHARS_PER_LINE = 110
+LINE_HEIGHT = 15  # points
+CHART_WIDTH = SUMMARY_CHART_SIZE["width"]
+CHART_HEIGHT = SUMMARY_CHART_SIZE["height"]
+CHART_BAND_ROWS = math.ceil(2 * CHART_HEIGHT / 20) + 1  # two rows of charts, 20 px a row
+CHART_TOP = 1 + 4 + 1  # below the title, the four lines and a blank row
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,9 @@ class YearFigures:
 
 
 def write_summary(book: Workbook, formats: Formats, outcome: ScenarioOutcome) -> Worksheet:
+    """One printed page, top to bottom: the decision, what it is worth, its risks and what
+    each policy costs (in words), the charts, the policy cost and retooling tables, then the
+    metric/value rows. The figures by year follow, outside the printed page."""
     sheet = book.add_worksheet("Summary")
     results = outcome.results
     for index, width in enumerate(WIDTHS):
@@ -61,53 +71,89 @@ def write_summary(book: Workbook, formats: Formats, outcome: ScenarioOutcome) ->
     title = f"Scenario {scenario.scenario_id}"
     if scenario.description:
         title += f": {scenario.description}"
-    sheet.write_string(0, 0, title, formats.title)
-    _write_reading(sheet, formats, outcome)
-    row = write_pairs(sheet, formats, 3, 0, _metrics(outcome), ("metric", "value", "note"))
+    _write_title(book, sheet, title)
+    lines = summary_lines(results, _worth(outcome), _diagnosis(outcome))
+    for row, line in enumerate(lines, start=1):
+        _write_line(sheet, formats, row, line)
+    row = CHART_TOP + CHART_BAND_ROWS if has_charts(results) else len(lines) + 2
+    wrapped = replace(formats, header=book.add_format(HEADER_SPEC))
     if results.status.has_solution:
         row = _section(
             sheet,
-            formats,
-            row + 1,
-            "What we retool, and when",
-            _retool_columns(results),
-            taken_retools(results),
-        )
-        row = _section(
-            sheet,
-            formats,
-            row + 1,
+            wrapped,
+            row,
             "What each policy costs",
             _policy_columns(),
             policy_costs(results),
         )
+        row = _section(
+            sheet,
+            wrapped,
+            row,
+            "What we retool, and when",
+            _retool_columns(results),
+            taken_retools(results),
+        )
+    row = write_pairs(sheet, formats, row, 0, _metrics(outcome), ("metric", "value", "note"))
+    sheet.freeze_panes(1, 0)
+    _setup_page(sheet, row - 1)
+    if results.status.has_solution:
         _section(
             sheet,
-            formats,
+            wrapped,
             row + 1,
-            "Key figures by year",
+            "Key figures by year (not printed: see the charts)",
             _year_columns(results),
             year_figures(results),
         )
-    sheet.freeze_panes(1, 0)
-    setup_print(sheet)
     return sheet
 
 
+HEADER_SPEC = {"bold": True, "bg_color": "#DDEBF7", "bottom": 1, "valign": "top", "text_wrap": True}
+
+
 def place_charts(sheet: Worksheet, charts: Sequence[Chart]) -> None:
-    """A 2 × 2 grid to the right of the tables, from the first metric row down."""
+    """A 2 × 2 grid below the four lines, across the page."""
     for index, chart in enumerate(charts):
-        row = 3 + (index // 2) * CHART_ROWS
-        sheet.insert_chart(row, CHART_COLUMN, chart, {"x_offset": (index % 2) * 575})
+        row = CHART_TOP + (index // 2) * (CHART_BAND_ROWS // 2)
+        sheet.insert_chart(row, 0, chart, {"x_offset": (index % 2) * CHART_WIDTH})
 
 
-def _write_reading(sheet: Worksheet, formats: Formats, outcome: ScenarioOutcome) -> None:
-    sentences = outcome.diagnosis.sentences() if outcome.diagnosis else []
-    text = reading(outcome.results, sentences)
-    lines = sum(math.ceil(max(len(p), 1) / READING_CHARS_PER_LINE) for p in text.split("\n"))
-    sheet.set_row(1, 15 * lines + 6)
-    sheet.merge_range(1, 0, 1, len(WIDTHS) - 1, "", formats.paragraph)
-    sheet.write_string(1, 0, text, formats.paragraph)
+def _setup_page(sheet: Worksheet, last_row: int) -> None:
+    """The Summary on one portrait page, from the title to the last metric row."""
+    setup_print(sheet, landscape=False)
+    sheet.fit_to_pages(1, 1)
+    sheet.set_margins(left=0.4, right=0.4, top=0.4, bottom=0.5)
+    sheet.print_area(0, 0, last_row, len(WIDTHS) - 1)
+
+
+def _worth(outcome: ScenarioOutcome) -> Worth:
+    notes = [
+        sentence
+        for evaluation in (outcome.status_quo, outcome.record)
+        if evaluation is not None
+        for sentence in evaluation.sentences()
+    ]
+    return Worth(outcome.status_quo_npv, outcome.record_npv, tuple(notes))
+
+
+def _diagnosis(outcome: ScenarioOutcome) -> list[str]:
+    return outcome.diagnosis.sentences() if outcome.diagnosis else []
+
+
+def _write_title(book: Workbook, sheet: Worksheet, title: str) -> None:
+    wrapped = book.add_format({"bold": True, "font_size": 14, "text_wrap": True, "valign": "top"})
+    lines = math.ceil(max(len(title), 1) / TITLE_CHARS_PER_LINE)
+    sheet.set_row(0, 19 * lines)
+    sheet.merge_range(0, 0, 0, len(WIDTHS) - 1, "", wrapped)
+    sheet.write_string(0, 0, title, wrapped)
+
+
+def _write_line(sheet: Worksheet, formats: Formats, row: int, text: str) -> None:
+    lines = math.ceil(max(len(text), 1) / CHARS_PER_LINE)
+    sheet.set_row(row, LINE_HEIGHT * lines + 4)
+    sheet.merge_range(row, 0, row, len(WIDTHS) - 1, "", formats.paragraph)
+    sheet.write_string(row, 0, text, formats.paragraph)
 
 
 def _metrics(outcome: ScenarioOutcome) -> list[Pair]:
@@ -160,13 +206,13 @@ def _metrics(outcome: ScenarioOutcome) -> list[Pair]:
             f"domestic share of {case.settings.domestic_country} sales",
             domestic,
             Kind.PERCENT,
-            "all years; by year below",
+            "all years; by year below the printed page",
         ),
         Pair(
             f"EV share of {case.settings.domestic_country} sales",
             electric,
             Kind.PERCENT,
-            "all years; by year below",
+            "all years; by year below the printed page",
         ),
         Pair(
             "policy violations",
@@ -190,6 +236,7 @@ def _section(
     if not items:
         sheet.write_string(row + 1, 0, "(none)", formats.note)
         return row + 3
+    sheet.set_row(row + 1, 30)  # headers wrap onto two lines
     placed = write_table(sheet, formats, row + 1, 0, columns, items, None, set_widths=False)
     return placed.last_row + 2
 

@@ -24,6 +24,8 @@ from planner.solve.result import Status
 
 KEI_SEGMENT = "kei"
 MAX_LISTED_RETOOLS = 5
+NO_RETOOLING = "No retooling: build nothing new."
+GAP_RISK_SHARE = 0.1  # a proven gap worth this share of the plan value is worth a warning
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,143 @@ def reading(results: Results, diagnosis: Sequence[str] = ()) -> str:
         *_policy_sentences(results),
     ]
     return " ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Worth:
+    """The NPVs a plan is weighed against (None: not evaluated, or no solution)."""
+
+    status_quo_npv: float | None = None
+    record_npv: float | None = None
+    notes: tuple[str, ...] = ()  # why a fixed plan has no NPV: 'The status quo is infeasible…'
+
+
+def summary_lines(
+    results: Results, worth: Worth = Worth(), diagnosis: Sequence[str] = ()
+) -> tuple[str, ...]:
+    """The Summary's first lines, in reading order: the decision (what to retool, where, when,
+    which kei variants to launch, the kei sales it brings), what it is worth, its risks, and
+    what each policy costs. Without a plan, one line says why."""
+    status = results.status
+    if status is Status.INFEASIBLE:
+        return (_infeasible_reading(diagnosis),)
+    if not status.has_solution:
+        return (reading(results),)
+    decision = [_decision_sentence(results), _kei_sentence(results)]
+    policies = [_shares_sentence(results), *_policy_sentences(results)]
+    if not results.policies:
+        policies.append("No policy is set.")
+    return (
+        " ".join(p for p in decision if p),
+        _worth_line(results, worth),
+        _risk_line(results, worth),
+        " ".join(p for p in policies if p),
+    )
+
+
+def _decision_sentence(results: Results) -> str:
+    """'Retool …. Launch kei variant KEI_ICE.' or 'No retooling: build nothing new.'"""
+    launch = _kei_launch_sentence(results)
+    if not taken_retools(results):
+        if not launch:
+            return NO_RETOOLING
+        return f"No retooling: the existing lines carry the plan. {launch}"
+    return f"{_retool_sentence(results)} {launch}".strip()
+
+
+def _kei_launch_sentence(results: Results) -> str:
+    launched = results.launched_products
+    kei = [p for p in launched if is_kei(results, p)]
+    other = [p for p in launched if not is_kei(results, p)]
+    parts = []
+    if kei:
+        parts.append(f"kei variant{'' if len(kei) == 1 else 's'} {', '.join(kei)}")
+    if other:
+        parts.append(", ".join(other))
+    return f"Launch {' and '.join(parts)}." if parts else ""
+
+
+def _worth_line(results: Results, worth: Worth) -> str:
+    """'Plan value $280M: an NPV of $65.4B against $65.1B for the status quo (…)'."""
+    npv = results.npv or 0.0
+    parts = []
+    if worth.status_quo_npv is not None:
+        parts.append(
+            f"Plan value {money(npv - worth.status_quo_npv)} against the status quo (no "
+            f"retooling, no launch: NPV {money(worth.status_quo_npv)})"
+        )
+    if worth.record_npv is not None:
+        parts.append(
+            f"{_signed(npv - worth.record_npv)} against the plan of record (NPV "
+            f"{money(worth.record_npv)})"
+        )
+    earns = f"The plan's NPV is {money(npv)} ({_terms(results)}); see Bridge."
+    lead = "; ".join(parts) + ". " if parts else ""
+    return " ".join([lead + earns, *worth.notes])
+
+
+def _signed(value: float) -> str:
+    return f"+{money(value)}" if value >= 0 else money(value)
+
+
+def _terms(results: Results) -> str:
+    s = results.case.settings
+    terms = f"{s.discount_rate:.1%} discount rate"
+    if s.terminal_years:
+        terms += f", {s.terminal_years} terminal years"
+    quality = "proven optimal" if results.status is Status.OPTIMAL else "best found"
+    if results.gap is not None and results.gap > 0:
+        quality += f", within {results.gap:.3%} of the bound"
+    return f"{terms}; {quality}"
+
+
+def _risk_line(results: Results, worth: Worth) -> str:
+    risks = [*_value_risks(results, worth), *_policy_risks(results)]
+    if not risks:
+        risks = ["none found in this scenario's results (no policy binds or is missed)."]
+    return "Risks: " + " ".join(risks)
+
+
+def _value_risks(results: Results, worth: Worth) -> list[str]:
+    npv = results.npv or 0.0
+    if worth.status_quo_npv is None:
+        return []
+    value = npv - worth.status_quo_npv
+    risks = []
+    if value < 0:
+        risks.append(
+            f"the plan is worth {money(-value)} less than the status quo: keep the status quo, "
+            "or re-run with more time or a smaller MIP gap."
+        )
+    gap = (results.gap or 0.0) * abs(npv)
+    if gap > 0 and gap >= GAP_RISK_SHARE * abs(value):
+        risks.append(
+            f"the solver's proven gap ({money(gap)} of NPV) is {gap / abs(value):.0%} of the "
+            "plan value: a better plan may exist; re-run with a smaller MIP gap."
+            if value
+            else f"the solver's proven gap is {money(gap)} of NPV: a better plan may exist."
+        )
+    return risks
+
+
+def _policy_risks(results: Results) -> list[str]:
+    costs = policy_costs(results)
+    binding = [c.policy_id for c in costs if c.binds and not c.missed]
+    missed = [c.policy_id for c in costs if c.missed and not c.not_enforced]
+    free = [c.policy_id for c in costs if c.not_enforced]
+    risks = []
+    if binding:
+        one = len(binding) == 1
+        risks.append(
+            f"{'1 policy binds and shapes' if one else f'{len(binding)} policies bind and shape'}"
+            f" the plan ({', '.join(binding)}): a change in the rules changes it."
+        )
+    if missed:
+        risks.append(f"the plan pays penalties to miss {', '.join(missed)}.")
+    if free:
+        verb = "is" if len(free) == 1 else "are"
+        risks.append(f"{', '.join(free)} {verb} {NOT_ENFORCED}: missed at no cost.")
+    return risks
 
 
 def _infeasible_reading(diagnosis: Sequence[str]) -> str:
