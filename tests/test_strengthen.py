@@ -26,7 +26,13 @@ from planner.model.lp import LinearProgram, LPArrays
 from planner.solve import highs, solve
 from planner.solve.highs_model import new_highs, to_highs_lp
 from planner.solve.result import Status, relative_gap
-from planner.solve.strengthen import Root, restricted, separate, target_objective
+from planner.solve.strengthen import (
+    Root,
+    restricted,
+    separate,
+    stop_at_target,
+    target_objective,
+)
 
 
 def new_plant_case() -> dict[str, list[dict[str, object]]]:
@@ -179,6 +185,23 @@ def test_the_strengthened_path_finds_the_spec_optimum(
     assert result.objective <= plain.objective * (1 + 1e-9)
     assert result.objective >= plain.objective * (1 - mip_gap - 1e-9)
     assert result.bound >= plain.objective * (1 - 1e-9)
+
+
+@pytest.mark.parametrize("spec", GENERATED[:1], ids=lambda spec: spec.name)
+def test_a_mip_stops_once_its_bound_cannot_reach_the_target(tmp_path: Path, spec: SizeSpec) -> None:
+    """A target above the LP relaxation's value: no plan can reach it, so the run stops at
+    its first bound below the target instead of proving its own optimum (which it does, to
+    status optimal, when only reaching the target stops it)."""
+    case = load_workbook_cases(write_workbook(spec, tmp_path / "g.xlsx")).cases[0]
+    lp = replace(build_model(case).lp, cuts=None)
+    target = relaxation_value(lp) * (1 + 1e-3)
+    run = new_highs()
+    run.setOptionValue("mip_rel_gap", 0.0)
+    stop_at_target(run, target)
+    run.passModel(to_highs_lp(lp))
+    run.run()
+    assert run.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+    assert run.getInfo().mip_dual_bound < target
 
 
 @pytest.mark.parametrize("bound", [8.5e11, 1234.5, -2.0e6])
