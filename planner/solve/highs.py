@@ -150,6 +150,9 @@ def _strengthened(
                 first.values,
             )
         start = dict(enumerate(first.values.tolist()))
+        if not whole_options and _near_target(first, target, mip_gap):
+            log.info("restricted MIP bound near the target: the SPEC model proves the rest")
+            break
     # The SPEC model itself, not root.lp: with the cuts as rows HiGHS's own cut loop made
     # dense cuts on capa-8000 (8 GB in 200 s); the root's bound stays proven either way.
     result = _solve_mip(lp, deadline, mip_gap, threads, on_incumbent, start, proof=found)
@@ -158,6 +161,14 @@ def _strengthened(
     gap = relative_gap(result.objective, bound)
     status = Status.OPTIMAL if gap is not None and gap <= mip_gap else result.status
     return replace(result, status=status, bound=bound, gap=gap)
+
+
+def _near_target(first: SolveResult, target: float, mip_gap: float) -> bool:
+    """The first restricted MIP's bound within the gap of the target: its binaries may hold
+    the best plan, the strengthened bound being what is short (medium-s2: 0.002 % below;
+    whole options after it took 4.5 s of CPU for 0.02 % more NPV). Large, 0.17 % below,
+    needs whole options for a plan within the gap."""
+    return first.bound is not None and first.bound >= target_objective(target, mip_gap)
 
 
 def _configured(threads: int | None) -> highspy.Highs:
