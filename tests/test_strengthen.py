@@ -25,7 +25,7 @@ from planner.model.build import build_model
 from planner.model.lp import LinearProgram, LPArrays
 from planner.solve import highs, solve
 from planner.solve.highs_model import new_highs, to_highs_lp
-from planner.solve.result import Status, relative_gap
+from planner.solve.result import SolveResult, Status, relative_gap
 from planner.solve.strengthen import (
     Root,
     restricted,
@@ -224,3 +224,17 @@ def test_the_restricted_mip_frees_the_binaries_in_use_then_their_options() -> No
     assert restricted(root, None, True).col_upper.tolist() == [1.0, 1.0, 0.0, 0.0, math.inf]
     kept = restricted(root, {2: 1.0, 3: 0.0}, True)  # a MIP start using B
     assert kept.col_upper.tolist() == [1.0, 1.0, 1.0, 0.0, math.inf]
+
+
+@pytest.mark.parametrize(
+    ("bound", "expected"),
+    [(None, False), (1000.0, True), (999.1, True), (998.9, False)],
+)
+def test_whole_options_are_tried_only_when_the_first_bound_is_a_gap_short(
+    bound: float | None, expected: bool
+) -> None:
+    """Target 1000 at gap 1e-3: a first restricted MIP whose bound is at least 1000 / 1.001
+    (999.001) may hold the best plan, and the SPEC model proves the rest; 998.9 is further off
+    (no bound: a run that stopped without one is not near)."""
+    first = SolveResult(Status.FEASIBLE, "highs", 990.0, bound, None, 0.0, np.zeros(1))
+    assert highs._near_target(first, 1000.0, 1e-3) is expected
