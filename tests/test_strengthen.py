@@ -25,8 +25,14 @@ from planner.model.build import build_model
 from planner.model.lp import LinearProgram, LPArrays
 from planner.solve import highs, solve
 from planner.solve.highs_model import new_highs, to_highs_lp
-from planner.solve.result import Status, relative_gap
-from planner.solve.strengthen import Root, restricted, separate, target_objective
+from planner.solve.result import SolveResult, Status, relative_gap
+from planner.solve.strengthen import (
+    Root,
+    restricted,
+    separate,
+    stop_at_target,
+    target_objective,
+)
 
 
 def new_plant_case() -> dict[str, list[dict[str, object]]]:
@@ -181,6 +187,23 @@ def test_the_strengthened_path_finds_the_spec_optimum(
     assert result.bound >= plain.objective * (1 - 1e-9)
 
 
+@pytest.mark.parametrize("spec", GENERATED[:1], ids=lambda spec: spec.name)
+def test_a_mip_stops_once_its_bound_cannot_reach_the_target(tmp_path: Path, spec: SizeSpec) -> None:
+    """A target above the LP relaxation's value: no plan can reach it, so the run stops at
+    its first bound below the target instead of proving its own optimum (which it does, to
+    status optimal, when only reaching the target stops it)."""
+    case = load_workbook_cases(write_workbook(spec, tmp_path / "g.xlsx")).cases[0]
+    lp = replace(build_model(case).lp, cuts=None)
+    target = relaxation_value(lp) * (1 + 1e-3)
+    run = new_highs()
+    run.setOptionValue("mip_rel_gap", 0.0)
+    stop_at_target(run, target)
+    run.passModel(to_highs_lp(lp))
+    run.run()
+    assert run.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+    assert run.getInfo().mip_dual_bound < target
+
+
 @pytest.mark.parametrize("bound", [8.5e11, 1234.5, -2.0e6])
 @pytest.mark.parametrize("gap", [0.0, 1e-5, 1e-3])
 def test_target_objective_is_the_least_objective_within_the_gap(bound: float, gap: float) -> None:
@@ -201,3 +224,17 @@ def test_the_restricted_mip_frees_the_binaries_in_use_then_their_options() -> No
     assert restricted(root, None, True).col_upper.tolist() == [1.0, 1.0, 0.0, 0.0, math.inf]
     kept = restricted(root, {2: 1.0, 3: 0.0}, True)  # a MIP start using B
     assert kept.col_upper.tolist() == [1.0, 1.0, 1.0, 0.0, math.inf]
+
+
+@pytest.mark.parametrize(
+    ("bound", "expected"),
+    [(None, False), (1000.0, True), (999.1, True), (998.9, False)],
+)
+def test_whole_options_are_tried_only_when_the_first_bound_is_a_gap_short(
+    bound: float | None, expected: bool
+) -> None:
+    """Target 1000 at gap 1e-3: a first restricted MIP whose bound is at least 1000 / 1.001
+    (999.001) may hold the best plan, and the SPEC model proves the rest; 998.9 is further off
+    (no bound: a run that stopped without one is not near)."""
+    first = SolveResult(Status.FEASIBLE, "highs", 990.0, bound, None, 0.0, np.zeros(1))
+    assert highs._near_target(first, 1000.0, 1e-3) is expected

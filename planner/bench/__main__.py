@@ -1,9 +1,10 @@
 """`python -m planner.bench [--sizes small,medium,...] [--quick]` (what `make bench` runs).
 
 For each instance (generated sizes, then OR-Library capa/capb/capc at each capacity) it writes
-the workbook, measures our pipeline and the reference each in a fresh process, prints one
-table with the targets beside the figures, and writes outputs/bench/<date>.csv (rows of the
-same instance from an earlier run that day are replaced) and outputs/bench/<date>.png.
+the workbook, measures our pipeline and the reference each in a fresh process (`--repeat N`:
+N of each, alternating; medians and ranges reported), prints one table with the targets
+beside the figures, and writes outputs/bench/<date>.csv (rows of the same instance from an
+earlier run that day are replaced) and outputs/bench/<date>.png.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m planner.bench", description=__doc__)
     parser.add_argument(
         "--sizes",
-        help="comma-separated: small, medium, large, national, capa, "
-        "capb, capc or one instance such as capa-8000 "
+        help="comma-separated: small, medium, medium-s2, medium-s3 (medium from other "
+        "seeds), large, national, capa, capb, capc or one instance such as capa-8000 "
         "(default: all)",
     )
     parser.add_argument(
@@ -50,7 +51,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "--repeat",
         type=int,
         default=1,
-        help="runs per measurement; the run with the median total is kept",
+        help="runs of ours and of the reference, alternating; the table shows the "
+        "median total and CPU seconds with their least–greatest range",
     )
     parser.add_argument("--no-reference", action="store_true", help="skip the reference")
     parser.add_argument(
@@ -137,26 +139,45 @@ def _child(
     return record
 
 
-def _median_run(
-    kind: str, workbook: Path, args: argparse.Namespace, time_limit: float, extra: list[str]
-) -> Record:
-    runs = [
-        _child(kind, workbook, args, time_limit, extra, f"-{i}" if i else "")
-        for i in range(args.repeat)
-    ]
-    timed = [r for r in runs if "total_s" in r]
+def _median(runs: list[Record]) -> tuple[Record, int]:
+    """The run with the median total (the lower middle one of an even count), its total and
+    CPU seconds replaced by the medians over the runs, with their least and greatest; and
+    that run's index."""
+    timed = [i for i, r in enumerate(runs) if "total_s" in r]
     if not timed:
-        return runs[0]
-    middle = statistics.median_low([r["total_s"] for r in timed])
-    chosen = next(r for r in timed if r["total_s"] == middle)
-    chosen["runs"] = [r["total_s"] for r in timed]
-    return chosen
+        return runs[0], 0
+    totals = [runs[i]["total_s"] for i in timed]
+    index = next(i for i in timed if runs[i]["total_s"] == statistics.median_low(totals))
+    chosen = dict(runs[index])
+    for key in ("total", "cpu"):
+        values = [runs[i][f"{key}_s"] for i in timed]
+        chosen.update(
+            {
+                f"{key}_s": statistics.median(values),
+                f"{key}_min_s": min(values),
+                f"{key}_max_s": max(values),
+            }
+        )
+    chosen["runs"] = len(timed)
+    return chosen, index
 
 
 def measure(instance: Instance, args: argparse.Namespace, time_limit: float) -> Record:
+    """`args.repeat` runs of ours, each followed at once by one of the reference (so both
+    see the same machine load), which prices that run's plan."""
     workbook = instance.prepare(args.out / "workbooks")
     load = os.getloadavg()[0]
-    ours = _median_run("ours", workbook, args, time_limit, ["--results", str(args.out / "results")])
+    ours_runs: list[Record] = []
+    ref_runs: list[Record] = []
+    for i in range(args.repeat):
+        tag = f"-{i}" if i else ""
+        extra = ["--results", str(args.out / "results")]
+        ours_runs.append(_child("ours", workbook, args, time_limit, extra, tag))
+        if not args.no_reference:
+            plan = args.out / "runs" / f"{workbook.stem}-ours{tag}.json"
+            extra = ["--plan", str(plan)] if "objective" in ours_runs[-1] else []
+            ref_runs.append(_child("reference", workbook, args, time_limit, extra, tag))
+    ours, index = _median(ours_runs)
     row: Record = {
         "instance": instance.name,
         "family": instance.family,
@@ -166,12 +187,10 @@ def measure(instance: Instance, args: argparse.Namespace, time_limit: float) -> 
         "time_limit": time_limit,
     }
     row.update({k: v for k, v in ours.items() if k not in ("retools", "launched")})
-    if not args.no_reference:
-        plan = args.out / "runs" / f"{workbook.stem}-ours.json"
-        extra = ["--plan", str(plan)] if "objective" in ours else []
-        ref = _median_run("reference", workbook, args, time_limit, extra)
+    if ref_runs:
+        ref, _ = _median(ref_runs)
         row.update({f"ref_{k}": v for k, v in ref.items() if not k.startswith("plan")})
-        row.update({k: v for k, v in ref.items() if k.startswith("plan")})
+        row.update({k: v for k, v in ref_runs[index].items() if k.startswith("plan")})
     return derive(row)
 
 

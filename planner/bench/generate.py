@@ -48,6 +48,9 @@ class SizeSpec:
 SIZES: dict[str, SizeSpec] = {
     "small": SizeSpec("small", 6, 8, 4, 5, 12, seed=11),
     "medium": SizeSpec("medium", 15, 20, 7, 8, 50, seed=12),
+    # the same size from other seeds: HiGHS's time on one model says little about the next
+    "medium-s2": SizeSpec("medium-s2", 15, 20, 7, 8, 50, seed=22),
+    "medium-s3": SizeSpec("medium-s3", 15, 20, 7, 8, 50, seed=32),
     "large": SizeSpec("large", 25, 35, 10, 10, 150, seed=13),
     "national": SizeSpec("national", 40, 50, 12, 10, 300, seed=14),
 }

@@ -15,7 +15,7 @@ QUICK = ("small", "medium", "cap131")  # cap131: 50 × 50, published optimum, se
 
 @dataclass(frozen=True)
 class Instance:
-    name: str  # "small" or "capa-8000"
+    name: str  # "small", "medium-s2" or "capa-8000"
     family: str  # "generated" or "orlib"
     published: float | None = None  # OR-Library optimum (a cost: our NPV is its negative)
 
@@ -27,6 +27,11 @@ class Instance:
         row = {r.instance: r for r in read_optima(ORLIB_DIR / "optima.csv")}[self.name]
         write_cap_workbook(load_optimum_instance(row, ORLIB_DIR), target)
         return target
+
+
+def _family(instance: Instance) -> str | None:
+    """capa for capa-8000; None for a generated size (medium does not select medium-s2)."""
+    return instance.name.split("-")[0] if instance.family == "orlib" else None
 
 
 def orlib_instances(families: tuple[str, ...] | None = ORLIB_FAMILIES) -> list[Instance]:
@@ -48,7 +53,7 @@ def select(tokens: list[str]) -> list[Instance]:
     known = [Instance(name, "generated") for name in SIZES] + orlib_instances(None)
     chosen: list[Instance] = []
     for token in tokens:
-        found = [i for i in known if token in (i.name, i.name.split("-")[0])]
+        found = [i for i in known if token == i.name or token == _family(i)]
         if not found:
             names = ", ".join([*SIZES, *ORLIB_FAMILIES, "capa-8000", "..."])
             raise ValueError(f"unknown instance {token!r} (choose from {names})")

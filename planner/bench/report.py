@@ -22,9 +22,11 @@ PLAN_TOLERANCE = 1e-6  # relative: the same plan priced by both models
 CSV_COLUMNS = (
     "date", "instance", "family", "commit", "machine", "load_avg", "time_limit", "status",
     "objective", "bound", "gap", "mip_gap", "read_s", "build_s", "solve_s", "post_s", "write_s",
-    "total_s", "cpu_s", "rss_mb", "variables", "binaries", "rows", "nonzeros", "ref_status",
-    "ref_objective", "ref_bound", "ref_gap", "ref_read_s", "ref_build_s", "ref_solve_s",
-    "ref_total_s", "ref_cpu_s", "ref_rss_mb", "ref_variables", "ref_binaries", "ref_rows",
+    "total_s", "total_min_s", "total_max_s", "cpu_s", "cpu_min_s", "cpu_max_s", "runs",
+    "rss_mb", "variables", "binaries", "rows", "nonzeros", "ref_status", "ref_objective",
+    "ref_bound", "ref_gap", "ref_read_s", "ref_build_s", "ref_solve_s", "ref_total_s",
+    "ref_total_min_s", "ref_total_max_s", "ref_cpu_s", "ref_cpu_min_s", "ref_cpu_max_s",
+    "ref_runs", "ref_rss_mb", "ref_variables", "ref_binaries", "ref_rows",
     "ref_nonzeros", "ratio", "cpu_ratio", "build_share", "npv_check", "plan_npv", "plan_check",
     "published", "published_check", "targets",
 )  # fmt: skip
@@ -145,13 +147,23 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.3g}%"
 
 
+def _range(row: Row, key: str) -> str:
+    """`key`'s least–greatest over repeated runs ("-" for one run)."""
+    low, high = _num(row, f"{key}_min_s"), _num(row, f"{key}_max_s")
+    runs = _num(row, "runs" if not key.startswith("ref_") else "ref_runs")
+    if low is None or high is None or not runs or runs < 2:
+        return "-"
+    return f"{_s(low)}–{_s(high)}"
+
+
 COLUMNS = (
     ("instance", "left"), ("status", "left"), ("read s", "right"), ("build s", "right"),
-    ("solve s", "right"), ("post s", "right"), ("write s", "right"), ("total s", "right"),
-    ("cpu s", "right"), ("build %", "right"), ("RSS MB", "right"), ("vars", "right"),
-    ("bins", "right"), ("rows", "right"), ("nnz", "right"), ("NPV $", "right"),
-    ("gap", "right"), ("ref s", "right"), ("ratio", "right"), ("NPV vs ref", "left"),
-    ("plan", "left"), ("targets", "left"),
+    ("solve s", "right"), ("post s", "right"), ("write s", "right"), ("build %", "right"),
+    ("RSS MB", "right"), ("vars", "right"), ("bins", "right"), ("rows", "right"),
+    ("nnz", "right"), ("NPV $", "right"), ("gap", "right"), ("total s", "right"),
+    ("range", "right"), ("ref s", "right"), ("ref range", "right"), ("ratio", "right"),
+    ("cpu s", "right"), ("ref cpu s", "right"), ("cpu ratio", "right"),
+    ("NPV vs ref", "left"), ("plan", "left"), ("targets", "left"),
 )  # fmt: skip
 
 
@@ -168,8 +180,6 @@ def table_cells(row: Row) -> list[str]:
         _s(_num(row, "solve_s")),
         _s(_num(row, "post_s"), 2),
         _s(_num(row, "write_s"), 2),
-        _s(_num(row, "total_s")),
-        _s(_num(row, "cpu_s")),
         _pct(_num(row, "build_share")),
         _i(_num(row, "rss_mb")),
         _i(_num(row, "variables")),
@@ -178,8 +188,14 @@ def table_cells(row: Row) -> list[str]:
         _i(_num(row, "nonzeros")),
         _money(_num(row, "objective")),
         _pct(_num(row, "gap")),
+        _s(_num(row, "total_s")),
+        _range(row, "total"),
         _s(_num(row, "ref_total_s")),
+        _range(row, "ref_total"),
         _s(_num(row, "ratio"), 2),
+        _s(_num(row, "cpu_s")),
+        _s(_num(row, "ref_cpu_s")),
+        _s(_num(row, "cpu_ratio"), 2),
         checks,
         str(g("plan_check")),
         str(g("targets")),
@@ -199,7 +215,9 @@ def print_table(rows: Sequence[Row], title: str, console: Console | None = None)
         f"{NATIONAL_RATIO_TARGETS[0]}× then ≤ {NATIONAL_RATIO_TARGETS[1]}× the reference; "
         f"capa–capc each < {ORLIB_SECONDS_TARGET:.0f} s; national memory < "
         f"{NATIONAL_MEMORY_TARGET_MB / 1024:.0f} GB. ratio = our total / reference total "
-        f"(both include read+validate). post = result check, shadow prices, result tables."
+        f"(both include read+validate). post = result check, shadow prices, result tables. "
+        f"With --repeat: total, cpu and ref figures are medians over the runs, range their "
+        f"least–greatest; the other columns are from our median run."
     )
 
 
