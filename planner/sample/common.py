@@ -9,17 +9,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
-
-from planner.io.reproducible_xlsx import reproducible_bytes
+from planner.io.input_workbook import input_workbook_bytes
 
 STAMP = dt.datetime(2026, 1, 1)  # fixed document timestamps: two builds are identical
 
@@ -173,41 +167,15 @@ def assemble(
     return out
 
 
-def _write_rows(ws: Worksheet, header: list[str], rows: list[list[Value]]) -> None:
-    ws.append(header)
-    for row in rows:
-        if any(isinstance(v, str) and v.startswith("=") for v in row):
-            raise ValueError(f"text would be written as a formula: {row!r}")
-        ws.append(row)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-
-
 def workbook_bytes(sheets: Sheets, order: Sequence[str], creator: str, title: str) -> bytes:
-    """The workbook's bytes: the sheets in ``order``, fixed timestamps."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name in order:
-        header, rows = sheets[name]
-        _write_rows(wb.create_sheet(name), header, rows)
-    wb.properties.creator = creator
-    wb.properties.title = title
-    return reproducible_bytes(wb, STAMP)
-
-
-def write_atomic(out_path: Path, data: bytes) -> None:
-    """Write ``data`` to ``out_path`` through a temp file and a rename."""
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out_path.parent, prefix=".tmp-", suffix=".xlsx")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """The workbook's bytes: the sheets in ``order``, bold frozen headers, fixed timestamps."""
+    return input_workbook_bytes(
+        {name: sheets[name] for name in order},
+        creator=creator,
+        title=title,
+        styled_header=True,
+        stamp=STAMP,
+    )
 
 
 def main_for(
