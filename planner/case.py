@@ -45,7 +45,8 @@ class Settings:
     @classmethod
     def with_defaults(cls, **values: Any) -> Settings:
         """Settings from `values`, every key not given at its schema default."""
-        return cls(**({s.key: s.default for s in SETTINGS if not s.required} | values))
+        defaults: dict[str, Any] = {s.key: s.default for s in SETTINGS if not s.required}
+        return cls(**(defaults | values))
 
     @property
     def years(self) -> tuple[int, ...]:
