@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from planner.case import Scenario
 from planner.errors import Problem
 from planner.io.read_workbook import canonical
 from planner.schema import (
@@ -45,11 +46,7 @@ DEVICE_NAMES = frozenset(
 )  # names Windows keeps for devices, whatever follows a `.`
 
 
-@dataclass(frozen=True)
-class ScenarioRow:
-    scenario_id: str
-    description: str
-    probability: float | None
+ScenarioRow = Scenario  # a Scenarios row is the case's scenario record
 
 
 @dataclass(frozen=True)
