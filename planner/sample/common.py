@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from planner.io.input_workbook import input_workbook_bytes
+from planner.schema import SHEETS_BY_NAME
 
 STAMP = dt.datetime(2026, 1, 1)  # fixed document timestamps: two builds are identical
 
@@ -21,25 +22,26 @@ Row = dict[str, str]
 Value = str | int | float | None
 Sheets = dict[str, tuple[list[str], list[list[Value]]]]
 
-# The input sheets in workbook order with their columns (names are the contract).
+# The input sheets in workbook order with their columns in schema order; the samples leave
+# out the optional columns they do not use (a builder may add them back).
+UNUSED_COLUMNS = {("RetoolOptions", "ramp_up"), ("Demand", "price"), ("Policies", "plants")}
 SHEETS: dict[str, list[str]] = {
-    name: columns.split()
-    for name, columns in {
-        "Settings": "key value",
-        "Plants": "plant_id name country state lat lon cost_index freight_adder",
-        "PlantLines": "plant_id line_type capacity",
-        "Products": "product_id segment powertrain price variable_cost mpg launch_cost",
-        "Compatibility": "line_type product_id",
-        "RetoolOptions": "option_id plant_id from_line_type to_line_type capacity_added "
-        "capacity_removed capex lead_time_years fixed_cost_per_year earliest_start latest_start",
-        "Regions": "region_id name country lat lon group",
-        "Demand": "region_id product_id year units",
-        "Freight": "plant_id region_id cost_per_unit",
-        "Tariffs": "origin_country market_country products year_from year_to rate",
-        "Policies": "policy_id kind value products regions origin year_from year_to mode penalty",
-        "Scenarios": "scenario_id description probability",
-        "ScenarioChanges": "scenario_id sheet match column op value",
-    }.items()
+    name: [c for c in SHEETS_BY_NAME[name].column_names if (name, c) not in UNUSED_COLUMNS]
+    for name in (
+        "Settings",
+        "Plants",
+        "PlantLines",
+        "Products",
+        "Compatibility",
+        "RetoolOptions",
+        "Regions",
+        "Demand",
+        "Freight",
+        "Tariffs",
+        "Policies",
+        "Scenarios",
+        "ScenarioChanges",
+    )
 }
 # Sheets copied from the CSV of the same name in snake_case (extra CSV columns are dropped).
 DIRECT = {
