@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
+
+from planner.schema import SETTINGS
 
 
 @dataclass(frozen=True)
@@ -21,20 +24,29 @@ class Source:
 
 @dataclass(frozen=True)
 class Settings:
+    """The Settings sheet's values; every field is given (the loader fills the defaults from
+    `planner.schema.SETTINGS`, the one place they are written)."""
+
     first_year: int
     last_year: int
-    discount_rate: float = 0.08
-    terminal_years: int = 0
-    domestic_country: str = "US"
-    freight_cost_per_mile: float = 0.30
-    road_circuity: float = 1.2
-    solver: str = "highs"
-    time_limit_s: float = 600.0
-    mip_gap: float = 0.001
-    risk_weight: float = 0.0
-    cvar_alpha: float = 0.1
-    alternatives: int = 0
-    alternatives_within: float = 0.1
+    discount_rate: float
+    terminal_years: int
+    domestic_country: str
+    freight_cost_per_mile: float
+    road_circuity: float
+    solver: str
+    time_limit_s: float
+    mip_gap: float
+    risk_weight: float
+    cvar_alpha: float
+    alternatives: int
+    alternatives_within: float
+
+    @classmethod
+    def with_defaults(cls, **values: Any) -> Settings:
+        """Settings from `values`, every key not given at its schema default."""
+        defaults: dict[str, Any] = {s.key: s.default for s in SETTINGS if not s.required}
+        return cls(**(defaults | values))
 
     @property
     def years(self) -> tuple[int, ...]:

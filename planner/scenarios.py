@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from planner.case import SweepPoint
+from planner.case import Scenario
 from planner.errors import Problem
 from planner.io.read_workbook import canonical
 from planner.schema import (
@@ -47,12 +47,7 @@ DEVICE_NAMES = frozenset(
 )  # names Windows keeps for devices, whatever follows a `.`
 
 
-@dataclass(frozen=True)
-class ScenarioRow:
-    scenario_id: str
-    description: str
-    probability: float | None
-    sweep: SweepPoint | None = None  # set on the scenarios a sweep adds
+ScenarioRow = Scenario  # a Scenarios row is the case's scenario record
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Build small input workbooks for tests: sheets as lists of dicts.
 
-`write` uses openpyxl (formulas get no saved value, as openpyxl never calculates);
+`write` uses the planner's input-workbook writer (openpyxl: formulas get no saved value);
 `write_calculated` uses XlsxWriter, which stores a `Formula`'s saved value as Excel does;
 `write_raw` assembles an .xlsx from hand-written sheet XML for the cases no writer makes.
 """
@@ -15,58 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from openpyxl import Workbook
+
+from planner.io.input_workbook import header_of, table_of, write_input_workbook
 
 Sheets = dict[str, list[dict[str, Any]]]
-
-HEADERS: dict[str, list[str]] = {
-    "Settings": ["key", "value"],
-    "Plants": ["plant_id", "name", "country", "state", "lat", "lon", "cost_index", "freight_adder"],
-    "PlantLines": ["plant_id", "line_type", "capacity"],
-    "Products": [
-        "product_id",
-        "segment",
-        "powertrain",
-        "price",
-        "variable_cost",
-        "mpg",
-        "launch_cost",
-    ],
-    "Compatibility": ["line_type", "product_id"],
-    "RetoolOptions": [
-        "option_id",
-        "plant_id",
-        "from_line_type",
-        "to_line_type",
-        "capacity_added",
-        "capacity_removed",
-        "capex",
-        "lead_time_years",
-        "fixed_cost_per_year",
-        "earliest_start",
-        "latest_start",
-    ],
-    "Regions": ["region_id", "name", "country", "lat", "lon", "group"],
-    "Demand": ["region_id", "product_id", "year", "units", "price"],
-    "Freight": ["plant_id", "region_id", "cost_per_unit"],
-    "Tariffs": ["origin_country", "market_country", "products", "year_from", "year_to", "rate"],
-    "Policies": [
-        "policy_id",
-        "kind",
-        "value",
-        "products",
-        "regions",
-        "origin",
-        "year_from",
-        "year_to",
-        "mode",
-        "penalty",
-    ],
-    "Decisions": ["item", "decision", "year", "note"],
-    "Scenarios": ["scenario_id", "description", "probability"],
-    "ScenarioChanges": ["scenario_id", "sheet", "match", "column", "op", "value"],
-    "Sweeps": ["sweep_id", "sheet", "match", "column", "op", "values", "label"],
-}
 
 
 def settings(**values: Any) -> list[dict[str, Any]]:
@@ -108,13 +60,6 @@ class Formula:
     saved: Any = None
 
 
-def _headers(name: str, rows: list[dict[str, Any]], extra: list[str]) -> list[str]:
-    headers = list(HEADERS.get(name, []))
-    for row in rows:
-        headers.extend(k for k in row if k not in headers)
-    return headers + [h for h in extra if h not in headers]
-
-
 def write(
     path: Path,
     sheets: Sheets,
@@ -122,20 +67,17 @@ def write(
     titles: dict[str, str] | None = None,
     header: Callable[[str], str] = str,
 ) -> Path:
-    """Write with openpyxl; `titles` renames sheets, `header` respells column names.
-
-    A `None` row writes an empty row.
+    """Write with the planner's input-workbook writer (openpyxl; columns in schema order);
+    `titles` renames sheets, `header` respells column names. A `None` row writes an empty row.
     """
-    book = Workbook()
-    book.remove(book.active)
+    tables = {}
     for name, rows in sheets.items():
-        sheet = book.create_sheet((titles or {}).get(name, name))
-        headers = _headers(name, [r for r in rows if r], (extra_headers or {}).get(name, []))
-        sheet.append([header(h) for h in headers])
-        for row in rows:
-            sheet.append([_openpyxl_value(row.get(h)) if row else None for h in headers])
-    book.save(path)
-    return path
+        columns, values = table_of(name, rows, (extra_headers or {}).get(name, []))
+        tables[(titles or {}).get(name, name)] = (
+            [header(h) for h in columns],
+            [[_openpyxl_value(v) for v in row] for row in values],
+        )
+    return write_input_workbook(path, tables, formulas=True)
 
 
 def _openpyxl_value(value: Any) -> Any:
@@ -149,7 +91,7 @@ def write_calculated(path: Path, sheets: Sheets) -> Path:
     )
     for name, rows in sheets.items():
         sheet = book.add_worksheet(name)
-        headers = _headers(name, rows, [])
+        headers = header_of(name, rows)
         for col, title in enumerate(headers):
             sheet.write_string(0, col, title)
         for r, row in enumerate(rows, start=1):

@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from openpyxl import Workbook
 
-from planner.io.reproducible_xlsx import reproducible_bytes
+from planner.io.input_workbook import input_workbook_bytes
 from planner.schema import SCENARIO_SHEETS, SHEETS
 
 FIRST_YEAR = 2027
@@ -765,15 +764,13 @@ def generate(spec: SizeSpec) -> Generated:
 
 
 def workbook_bytes(gen: Generated) -> bytes:
-    book = Workbook(write_only=True)
-    for name, header in HEADERS.items():
-        sheet = book.create_sheet(name)
-        sheet.append(header)
-        for row in gen.sheets[name]:
-            sheet.append(row)
-    book.properties.creator = "planner.bench.generate"
-    book.properties.title = f"benchmark case {gen.spec.name} (seed {gen.spec.seed})"
-    return reproducible_bytes(book, STAMP)
+    return input_workbook_bytes(
+        {name: (header, gen.sheets[name]) for name, header in HEADERS.items()},
+        creator="planner.bench.generate",
+        title=f"benchmark case {gen.spec.name} (seed {gen.spec.seed})",
+        write_only=True,
+        stamp=STAMP,
+    )
 
 
 def write_workbook(spec: SizeSpec, out: Path) -> Path:

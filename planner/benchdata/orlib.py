@@ -24,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
-from openpyxl import Workbook
+
+from planner.io.input_workbook import Table, write_input_workbook
 
 YEAR = 2030
 PRODUCT_ID = "P"
@@ -258,11 +259,8 @@ def write_cap_workbook(instance: CapInstance, out: Path) -> None:
     region, every lane in Freight at c_ij / d_j per unit, and a hard min_units
     policy equal to total demand so that all demand must be served.
     """
-    wb = Workbook(write_only=True)
+    sheets: dict[str, Table] = {}
     for title, rows in _sheets(instance):
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(list(row))
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+        header, *body = rows
+        sheets[title] = ([str(h) for h in header], body)
+    write_input_workbook(Path(out), sheets, write_only=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from planner.io.input_workbook import write_atomic
 from planner.sample import common
 from planner.sample.common import Row, Sheets, Value
 
@@ -134,7 +135,7 @@ def build_workbook(out_path: Path) -> None:
     data = common.workbook_bytes(
         sheet_rows(), order, "planner.sample.build_automaker_kei", "Honda kei sample case"
     )
-    common.write_atomic(Path(out_path), data)
+    write_atomic(Path(out_path), data)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from planner.io.input_workbook import write_atomic
 from planner.sample import common
 from planner.sample.common import SHEETS, Row, Sheets, Value
 
@@ -80,7 +81,7 @@ def build_workbook(out_path: Path) -> None:
     data = common.workbook_bytes(
         sheet_rows(), order, "planner.sample.build_us_kei", "US kei retooling sample case"
     )
-    common.write_atomic(Path(out_path), data)
+    write_atomic(Path(out_path), data)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

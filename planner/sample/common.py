@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
-
-from planner.io.reproducible_xlsx import reproducible_bytes
+from planner.io.input_workbook import input_workbook_bytes
+from planner.schema import SHEETS_BY_NAME
 
 STAMP = dt.datetime(2026, 1, 1)  # fixed document timestamps: two builds are identical
 
@@ -27,25 +22,26 @@ Row = dict[str, str]
 Value = str | int | float | None
 Sheets = dict[str, tuple[list[str], list[list[Value]]]]
 
-# The input sheets in workbook order with their columns (names are the contract).
+# The input sheets in workbook order with their columns in schema order; the samples leave
+# out the optional columns they do not use (a builder may add them back).
+UNUSED_COLUMNS = {("RetoolOptions", "ramp_up"), ("Demand", "price"), ("Policies", "plants")}
 SHEETS: dict[str, list[str]] = {
-    name: columns.split()
-    for name, columns in {
-        "Settings": "key value",
-        "Plants": "plant_id name country state lat lon cost_index freight_adder",
-        "PlantLines": "plant_id line_type capacity",
-        "Products": "product_id segment powertrain price variable_cost mpg launch_cost",
-        "Compatibility": "line_type product_id",
-        "RetoolOptions": "option_id plant_id from_line_type to_line_type capacity_added "
-        "capacity_removed capex lead_time_years fixed_cost_per_year earliest_start latest_start",
-        "Regions": "region_id name country lat lon group",
-        "Demand": "region_id product_id year units",
-        "Freight": "plant_id region_id cost_per_unit",
-        "Tariffs": "origin_country market_country products year_from year_to rate",
-        "Policies": "policy_id kind value products regions origin year_from year_to mode penalty",
-        "Scenarios": "scenario_id description probability",
-        "ScenarioChanges": "scenario_id sheet match column op value",
-    }.items()
+    name: [c for c in SHEETS_BY_NAME[name].column_names if (name, c) not in UNUSED_COLUMNS]
+    for name in (
+        "Settings",
+        "Plants",
+        "PlantLines",
+        "Products",
+        "Compatibility",
+        "RetoolOptions",
+        "Regions",
+        "Demand",
+        "Freight",
+        "Tariffs",
+        "Policies",
+        "Scenarios",
+        "ScenarioChanges",
+    )
 }
 # Sheets copied from the CSV of the same name in snake_case (extra CSV columns are dropped).
 DIRECT = {
@@ -173,41 +169,15 @@ def assemble(
     return out
 
 
-def _write_rows(ws: Worksheet, header: list[str], rows: list[list[Value]]) -> None:
-    ws.append(header)
-    for row in rows:
-        if any(isinstance(v, str) and v.startswith("=") for v in row):
-            raise ValueError(f"text would be written as a formula: {row!r}")
-        ws.append(row)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-
-
 def workbook_bytes(sheets: Sheets, order: Sequence[str], creator: str, title: str) -> bytes:
-    """The workbook's bytes: the sheets in ``order``, fixed timestamps."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name in order:
-        header, rows = sheets[name]
-        _write_rows(wb.create_sheet(name), header, rows)
-    wb.properties.creator = creator
-    wb.properties.title = title
-    return reproducible_bytes(wb, STAMP)
-
-
-def write_atomic(out_path: Path, data: bytes) -> None:
-    """Write ``data`` to ``out_path`` through a temp file and a rename."""
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out_path.parent, prefix=".tmp-", suffix=".xlsx")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """The workbook's bytes: the sheets in ``order``, bold frozen headers, fixed timestamps."""
+    return input_workbook_bytes(
+        {name: sheets[name] for name in order},
+        creator=creator,
+        title=title,
+        styled_header=True,
+        stamp=STAMP,
+    )
 
 
 def main_for(

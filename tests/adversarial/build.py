@@ -14,7 +14,9 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart
-from workbooks import HEADERS, Sheets, full, tiny, with_settings, write, write_calculated
+from workbooks import Sheets, full, tiny, with_settings, write, write_calculated
+
+from planner.io.input_workbook import header_of
 
 Builder = Callable[[Path], Path]
 
@@ -133,7 +135,7 @@ def chartsheet(path: Path, with_chart: bool = False) -> Path:
                 charts.add_chart(BarChart())
             continue
         sheet = book.create_sheet(name)
-        headers = list(HEADERS[name])
+        headers = header_of(name, rows)
         sheet.append(headers)
         for row in rows:
             sheet.append([row.get(h) for h in headers])
