@@ -30,7 +30,15 @@ from planner.case import (
 )
 from planner.errors import InputError, Problem
 from planner.io.read_workbook import RawWorkbook, read_workbook
-from planner.scenarios import BASE, ScenarioRow, apply_changes, check_changes, scenario_rows
+from planner.scenarios import (
+    BASE,
+    ScenarioRow,
+    apply_changes,
+    check_changes,
+    decision_change_problems,
+    robust_change_problems,
+    scenario_rows,
+)
 from planner.schema import PLAN_POLICY_KINDS
 from planner.tables import Record, Tables, coerce_settings, coerce_workbook
 from planner.validate import build_universe, resolve_selector, validate_tables
@@ -46,12 +54,19 @@ class LoadedWorkbook:
     warnings: tuple[Problem, ...]
 
 
-def load_workbook_cases(path: Path, scenario_ids: Sequence[str] = ()) -> LoadedWorkbook:
-    """Read, validate and build the cases of `path`; raise `InputError` listing every problem."""
+def load_workbook_cases(
+    path: Path, scenario_ids: Sequence[str] = (), robust: bool = False
+) -> LoadedWorkbook:
+    """Read, validate and build the cases of `path`; raise `InputError` listing every problem.
+
+    `robust`: also refuse the scenario changes robust mode cannot accept (one plan is shared
+    by every scenario), once the workbook is otherwise clean.
+    """
     raw = read_workbook(path)
     problems: list[Problem] = list(raw.problems)
     warnings: list[Problem] = list(raw.warnings)
     tables = coerce_workbook(raw, problems, warnings)
+    robust_problems = _robust_problems(tables) if robust else []
     settings = coerce_settings(tables.get("Settings", []), problems)
     check_changes(tables, problems)
     validate_tables(tables, settings, problems, warnings)
@@ -63,6 +78,8 @@ def load_workbook_cases(path: Path, scenario_ids: Sequence[str] = ()) -> LoadedW
     problems, warnings = _with_scenario_findings(tables, rows, checked, problems, warnings)
     if problems:
         raise InputError(problems, warnings)
+    if robust_problems:
+        raise InputError(robust_problems)
     found_warnings = tuple(sorted(set(warnings)))
     notes = tuple(str(w) for w in found_warnings)
     memo: Memo = {}
@@ -77,6 +94,12 @@ def load_workbook_cases(path: Path, scenario_ids: Sequence[str] = ()) -> LoadedW
         if row.scenario_id in wanted
     )
     return LoadedWorkbook(path, raw.sha256, cases, tuple(rows), found_warnings)
+
+
+def _robust_problems(tables: Tables) -> list[Problem]:
+    """A change of an option's id, plant, line types or start window, of the horizon, of the
+    risk settings, or of Decisions: each on its ScenarioChanges row."""
+    return robust_change_problems(tables) + decision_change_problems(tables)
 
 
 @dataclass(frozen=True)

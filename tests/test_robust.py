@@ -513,6 +513,28 @@ def test_cli_writes_robust_files_with_the_spec_keys(tmp_path: Path) -> None:
     assert book["Frontier"]["A4"].value == 0 and book["Frontier"]["A5"].value == 1
 
 
+def test_robust_mode_reads_the_workbook_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The robust checks, the scenario runs and robust mode share one read of the file."""
+    import planner.io.read_workbook as reader
+    import planner.load
+
+    reads: list[Path] = []
+    original = reader.read_workbook
+
+    def counted(path: Path) -> Any:
+        reads.append(path)
+        return original(path)
+
+    monkeypatch.setattr(reader, "read_workbook", counted)
+    monkeypatch.setattr(planner.load, "read_workbook", counted)
+    path = write(tmp_path / "two.xlsx", two_futures())
+    assert run_cli(path, tmp_path) == 0
+    assert reads == [path]
+    assert (tmp_path / "out" / "two" / "robust.json").exists()
+
+
 @pytest.mark.parametrize(
     ("extra", "needle"),
     [

@@ -8,17 +8,19 @@ workbook's own) are raised before anything is solved or written.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from planner.case import Case
-from planner.errors import InputError
 from planner.io.write_robust import write_robust
-from planner.load import load_workbook_cases
+from planner.load import LoadedWorkbook, load_workbook_cases
 from planner.pipeline import ScenarioOutcome, with_overrides
 from planner.robust.analysis import analyse
-from planner.robust.inputs import RiskSettings, probabilities, risk_settings, robust_problems
+from planner.robust.inputs import RiskSettings, probabilities, risk_settings
 from planner.run import RunOptions, output_folder, run_scenarios
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,11 @@ class RobustOptions:
 
 def run_robust(path: Path, options: RunOptions, robust: RobustOptions) -> int:
     """Every scenario alone (the usual files), then robust mode; the worst exit code."""
-    cases, chances, risk = load_robust(path, options, robust)
-    run = run_scenarios(path, options, extra_files=("robust.json", "robust.xlsx"))
+    log.info("reading %s", path)
+    loaded = load_workbook_cases(path, options.scenarios, robust=True)
+    cases, chances, risk = robust_inputs(loaded, options, robust)
+    extra = ("robust.json", "robust.xlsx")
+    run = run_scenarios(path, options, extra_files=extra, loaded=loaded)
     folder = output_folder(path, options)
     own = {c.scenario_id: _own_outcome(run.outcomes, c) for c in cases}
     report = analyse(cases, chances, risk, own, options.workers)
@@ -43,10 +48,14 @@ def load_robust(
     path: Path, options: RunOptions, robust: RobustOptions
 ) -> tuple[list[Case], dict[str, float], RiskSettings]:
     """The cases, probabilities and risk settings; `InputError` before anything is solved."""
-    loaded = load_workbook_cases(path, options.scenarios)
-    problems = robust_problems(path)
-    if problems:
-        raise InputError(problems)
+    loaded = load_workbook_cases(path, options.scenarios, robust=True)
+    return robust_inputs(loaded, options, robust)
+
+
+def robust_inputs(
+    loaded: LoadedWorkbook, options: RunOptions, robust: RobustOptions
+) -> tuple[list[Case], dict[str, float], RiskSettings]:
+    """The cases (with the command line's overrides), probabilities and risk settings."""
     cases = [with_overrides(c, options.choice) for c in loaded.cases]
     chances = probabilities(loaded.scenarios, [c.scenario_id for c in cases])
     risk = risk_settings(cases[0], robust.risk_weight, robust.cvar_alpha, robust.sweep)
