@@ -38,6 +38,7 @@ from workbooks import Sheets, settings, with_rows, with_settings, write
 from planner.cli import main
 from planner.load import load_workbook_cases
 from planner.pipeline import solve_case
+from planner.processes import ProcessMap
 from planner.robust import values
 from planner.robust.analysis import Choice, analyse, choose_plan
 from planner.robust.evaluate import Evaluation, evaluate_in_scenario, evaluate_plans
@@ -160,7 +161,7 @@ def report_of(
         path, RunOptions(jobs=1), RobustOptions(risk_weight, alpha, sweep)
     )
     own = {c.scenario_id: solve_case(c) for c in cases}
-    return analyse(cases, chances, risk, own, workers=1)
+    return analyse(cases, chances, risk, own)
 
 
 def test_robust_plan_differs_from_both_scenario_plans(tmp_path: Path) -> None:
@@ -387,8 +388,8 @@ def test_evpi_and_vss_are_never_negative_and_own_plans_have_no_regret(
 def test_parallel_evaluation_matches_serial(tmp_path: Path) -> None:
     cases = load_workbook_cases(write(tmp_path / "w.xlsx", random_world(5))).cases
     plans = [plan(), Plan(frozenset({("US_CONV", 2030)}), frozenset({"KEI", "KEV"}))]
-    serial = evaluate_plans(cases, plans, frozenset({1}), workers=1)
-    parallel = evaluate_plans(cases, plans, frozenset({1}), workers=2)
+    serial = evaluate_plans(cases, plans, frozenset({1}))
+    parallel = evaluate_plans(cases, plans, frozenset({1}), ProcessMap(2))
 
     def essence(found: dict[str, tuple[Evaluation, ...]]) -> dict[str, list[tuple[Any, ...]]]:
         return {s: [(e.status, e.npv, e.figures) for e in row] for s, row in found.items()}

@@ -16,6 +16,7 @@ from planner.case import Case
 from planner.io.write_robust import write_robust
 from planner.load import LoadedWorkbook, load_workbook_cases
 from planner.pipeline import ScenarioOutcome, with_overrides
+from planner.processes import ProcessMap
 from planner.robust.analysis import analyse
 from planner.robust.inputs import RiskSettings, probabilities, risk_settings
 from planner.run import RunOptions, output_folder, run_scenarios
@@ -39,7 +40,7 @@ def run_robust(path: Path, options: RunOptions, robust: RobustOptions) -> int:
     run = run_scenarios(path, options, extra_files=extra, loaded=loaded)
     folder = output_folder(path, options)
     own = {c.scenario_id: _own_outcome(run.outcomes, c) for c in cases}
-    report = analyse(cases, chances, risk, own, options.workers)
+    report = analyse(cases, chances, risk, own, ProcessMap(options.workers))
     write_robust(folder, report)
     return max(run.exit_code, report.exit_code)
 
