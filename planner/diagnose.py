@@ -1,24 +1,36 @@
-"""Infeasibility diagnosis, SPEC §2.7: which hard policies must give way, when, by how much.
+"""Infeasibility diagnosis: which hard policies must give way, when, by how much.
 
-The model is solved again with every hard policy soft. The penalty per unit of violation is
-derived from the data so that it exceeds anything one unit of relaxation can earn, yet stays
-numerically safe (no 1e20 big-M): with U = 10 · (largest price + Σ|credits| + largest unit cost
-+ largest capex, fixed and launch cost per unit of capacity) · max W_t, a vehicle of violation
-costs U; a vehicle-mpg costs U / (smallest |value²/mpg − value| of the products in scope,
-floored at 0.01); $1 of capex budget costs 10 · (most any option can earn per $ of capex);
-one retool beyond max_retools costs 10 · (most any option can earn).
+The model is solved again with every hard policy soft (`solve_relaxed`: one scenario's model,
+the robust joint model, or a fixed plan's LP, built by the caller at `diagnosis_penalties`),
+and what gives way is read off each hard policy row's violation column (`give_ways`).
+
+The penalty per unit of violation is derived from the data so that it exceeds anything one unit
+of relaxation can earn, yet stays numerically safe (no 1e20 big-M): with U = 10 · (largest
+price + Σ|credits| + largest unit cost + largest capex, fixed and launch cost per unit of
+capacity) · max W_t, a vehicle of violation costs U; a vehicle-mpg costs U / (smallest
+|value²/mpg − value| of the products in scope, floored at 0.01); $1 of capex budget costs 10 ·
+(most any option can earn per $ of capex); one retool beyond max_retools costs 10 · (most any
+option can earn).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from planner.case import Case, Decision, Policy
 from planner.model.economics import Economics, build_economics
+from planner.model.lp import LPArrays
+from planner.model.policies import PolicyRow
 from planner.policy_kinds import policy_kind, row_unit
+from planner.results.extract import row_achieved
+from planner.solve.result import SolveResult
 
 SAFETY = 10.0
+GIVE_WAY_TOLERANCE = 1e-6  # a violation below this is solver noise, not a give-way
 
 
 @dataclass(frozen=True)
@@ -162,3 +174,48 @@ def _penalty(case: Case, policy: Policy, vehicle: float, option: float, dollar: 
     if policy.kind == "max_retools":
         return max(option, vehicle)
     return vehicle
+
+
+def hard_policy_ids(case: Case) -> frozenset[str]:
+    """The policies the diagnosis makes soft (those `diagnosis_penalties` prices)."""
+    return frozenset(p.policy_id for p in case.policies if not p.soft)
+
+
+@dataclass(frozen=True)
+class RelaxedRows:
+    """One case's policy rows in a relaxed model, and the ids of its hard policies."""
+
+    rows: Sequence[PolicyRow]
+    hard: Collection[str]
+
+
+def solve_relaxed(
+    lp: LPArrays, parts: Sequence[RelaxedRows], solve: Callable[[LPArrays], SolveResult]
+) -> tuple[SolveResult, tuple[tuple[GiveWay, ...], ...] | None]:
+    """Solve the model built with its hard policies soft; what gives way in each part (one
+    per case it holds), or None when the relaxed model has no solution either."""
+    result = solve(lp)
+    if not result.status.has_solution or result.values is None:
+        return result, None
+    return result, tuple(give_ways(part.rows, result.values, part.hard) for part in parts)
+
+
+def give_ways(
+    rows: Sequence[PolicyRow], values: np.ndarray, hard: Collection[str]
+) -> tuple[GiveWay, ...]:
+    """Each row of a hard policy whose violation column the solution uses: by how much (in
+    the row's unit), the policy's value and what the plan achieves in the value's terms."""
+    return tuple(
+        GiveWay(
+            r.policy.policy_id,
+            r.policy.kind,
+            r.year,
+            float(values[r.violation_column]),
+            r.policy.value,
+            row_achieved(r, values),
+        )
+        for r in rows
+        if r.policy.policy_id in hard
+        and r.violation_column is not None
+        and values[r.violation_column] > GIVE_WAY_TOLERANCE
+    )

@@ -35,6 +35,8 @@ from planner.scenarios import (
     ScenarioRow,
     apply_changes,
     check_changes,
+    decision_change_problems,
+    robust_change_problems,
     scenario_rows,
 )
 from planner.schema import PLAN_POLICY_KINDS
@@ -53,12 +55,19 @@ class LoadedWorkbook:
     warnings: tuple[Problem, ...]
 
 
-def load_workbook_cases(path: Path, scenario_ids: Sequence[str] = ()) -> LoadedWorkbook:
-    """Read, validate and build the cases of `path`; raise `InputError` listing every problem."""
+def load_workbook_cases(
+    path: Path, scenario_ids: Sequence[str] = (), robust: bool = False
+) -> LoadedWorkbook:
+    """Read, validate and build the cases of `path`; raise `InputError` listing every problem.
+
+    `robust`: also refuse the scenario changes robust mode cannot accept (one plan is shared
+    by every scenario), once the workbook is otherwise clean.
+    """
     raw = read_workbook(path)
     problems: list[Problem] = list(raw.problems)
     warnings: list[Problem] = list(raw.warnings)
     tables = coerce_workbook(raw, problems, warnings)
+    robust_problems = _robust_problems(tables) if robust else []
     settings = coerce_settings(tables.get("Settings", []), problems)
     check_changes(tables, problems)
     swept = sweep_scenarios(tables, problems)
@@ -74,6 +83,8 @@ def load_workbook_cases(path: Path, scenario_ids: Sequence[str] = ()) -> LoadedW
     problems, warnings = _with_scenario_findings(tables, rows, checked, sweeps, problems, warnings)
     if problems:
         raise InputError(list(dict.fromkeys(problems)), warnings)
+    if robust_problems:
+        raise InputError(robust_problems)
     found_warnings = tuple(sorted(set(warnings)))
     notes = tuple(str(w) for w in found_warnings)
     memo: Memo = {}
@@ -88,6 +99,12 @@ def load_workbook_cases(path: Path, scenario_ids: Sequence[str] = ()) -> LoadedW
         if row.scenario_id in wanted
     )
     return LoadedWorkbook(path, raw.sha256, cases, tuple(rows), found_warnings)
+
+
+def _robust_problems(tables: Tables) -> list[Problem]:
+    """A change of an option's id, plant, line types or start window, of the horizon, of the
+    risk settings, or of Decisions: each on its ScenarioChanges row."""
+    return robust_change_problems(tables) + decision_change_problems(tables)
 
 
 @dataclass(frozen=True)

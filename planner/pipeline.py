@@ -18,7 +18,13 @@ import numpy as np
 
 from planner.alternatives import find_alternatives, no_search
 from planner.case import Case
-from planner.diagnose import DecisionFinding, Diagnosis, GiveWay, diagnosis_penalties
+from planner.diagnose import (
+    DecisionFinding,
+    Diagnosis,
+    RelaxedRows,
+    diagnosis_penalties,
+    solve_relaxed,
+)
 from planner.model.build import Model, build_model
 from planner.model.lp import LPArrays
 from planner.model.policies import PolicyRow
@@ -343,28 +349,18 @@ def diagnose(case: Case) -> tuple[Diagnosis, Results | None]:
         len(hard),
     )
     model = build_model(case, forced_penalties=penalties)
-    result = solve(
-        model.lp, case.settings.solver, case.settings.time_limit_s, case.settings.mip_gap
+    s = case.settings
+    result, found = solve_relaxed(
+        model.lp,
+        [RelaxedRows(model.policy_rows, {p.policy_id for p in hard})],
+        lambda lp: solve(lp, s.solver, s.time_limit_s, s.mip_gap),
     )
-    if not result.status.has_solution or result.values is None:
+    if found is None:
         return Diagnosis(
             penalties, (), f"the relaxed model could not be solved either ({result.status.value})"
         ), None
     results = extract_results(model, result)
-    hard_ids = {p.policy_id for p in hard}
-    outcomes = {(o.policy_id, o.year): o for o in results.policies}
-    give_way = tuple(
-        GiveWay(
-            v.policy_id,
-            v.kind,
-            v.year,
-            v.violation,
-            outcomes[v.policy_id, v.year].required,
-            outcomes[v.policy_id, v.year].achieved,
-        )
-        for v in results.violations
-        if v.policy_id in hard_ids
-    )
+    give_way = found[0]
     diagnosis = Diagnosis(penalties, give_way, "")
     for sentence in diagnosis.sentences():
         log.warning("[%s] %s", case.scenario_id, sentence)

@@ -37,7 +37,7 @@ from planner.io.write_alternatives import write_alternatives_workbook
 from planner.io.write_comparison import write_comparison_workbook
 from planner.io.write_json import summary_json
 from planner.io.write_workbook import write_workbook_file
-from planner.load import load_workbook_cases
+from planner.load import LoadedWorkbook, load_workbook_cases
 from planner.pipeline import ScenarioOutcome, SolverChoice, with_overrides
 from planner.progress import BatchDisplay
 from planner.summary import MAX_ROWS, print_sweep_summary
@@ -146,11 +146,18 @@ def run_workbook(path: Path, options: RunOptions) -> int:
     return run_scenarios(path, options).exit_code
 
 
-def run_scenarios(path: Path, options: RunOptions, extra_files: Sequence[str] = ()) -> RunReport:
+def run_scenarios(
+    path: Path,
+    options: RunOptions,
+    extra_files: Sequence[str] = (),
+    loaded: LoadedWorkbook | None = None,
+) -> RunReport:
     """Read, check where results go, solve, write; `extra_files` are further names the
-    caller will write into the output folder (checked with the others before solving)."""
-    log.info("reading %s", path)
-    loaded = load_workbook_cases(path, options.scenarios)
+    caller will write into the output folder (checked with the others before solving).
+    `loaded`: the workbook as the caller has read it already (it is then not read again)."""
+    if loaded is None:
+        log.info("reading %s", path)
+        loaded = load_workbook_cases(path, options.scenarios)
     if loaded.warnings:
         log.info("%d validation warning(s), listed after the results", len(loaded.warnings))
     folder = output_folder(path, options)

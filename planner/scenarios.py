@@ -403,6 +403,20 @@ def robust_change_problems(tables: Tables) -> list[Problem]:
     return sorted(set(problems))
 
 
+def decision_change_problems(tables: Tables) -> list[Problem]:
+    """Decisions bind the one shared plan in robust mode: no scenario may change them."""
+    return [
+        change.problem(
+            "sheet",
+            f"scenario {change.get('scenario_id')} changes Decisions, but in robust mode the "
+            "Decisions bind the one plan shared by every scenario: change them on the "
+            "Decisions sheet itself",
+        )
+        for change in tables.get("ScenarioChanges", [])
+        if change.get("sheet") == "Decisions"
+    ]
+
+
 def _fixed_input_problems(tables: Tables, change: Change) -> list[Problem]:
     why = "robust mode plans one set of retooling for all scenarios (SPEC §4)"
     if change.sheet == "Settings":

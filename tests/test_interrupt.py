@@ -42,11 +42,17 @@ def slow_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run_and_signal(
-    workbook: Path, out: Path, jobs: int, signum: int, solver: str = "highs"
+    workbook: Path,
+    out: Path,
+    jobs: int,
+    signum: int,
+    solver: str = "highs",
+    extra: tuple[str, ...] = (),
 ) -> tuple[int, float, str]:
     """(exit code, seconds from the signal to the end of the run's output, what it printed)."""
     command = [sys.executable, "-m", "planner", "run", str(workbook), "--out", str(out)]
     command += ["--jobs", str(jobs), "--time-limit", "30", "--mip-gap", "1e-9", "--solver", solver]
+    command += extra
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []
     solving = threading.Event()
@@ -141,4 +147,48 @@ def test_ctrl_c_of_a_workers_group_too(slow_workbook: Path, tmp_path: Path) -> N
     assert process.returncode == 130, printed
     assert elapsed < GRACE_S, printed
     assert "Traceback" not in printed
+    assert not [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+def test_ctrl_c_stops_a_robust_run_at_once(slow_workbook: Path, tmp_path: Path) -> None:
+    code, elapsed, printed = _run_and_signal(
+        slow_workbook, tmp_path, 2, signal.SIGINT, extra=("--robust",)
+    )
+    assert code == 130, printed
+    assert elapsed < GRACE_S, printed
+    assert "Traceback" not in printed
+    assert not (tmp_path / "slow" / "robust.json").exists()
+
+
+MAP_IN_PROCESSES = """
+import time
+from planner.processes import ProcessMap
+from planner.stop import Stopped, stopping_on_signals
+try:
+    with stopping_on_signals():
+        ProcessMap(2)(time.sleep, [60.0, 60.0])
+except Stopped as exc:
+    raise SystemExit(exc.exit_code)
+"""
+
+
+def test_ctrl_c_stops_a_map_in_worker_processes_at_once() -> None:
+    """The runner robust mode judges plans with: two workers that would sleep a minute."""
+    process = subprocess.Popen([sys.executable, "-c", MAP_IN_PROCESSES])
+    try:
+        deadline = time.monotonic() + 60
+        while len(psutil.Process(process.pid).children()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)  # the workers are running
+        started = psutil.Process(process.pid).children(recursive=True)
+        assert len(started) >= 2
+        sent = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=30)
+        elapsed = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert code == 130
+    assert elapsed < GRACE_S
     assert not [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]

@@ -38,6 +38,7 @@ from workbooks import Sheets, settings, with_rows, with_settings, write
 from planner.cli import main
 from planner.load import load_workbook_cases
 from planner.pipeline import solve_case
+from planner.processes import ProcessMap
 from planner.robust import values
 from planner.robust.analysis import Choice, analyse, choose_plan
 from planner.robust.evaluate import Evaluation, evaluate_in_scenario, evaluate_plans
@@ -160,7 +161,7 @@ def report_of(
         path, RunOptions(jobs=1), RobustOptions(risk_weight, alpha, sweep)
     )
     own = {c.scenario_id: solve_case(c) for c in cases}
-    return analyse(cases, chances, risk, own, workers=1)
+    return analyse(cases, chances, risk, own)
 
 
 def test_robust_plan_differs_from_both_scenario_plans(tmp_path: Path) -> None:
@@ -387,8 +388,8 @@ def test_evpi_and_vss_are_never_negative_and_own_plans_have_no_regret(
 def test_parallel_evaluation_matches_serial(tmp_path: Path) -> None:
     cases = load_workbook_cases(write(tmp_path / "w.xlsx", random_world(5))).cases
     plans = [plan(), Plan(frozenset({("US_CONV", 2030)}), frozenset({"KEI", "KEV"}))]
-    serial = evaluate_plans(cases, plans, frozenset({1}), workers=1)
-    parallel = evaluate_plans(cases, plans, frozenset({1}), workers=2)
+    serial = evaluate_plans(cases, plans, frozenset({1}))
+    parallel = evaluate_plans(cases, plans, frozenset({1}), ProcessMap(2))
 
     def essence(found: dict[str, tuple[Evaluation, ...]]) -> dict[str, list[tuple[Any, ...]]]:
         return {s: [(e.status, e.npv, e.figures) for e in row] for s, row in found.items()}
@@ -511,6 +512,28 @@ def test_cli_writes_robust_files_with_the_spec_keys(tmp_path: Path) -> None:
     book = load_workbook(folder / "robust.xlsx")
     assert {"Summary", "Plan", "Scenarios", "Regret", "Charts", "Frontier"} <= set(book.sheetnames)
     assert book["Frontier"]["A4"].value == 0 and book["Frontier"]["A5"].value == 1
+
+
+def test_robust_mode_reads_the_workbook_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The robust checks, the scenario runs and robust mode share one read of the file."""
+    import planner.io.read_workbook as reader
+    import planner.load
+
+    reads: list[Path] = []
+    original = reader.read_workbook
+
+    def counted(path: Path) -> Any:
+        reads.append(path)
+        return original(path)
+
+    monkeypatch.setattr(reader, "read_workbook", counted)
+    monkeypatch.setattr(planner.load, "read_workbook", counted)
+    path = write(tmp_path / "two.xlsx", two_futures())
+    assert run_cli(path, tmp_path) == 0
+    assert reads == [path]
+    assert (tmp_path / "out" / "two" / "robust.json").exists()
 
 
 @pytest.mark.parametrize(

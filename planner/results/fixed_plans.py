@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.case import Case
-from planner.diagnose import diagnosis_penalties
+from planner.diagnose import RelaxedRows, diagnosis_penalties, solve_relaxed
 from planner.model.build import Model, build_model
 from planner.model.decisions import FixedPlan, record_plan
 from planner.model.lp import INF, LPArrays
 from planner.model.variables import existing_capacity
 from planner.policy_kinds import policy_kind
-from planner.results.extract import Results, extract_results, row_achieved
+from planner.results.extract import Results, extract_results
 from planner.solve.highs import solve_highs
 from planner.solve.result import Status
 
@@ -149,23 +149,16 @@ def _policy_blockers(case: Case, plan: FixedPlan) -> tuple[Blocker, ...]:
     if not penalties:
         return ()
     relaxed = build_model(case, forced_penalties=penalties, launchable=plan.launches)
-    result = solve_highs(_fixed(relaxed, plan), time_limit=case.settings.time_limit_s, mip_gap=0.0)
-    if not result.status.has_solution or result.values is None:
+    limit = case.settings.time_limit_s
+    _, found = solve_relaxed(
+        _fixed(relaxed, plan),
+        [RelaxedRows(relaxed.policy_rows, frozenset(penalties))],
+        lambda lp: solve_highs(lp, time_limit=limit, mip_gap=0.0),
+    )
+    if found is None:
         return ()
-    values = result.values
     return tuple(
-        Blocker(
-            r.policy.policy_id,
-            r.policy.kind,
-            r.year,
-            float(values[r.violation_column]),
-            r.policy.value,
-            row_achieved(r, values),
-        )
-        for r in relaxed.policy_rows
-        if r.violation_column is not None
-        and r.policy.policy_id in penalties
-        and values[r.violation_column] > 1e-6
+        Blocker(g.policy_id, g.kind, g.year, g.amount, g.required, g.achieved) for g in found[0]
     )
 
 

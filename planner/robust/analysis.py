@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from planner.case import Case
 from planner.model.build import build_model
 from planner.pipeline import ScenarioOutcome
+from planner.processes import MapInProcesses, serial_map
 from planner.robust import values
 from planner.robust.evaluate import PARALLEL_MIN_NONZEROS, Evaluation, evaluate_plans
 from planner.robust.inputs import RiskSettings
@@ -64,11 +65,11 @@ def analyse(
     chances: dict[str, float],
     risk: RiskSettings,
     own: dict[str, ScenarioOutcome | None],
-    workers: int,
+    map_in_processes: MapInProcesses = serial_map,
 ) -> RobustReport:
     """Robust mode; `own` holds each scenario's own run (None where it failed), whose status
     quo NPV the report also carries."""
-    report = _analyse(cases, chances, risk, own, workers)
+    report = _analyse(cases, chances, risk, own, map_in_processes)
     quo = {}
     for case in cases:
         outcome = own.get(case.scenario_id)
@@ -81,7 +82,7 @@ def _analyse(
     chances: dict[str, float],
     risk: RiskSettings,
     own: dict[str, ScenarioOutcome | None],
-    workers: int,
+    map_in_processes: MapInProcesses,
 ) -> RobustReport:
     alone = tuple(
         s for s, o in own.items() if o is not None and o.results.status is Status.INFEASIBLE
@@ -119,7 +120,7 @@ def _analyse(
         "extensive form build": form.build_seconds,
         "extensive form solves": time.perf_counter() - clock,
     }
-    return _judge(cases, chances, risk, form, solves, own, workers, timings)
+    return _judge(cases, chances, risk, form, solves, own, map_in_processes, timings)
 
 
 def _judge(
@@ -129,7 +130,7 @@ def _judge(
     form: ExtensiveForm,
     solves: dict[float, RobustSolve],
     own: dict[str, ScenarioOutcome | None],
-    workers: int,
+    map_in_processes: MapInProcesses,
     timings: dict[str, float],
 ) -> RobustReport:
     """Steps 3 to 5 of the module docstring, then the report."""
@@ -142,7 +143,7 @@ def _judge(
         for s, o in own.items()
         if o is not None and o.results.status.has_solution
     }
-    table = _evaluate(cases, form, solves, own_plans, ev_plan, workers)
+    table = _evaluate(cases, form, solves, own_plans, ev_plan, map_in_processes)
     mip_gap = cases[0].settings.mip_gap
     choices = {
         w: choose_plan(solved, table, chances, risk.cvar_alpha, mip_gap)
@@ -152,7 +153,7 @@ def _judge(
     if robust is None:
         return _without_plan(cases, chances, risk, form, main)
     if robust.plan != main.plan:  # key figures were worked out for the extensive form's plan
-        found = evaluate_plans(cases, [robust.plan], frozenset({0}), 1)
+        found = evaluate_plans(cases, [robust.plan], frozenset({0}))
         table[robust.plan] = {s: row[0] for s, row in found.items()}
     timings["plans fixed and re-solved"] = time.perf_counter() - clock
     return _report(cases, chances, risk, form, choices, table, own_plans, ev_plan, notes, timings)
@@ -245,7 +246,7 @@ def _evaluate(
     solves: dict[float, RobustSolve],
     own_plans: dict[str, Plan],
     ev_plan: Plan | None,
-    workers: int,
+    map_in_processes: MapInProcesses,
 ) -> Table:
     """Every distinct plan in every scenario, launches kept where a launch decision exists
     (so equal plans made in different models are judged once)."""
@@ -253,16 +254,17 @@ def _evaluate(
     made = [s.plan for s in solves.values() if s.plan is not None]
     made += [*own_plans.values(), *([ev_plan] if ev_plan else [])]
     plans = list(dict.fromkeys(p.launching_only(launchable) for p in made))
-    parallel = workers if form.lp.num_nonzeros >= PARALLEL_MIN_NONZEROS else 1
+    parallel = form.lp.num_nonzeros >= PARALLEL_MIN_NONZEROS
     started = time.perf_counter()
-    found = evaluate_plans(cases, plans, frozenset({0}), parallel)  # 0: the chosen λ's
+    found = evaluate_plans(  # 0: the chosen λ's
+        cases, plans, frozenset({0}), map_in_processes if parallel else serial_map
+    )
     log.info(
-        "[robust] %d distinct plans judged in %d scenarios in %.1f s (%d process%s)",
+        "[robust] %d distinct plans judged in %d scenarios in %.1f s (%s)",
         len(plans),
         len(cases),
         time.perf_counter() - started,
-        parallel,
-        "" if parallel == 1 else "es",
+        "in worker processes" if parallel else "in this process",
     )
     return {plan: {s: row[i] for s, row in found.items()} for i, plan in enumerate(plans)}
 

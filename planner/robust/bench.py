@@ -23,6 +23,7 @@ import numpy as np
 from planner.case import Case, Scenario
 from planner.load import load_workbook_cases
 from planner.model.build import build_model
+from planner.processes import ProcessMap
 from planner.robust.evaluate import evaluate_plans
 from planner.robust.model import build_extensive, solve_extensive
 from planner.robust.plan import Plan, plan_from_solution
@@ -95,7 +96,7 @@ def measure(cases: Sequence[Case], risk_weight: float, jobs: int) -> None:
         plans = list(dict.fromkeys([solved.plan, *plans]))
     for workers in sorted({1, jobs}):
         started = time.perf_counter()
-        evaluate_plans(cases, plans, frozenset({0}), workers)
+        evaluate_plans(cases, plans, frozenset({0}), ProcessMap(workers))
         print(
             f"{len(plans)} plans × {len(cases)} scenarios re-solved with {workers} "
             f"process(es): {time.perf_counter() - started:.1f} s"

@@ -3,21 +3,22 @@
 With the plan fixed the model is a linear program, solved with HiGHS whatever the MIP solver
 (as for shadow prices): NPV_s(plan) is then the best the scenario can do with that plan. Each
 scenario's model is built once for all the plans judged in it. Scenarios are independent and
-can go to worker processes, but on the project's 2-core machine that did not pay at any size
-measured (issue 9: 12 plans × 20 small scenarios 3.1 s serial, 7.1 s in 2 processes; 19 × 20
-medium 37.7 s and 44.3 s; 5 × 8 us_kei 15 s both ways), so it is kept for far larger models.
+can go to worker processes (the `MapInProcesses` the caller passes in), but on the project's
+2-core machine that did not pay at any size measured (issue 9: 12 plans × 20 small scenarios
+3.1 s serial, 7.1 s in 2 processes; 19 × 20 medium 37.7 s and 44.3 s; 5 × 8 us_kei 15 s both
+ways), so it is kept for far larger models.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from planner.case import Case
 from planner.model.build import Model, build_model
+from planner.processes import MapInProcesses, serial_map
 from planner.results import Results, extract_results
 from planner.results.narrative import horizon_shares, kei_units_by_year, retool_capex
 from planner.robust.plan import Plan, with_plan
@@ -90,18 +91,14 @@ def _evaluate(model: Model, plan: Plan, detailed: bool) -> Evaluation:
 
 
 def evaluate_plans(
-    cases: Sequence[Case], plans: Sequence[Plan], detailed: frozenset[int], workers: int
+    cases: Sequence[Case],
+    plans: Sequence[Plan],
+    detailed: frozenset[int],
+    map_in_processes: MapInProcesses = serial_map,
 ) -> dict[str, tuple[Evaluation, ...]]:
-    """{scenario: one evaluation per plan}, serially or in `workers` processes."""
-    if workers <= 1 or len(cases) <= 1:
-        return {c.scenario_id: evaluate_in_scenario(c, plans, detailed) for c in cases}
-    context = multiprocessing.get_context("spawn")  # no fork of a process that ran HiGHS
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(cases)), mp_context=context, initializer=_quiet
-    ) as pool:
-        futures = [pool.submit(evaluate_in_scenario, c, tuple(plans), detailed) for c in cases]
-        return {c.scenario_id: f.result() for c, f in zip(cases, futures, strict=True)}
-
-
-def _quiet() -> None:
-    logging.getLogger("planner").setLevel(logging.WARNING)
+    """{scenario: one evaluation per plan}, one scenario per task of `map_in_processes`
+    (serial unless the caller passes worker processes)."""
+    work = partial(evaluate_in_scenario, plans=tuple(plans), detailed=detailed)
+    limit_s = max((c.settings.time_limit_s for c in cases), default=0.0) * len(plans)
+    found = map_in_processes(work, cases, limit_s)
+    return {c.scenario_id: row for c, row in zip(cases, found, strict=True)}

@@ -8,8 +8,8 @@ warning.
 
 Input errors: one plan is shared by every scenario, so a scenario may not change an option's
 id, plant, line types or effective start window, nor first_year, last_year, risk_weight or
-cvar_alpha; `planner.scenarios.robust_change_problems` finds them, each on its change row. Nor
-may a scenario change the Decisions sheet: its rows bind the shared plan.
+cvar_alpha, nor the Decisions sheet (its rows bind the shared plan). The workbook's one load
+(`planner.load.load_workbook_cases(..., robust=True)`) finds them, each on its change row.
 """
 
 from __future__ import annotations
@@ -17,13 +17,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Protocol
 
 from planner.case import Case
-from planner.errors import Problem
-from planner.io.read_workbook import read_workbook
-from planner.scenarios import ScenarioRow, robust_change_problems
-from planner.tables import Tables, coerce_workbook
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +49,17 @@ def risk_settings(
     )
 
 
-def probabilities(rows: Sequence[ScenarioRow], run: Sequence[str]) -> dict[str, float]:
+class ScenarioChance(Protocol):
+    """A scenario of the workbook and its probability, if the Scenarios sheet gives one."""
+
+    @property
+    def scenario_id(self) -> str: ...
+
+    @property
+    def probability(self) -> float | None: ...
+
+
+def probabilities(rows: Sequence[ScenarioChance], run: Sequence[str]) -> dict[str, float]:
     given = {r.scenario_id: r.probability for r in rows if r.probability is not None}
     if given:
         unlisted = [r for r in rows if r.probability is None]
@@ -68,25 +74,3 @@ def probabilities(rows: Sequence[ScenarioRow], run: Sequence[str]) -> dict[str, 
         )
         raw, total = dict.fromkeys(run, 1.0), float(len(run))
     return {s: p / total for s, p in raw.items()}
-
-
-def robust_problems(path: Path) -> list[Problem]:
-    """The scenario changes robust mode cannot accept (`scenarios.robust_change_problems`),
-    on the workbook's tables as read (the cases no longer say which row changed what)."""
-    ignored: list[Problem] = []
-    tables = coerce_workbook(read_workbook(path), ignored)
-    return robust_change_problems(tables) + decision_change_problems(tables)
-
-
-def decision_change_problems(tables: Tables) -> list[Problem]:
-    """Decisions bind the one shared plan in robust mode: no scenario may change them."""
-    return [
-        change.problem(
-            "sheet",
-            f"scenario {change.get('scenario_id')} changes Decisions, but in robust mode the "
-            "Decisions bind the one plan shared by every scenario: change them on the "
-            "Decisions sheet itself",
-        )
-        for change in tables.get("ScenarioChanges", [])
-        if change.get("sheet") == "Decisions"
-    ]

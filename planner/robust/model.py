@@ -23,11 +23,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from planner.case import Case
-from planner.diagnose import Diagnosis, GiveWay, diagnosis_penalties
+from planner.diagnose import (
+    Diagnosis,
+    RelaxedRows,
+    diagnosis_penalties,
+    hard_policy_ids,
+    solve_relaxed,
+)
 from planner.model.build import Block, build_blocks
 from planner.model.lp import INF, LinearProgram, LPArrays
 from planner.model.variables import PlanColumns
-from planner.results.extract import row_achieved
 from planner.robust.plan import Plan, plan_from_columns
 from planner.solve import solve
 from planner.solve.result import SolveResult
@@ -35,7 +40,6 @@ from planner.solve.result import SolveResult
 log = logging.getLogger(__name__)
 
 SCALE = 1e6  # η and u_s in $ millions
-GIVE_WAY_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -168,34 +172,17 @@ def diagnose_joint(
     for block, pi in zip(blocks, probabilities, strict=True):
         for column, coefficient in block.npv_terms.items():
             lp.add_objective(column, pi * coefficient)
-    result = solve(lp.freeze(), solver, time_limit, mip_gap)
-    if result.values is None or not result.status.has_solution:
+    parts = [RelaxedRows(b.policy_rows, hard_policy_ids(b.case)) for b in blocks]
+    result, found = solve_relaxed(
+        lp.freeze(), parts, lambda relaxed: solve(relaxed, solver, time_limit, mip_gap)
+    )
+    if found is None:
         message = (
             f"the joint model with every hard policy soft could not be solved either "
             f"({result.status.value})"
         )
         return {c.scenario_id: Diagnosis(penalties[c.scenario_id], (), message) for c in cases}
     return {
-        b.case.scenario_id: Diagnosis(
-            penalties[b.case.scenario_id], _give_way(b, result.values), ""
-        )
-        for b in blocks
+        b.case.scenario_id: Diagnosis(penalties[b.case.scenario_id], give_way, "")
+        for b, give_way in zip(blocks, found, strict=True)
     }
-
-
-def _give_way(block: Block, values: np.ndarray) -> tuple[GiveWay, ...]:
-    hard = {p.policy_id for p in block.case.policies if not p.soft}
-    return tuple(
-        GiveWay(
-            r.policy.policy_id,
-            r.policy.kind,
-            r.year,
-            float(values[r.violation_column]),
-            r.policy.value,
-            row_achieved(r, values),
-        )
-        for r in block.policy_rows
-        if r.policy.policy_id in hard
-        and r.violation_column is not None
-        and values[r.violation_column] > GIVE_WAY_TOLERANCE
-    )

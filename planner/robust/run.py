@@ -8,17 +8,21 @@ workbook's own) are raised before anything is solved or written.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from planner.case import Case
 from planner.errors import InputError, Problem
 from planner.io.write_robust import write_robust
-from planner.load import load_workbook_cases
+from planner.load import LoadedWorkbook, load_workbook_cases
 from planner.pipeline import ScenarioOutcome, with_overrides
+from planner.processes import ProcessMap
 from planner.robust.analysis import analyse
-from planner.robust.inputs import RiskSettings, probabilities, risk_settings, robust_problems
+from planner.robust.inputs import RiskSettings, probabilities, risk_settings
 from planner.run import RunOptions, output_folder, run_scenarios
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,11 +34,14 @@ class RobustOptions:
 
 def run_robust(path: Path, options: RunOptions, robust: RobustOptions) -> int:
     """Every scenario alone (the usual files), then robust mode; the worst exit code."""
-    cases, chances, risk = load_robust(path, options, robust)
-    run = run_scenarios(path, options, extra_files=("robust.json", "robust.xlsx"))
+    log.info("reading %s", path)
+    loaded = load_workbook_cases(path, options.scenarios, robust=True)
+    cases, chances, risk = robust_inputs(loaded, options, robust)
+    extra = ("robust.json", "robust.xlsx")
+    run = run_scenarios(path, options, extra_files=extra, loaded=loaded)
     folder = output_folder(path, options)
     own = {c.scenario_id: _own_outcome(run.outcomes, c) for c in cases}
-    report = analyse(cases, chances, risk, own, options.workers)
+    report = analyse(cases, chances, risk, own, ProcessMap(options.workers))
     write_robust(folder, report)
     return max(run.exit_code, report.exit_code)
 
@@ -43,11 +50,15 @@ def load_robust(
     path: Path, options: RunOptions, robust: RobustOptions
 ) -> tuple[list[Case], dict[str, float], RiskSettings]:
     """The cases, probabilities and risk settings; `InputError` before anything is solved."""
-    loaded = load_workbook_cases(path, options.scenarios)
-    problems = robust_problems(path)
-    if problems:
-        raise InputError(problems)
-    # sweep scenarios run alone (run_workbook) but take no part in the robust model
+    loaded = load_workbook_cases(path, options.scenarios, robust=True)
+    return robust_inputs(loaded, options, robust)
+
+
+def robust_inputs(
+    loaded: LoadedWorkbook, options: RunOptions, robust: RobustOptions
+) -> tuple[list[Case], dict[str, float], RiskSettings]:
+    """The cases (with the command line's overrides), probabilities and risk settings."""
+    # sweep scenarios run alone (run_scenarios) but take no part in the robust model
     cases = [with_overrides(c, options.choice) for c in loaded.cases if c.scenario.sweep is None]
     if not cases:
         raise InputError([_no_robust_scenario()])
