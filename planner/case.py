@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from planner.schema import SETTINGS
+from planner.contract.schema import SETTINGS
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Source:
 @dataclass(frozen=True)
 class Settings:
     """The Settings sheet's values; every field is given (the loader fills the defaults from
-    `planner.schema.SETTINGS`, the one place they are written)."""
+    `planner.contract.schema.SETTINGS`, the one place they are written)."""
 
     first_year: int
     last_year: int

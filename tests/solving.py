@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from workbooks import Sheets, write
 
-from planner.load import load_workbook_cases
-from planner.pipeline import ScenarioOutcome, SolverChoice, solve_case, with_overrides
-from planner.schema import CPSAT_REFUSAL
+from planner.contract.schema import CPSAT_REFUSAL
+from planner.read.load import load_workbook_cases
+from planner.results.outcome import ScenarioOutcome, SolverChoice, solve_case, with_overrides
 
 SOLVERS = ("highs", "cbc", "scip", "cpsat")  # cpsat: only to see it refused
 

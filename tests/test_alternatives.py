@@ -30,14 +30,14 @@ import pytest
 from solving import solve_sheets
 from workbooks import Sheets, settings, with_rows, with_settings, write
 
-from planner.alternatives import find_alternatives
-from planner.cli import main
-from planner.io.write_alternatives import choices, plan_columns
-from planner.load import load_workbook_cases
+from planner.app.cli import main
 from planner.model.build import build_model
-from planner.pipeline import ScenarioOutcome
+from planner.read.load import load_workbook_cases
+from planner.results.alternative_search import find_alternatives
 from planner.results.alternatives import AlternativeSearch
+from planner.results.outcome import ScenarioOutcome
 from planner.solve import solve
+from planner.write.alternatives_workbook import choices, plan_columns
 
 SOLVERS = ("highs", "cbc", "scip")
 

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from workbooks import tiny, with_rows, write
 
-from planner.batch import ScenarioFailure, run_batch
+from planner.app.batch import ScenarioFailure, run_batch
+from planner.app.cli import main
 from planner.case import Case
-from planner.cli import main
-from planner.load import load_workbook_cases
-from planner.pipeline import ScenarioOutcome
+from planner.read.load import load_workbook_cases
+from planner.results.outcome import ScenarioOutcome
 
 
 def three_scenarios(tmp_path: Path) -> Path:
@@ -70,7 +70,7 @@ def test_parallel_results_equal_serial(tmp_path: Path) -> None:
 
 def crash_in_cheap(case: Case, events: Any) -> ScenarioOutcome:
     """A worker that dies hard on one scenario (as a segfaulting solver would)."""
-    from planner.batch import _worker
+    from planner.app.batch import _worker
 
     if case.scenario_id == "cheap":
         os._exit(7)
@@ -80,9 +80,9 @@ def crash_in_cheap(case: Case, events: Any) -> ScenarioOutcome:
 def test_a_crashing_worker_costs_only_its_scenario(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import planner.batch
+    import planner.app.batch
 
-    monkeypatch.setattr(planner.batch, "_worker", crash_in_cheap)
+    monkeypatch.setattr(planner.app.batch, "_worker", crash_in_cheap)
     cases = load_workbook_cases(three_scenarios(tmp_path)).cases
     done: list[Any] = []
     finished = run_batch(cases, 2, lambda *_: None, done.append)
@@ -189,8 +189,8 @@ def test_fingerprint_is_the_same_in_every_process(tmp_path: Path) -> None:
 
     path = three_scenarios(tmp_path)
     code = (
-        "import sys; from pathlib import Path; from planner.load import load_workbook_cases;"
-        "from planner.run import fingerprint;"
+        "import sys; from pathlib import Path; from planner.read.load import load_workbook_cases;"
+        "from planner.app.run import fingerprint;"
         "print(fingerprint(load_workbook_cases(Path(sys.argv[1])).cases[1]))"
     )
     prints = {

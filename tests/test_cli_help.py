@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.cli import main
+from planner.app.cli import main
 
 EXIT_LINES = [
     "  0        every scenario solved",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from workbooks import full, tiny, write
 
-from planner.cli import main
+from planner.app.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

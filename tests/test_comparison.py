@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from workbooks import Sheets, tiny, with_rows, write
 
-from planner.io.write_comparison import write_comparison_workbook
-from planner.load import load_workbook_cases
-from planner.pipeline import ScenarioOutcome, solve_case
+from planner.read.load import load_workbook_cases
+from planner.results.outcome import ScenarioOutcome, solve_case
+from planner.write.comparison import write_comparison_workbook
 
 SCENARIO_HEADERS = [
     "scenario",

@@ -18,8 +18,8 @@ from test_plan_value import FIXED, KEI, SEDAN, kei_case
 from test_validate import assert_found, load_problems
 from workbooks import Sheets, with_rows
 
-from planner.io.write_json import summary
 from planner.solve.result import Status
+from planner.write.summary_json import summary
 
 BEST = SEDAN + KEI + FIXED - 150_000
 
@@ -113,7 +113,7 @@ def test_plan_of_record_npv_and_bridge_by_hand(tmp_path: Path) -> None:
     from openpyxl import load_workbook
     from test_result_workbook import table_rows
 
-    from planner.io.write_workbook import write_scenario_workbook
+    from planner.write.scenario_workbook import write_scenario_workbook
 
     write_scenario_workbook(tmp_path / "base.xlsx", outcome)
     bridge = load_workbook(tmp_path / "base.xlsx")["Bridge"]
@@ -271,7 +271,7 @@ def test_robust_mode_binds_the_shared_plan_and_rejects_changes(
 
     from workbooks import write
 
-    from planner.cli import main
+    from planner.app.cli import main
 
     sheets = with_decisions(two_options(), {"item": "OPT1", "decision": "never"})
     sheets = with_rows(sheets, "Scenarios", {"scenario_id": "same"})

@@ -9,9 +9,9 @@ import time
 import openpyxl
 import pytest
 
-from planner.io.input_workbook import header_of, input_workbook_bytes
-from planner.io.reproducible_xlsx import STAMP
-from planner.schema import SHEETS_BY_NAME
+from planner.contract.schema import SHEETS_BY_NAME
+from planner.write.input_workbook import header_of, input_workbook_bytes
+from planner.write.reproducible_xlsx import STAMP
 
 
 def test_dict_rows_take_the_schema_order_then_their_own_columns() -> None:

@@ -162,8 +162,8 @@ def test_ctrl_c_stops_a_robust_run_at_once(slow_workbook: Path, tmp_path: Path) 
 
 MAP_IN_PROCESSES = """
 import time
-from planner.processes import ProcessMap
-from planner.stop import Stopped, stopping_on_signals
+from planner.runtime.processes import ProcessMap
+from planner.runtime.stop import Stopped, stopping_on_signals
 try:
     with stopping_on_signals():
         ProcessMap(2)(time.sleep, [60.0, 60.0])

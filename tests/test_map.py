@@ -21,9 +21,9 @@ from test_result_workbook import solved, two_regions, with_kei_option
 from workbooks import Sheets, tiny
 
 import planner.sample
-from planner.io.write_workbook import write_scenario_workbook
-from planner.io.xlsx_map import MapData, MapLane, MapPlant, MapRegion, draw_map, map_data
 from planner.solve.result import Status
+from planner.write.scenario_workbook import write_scenario_workbook
+from planner.write.xlsx_map import MapData, MapLane, MapPlant, MapRegion, draw_map, map_data
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n"
 

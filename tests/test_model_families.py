@@ -302,8 +302,8 @@ def test_no_variables_for_impossible_cells(tmp_path: Path) -> None:
     assert names["variables"] > 0
     from workbooks import write
 
-    from planner.load import load_workbook_cases
     from planner.model.build import build_model
+    from planner.read.load import load_workbook_cases
 
     case = load_workbook_cases(write(tmp_path / "v.xlsx", sheets)).cases[0]
     columns = set(build_model(case).lp.col_names)

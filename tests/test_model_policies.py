@@ -243,8 +243,8 @@ def test_policy_kind(tmp_path: Path, name: str, solver: str) -> None:
 def test_policy_rows_are_named_after_the_policy(tmp_path: Path) -> None:
     from workbooks import write
 
-    from planner.load import load_workbook_cases
     from planner.model.build import build_model
+    from planner.read.load import load_workbook_cases
 
     sheets = with_rows(
         sales_world(),

@@ -21,7 +21,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array, hstack, kron
 from scipy.sparse import eye as speye
 
-from planner.benchdata.orlib import (
+from planner.bench.orlib import (
     CapInstance,
     OptimumRow,
     expected_token_count,
@@ -301,7 +301,7 @@ def test_direct_workbook_matches_published_optimum(
 def test_cli_matches_published_optimum(
     name: str, tmp_path: Path, optima: dict[str, OptimumRow]
 ) -> None:
-    from planner.cli import main
+    from planner.app.cli import main
 
     wb_path = tmp_path / f"{name}.xlsx"
     write_cap_workbook(_instance(optima, name), wb_path)

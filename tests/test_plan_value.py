@@ -21,8 +21,8 @@ import pytest
 from solving import solve_sheets
 from workbooks import Sheets, settings, tiny
 
-from planner.cli import main
-from planner.io.write_json import summary
+from planner.app.cli import main
+from planner.write.summary_json import summary
 
 SEDAN = 100 * 4_990 * (1 + 1 / 1.1)
 KEI = 80 * 3_990 / 1.1
@@ -186,8 +186,8 @@ SAMPLE = Path(__file__).parent.parent / "inputs" / "us_kei.xlsx"
 def test_drivers_add_up_to_npv_in_every_sample_scenario() -> None:
     """Every scenario of the sample, solved at a loose gap (the identity holds for any
     solution): the plan's and the status quo's drivers add up to their NPVs to the cent."""
-    from planner.load import load_workbook_cases
-    from planner.pipeline import SolverChoice, solve_case, with_overrides
+    from planner.read.load import load_workbook_cases
+    from planner.results.outcome import SolverChoice, solve_case, with_overrides
 
     for case in load_workbook_cases(SAMPLE).cases:
         outcome = solve_case(with_overrides(case, SolverChoice("highs", 60, 0.05)))
@@ -204,8 +204,8 @@ def test_drivers_add_up_to_npv_in_every_sample_scenario() -> None:
 @pytest.mark.parametrize("seed", [4, 5, 6])
 def test_drivers_add_up_to_npv_on_generated_cases(tmp_path: Path, seed: int) -> None:
     from planner.bench.generate import SizeSpec, write_workbook
-    from planner.load import load_workbook_cases
-    from planner.pipeline import solve_case
+    from planner.read.load import load_workbook_cases
+    from planner.results.outcome import solve_case
 
     spec = SizeSpec(f"gen{seed}", 6, 8, 4, 5, 12, seed=seed)
     case = load_workbook_cases(write_workbook(spec, tmp_path / "g.xlsx")).cases[0]
@@ -222,7 +222,7 @@ def test_waterfall_splits_a_step_that_crosses_zero() -> None:
     """From 100 down by 300 to −200, then up 50: the first step's bar runs from 100 to −200,
     split at 0 into 100 above and −200 below on a zero base; the second lifts from −200 to
     −150, a bar of −50 hanging from a base of −150."""
-    from planner.io.xlsx_bridge import waterfall
+    from planner.write.xlsx_bridge import waterfall
 
     steps = waterfall(("start", 100.0), {"down": -300.0, "up": 50.0, "tiny": 0.1}, "end")
     assert [(s.label, s.values) for s in steps] == [
@@ -301,7 +301,7 @@ def test_robust_plan_value_by_scenario_by_hand(tmp_path: Path) -> None:
 def test_waterfall_axis_starts_near_large_totals() -> None:
     """From 900 through +10 and −4 to 906: the running totals lie in [900, 910], so the axis
     starts one step of 10 below 900, at 890; with totals near zero it starts at zero."""
-    from planner.io.xlsx_bridge import axis_floor, waterfall
+    from planner.write.xlsx_bridge import axis_floor, waterfall
 
     assert axis_floor(waterfall(("a", 900.0), {"up": 10.0, "down": -4.0}, "b")) == 890
     assert axis_floor(waterfall(("a", 10.0), {"up": 10.0}, "b")) is None

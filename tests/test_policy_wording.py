@@ -18,12 +18,17 @@ from test_model_policies import CASES, policy, sales_world
 from test_result_workbook import table_rows
 from workbooks import Sheets, settings, with_rows
 
-from planner.io.write_json import summary
-from planner.io.write_workbook import write_scenario_workbook
-from planner.pipeline import ScenarioOutcome
-from planner.policy_kinds import KINDS
+from planner.contract.policy_kinds import KINDS
+from planner.contract.schema import (
+    PLAN_POLICY_KINDS,
+    POLICY_KINDS,
+    SHARE_POLICY_KINDS,
+    WINDOW_TOTAL_KINDS,
+)
 from planner.results.narrative import reading
-from planner.schema import PLAN_POLICY_KINDS, POLICY_KINDS, SHARE_POLICY_KINDS, WINDOW_TOTAL_KINDS
+from planner.results.outcome import ScenarioOutcome
+from planner.write.scenario_workbook import write_scenario_workbook
+from planner.write.summary_json import summary
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

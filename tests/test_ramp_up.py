@@ -23,8 +23,8 @@ from test_validate import assert_found, load_problems
 from workbooks import Sheets, settings, tiny
 
 from planner.bench.generate import SizeSpec, write_workbook
-from planner.load import load_workbook_cases
 from planner.model.build import build_model
+from planner.read.load import load_workbook_cases
 from planner.solve import solve
 from planner.solve.result import Status
 

@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 from workbooks import Formula, full, tiny, write, write_calculated, write_raw
 
-from planner.cli import main
-from planner.errors import InputError, Problem
-from planner.io.read_workbook import read_workbook
-from planner.load import load_workbook_cases
+from planner.app.cli import main
+from planner.contract.errors import InputError, Problem
+from planner.read.load import load_workbook_cases
+from planner.read.xlsx import read_workbook
 
 SPREADSHEETML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 
@@ -378,7 +378,7 @@ def test_column_beyond_what_openpyxl_reads_is_one_clear_error(tmp_path: Path) ->
 
 
 def test_large_unpacked_size_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import planner.io.read_workbook as reader
+    import planner.read.xlsx as reader
 
     monkeypatch.setattr(reader, "MAX_UNCOMPRESSED_BYTES", 1000)
     with pytest.raises(InputError) as info:

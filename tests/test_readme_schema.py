@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.schema import SETTINGS, SHEETS
-from planner.schema_doc import README, readme_block, schema_markdown
+from planner.contract.schema import SETTINGS, SHEETS
+from planner.contract.schema_doc import README, readme_block, schema_markdown
 
 
 def test_readme_block_equals_schema_markdown() -> None:
     block = readme_block(README.read_text(encoding="utf-8"))
     assert block is not None, "README.md has no <!-- schema:start --> ... end markers"
     assert block == schema_markdown(), (
-        "README.md is out of date: run `python -m planner.schema_doc --write-readme`"
+        "README.md is out of date: run `python -m planner.contract.schema_doc --write-readme`"
     )
 
 

@@ -20,13 +20,13 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from workbooks import Sheets, metric_rows, tiny, with_rows, write
 
-import planner.io.atomic
-from planner.cli import main
-from planner.io.atomic import OutputLockedError
-from planner.io.write_workbook import write_scenario_workbook
-from planner.load import load_workbook_cases
-from planner.pipeline import ScenarioOutcome, solve_case
+import planner.write.atomic
+from planner.app.cli import main
+from planner.read.load import load_workbook_cases
+from planner.results.outcome import ScenarioOutcome, solve_case
 from planner.solve.result import Status
+from planner.write.atomic import OutputLockedError
+from planner.write.scenario_workbook import write_scenario_workbook
 
 SHEETS = [
     "Summary",
@@ -384,7 +384,7 @@ def test_locked_target_keeps_the_previous_file(
     def locked(src: object, dst: object) -> None:
         raise PermissionError(13, "Permission denied", str(dst))
 
-    monkeypatch.setattr(planner.io.atomic.os, "replace", locked)
+    monkeypatch.setattr(planner.write.atomic.os, "replace", locked)
     with pytest.raises(OutputLockedError) as error:
         write_scenario_workbook(target, outcome)
     monkeypatch.undo()

@@ -35,10 +35,12 @@ import numpy as np
 import pytest
 from workbooks import Sheets, settings, with_rows, with_settings, write
 
-from planner.cli import main
-from planner.load import load_workbook_cases
-from planner.pipeline import solve_case
-from planner.processes import ProcessMap
+from planner.app.cli import main
+from planner.app.robust_run import RobustOptions, load_robust
+from planner.app.run import RunOptions
+from planner.read.load import load_workbook_cases
+from planner.read.scenarios import ScenarioRow
+from planner.results.outcome import solve_case
 from planner.robust import values
 from planner.robust.analysis import Choice, analyse, choose_plan
 from planner.robust.evaluate import Evaluation, evaluate_in_scenario, evaluate_plans
@@ -46,9 +48,7 @@ from planner.robust.inputs import probabilities
 from planner.robust.model import RobustSolve
 from planner.robust.plan import Plan
 from planner.robust.report import ROBUST, RobustReport
-from planner.robust.run import RobustOptions, load_robust
-from planner.run import RunOptions
-from planner.scenarios import ScenarioRow
+from planner.runtime.processes import ProcessMap
 from planner.solve.result import SolveResult, Status
 
 ROBUST_KEYS = {
@@ -518,8 +518,8 @@ def test_robust_mode_reads_the_workbook_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The robust checks, the scenario runs and robust mode share one read of the file."""
-    import planner.io.read_workbook as reader
-    import planner.load
+    import planner.read.load
+    import planner.read.xlsx as reader
 
     reads: list[Path] = []
     original = reader.read_workbook
@@ -529,7 +529,7 @@ def test_robust_mode_reads_the_workbook_once(
         return original(path)
 
     monkeypatch.setattr(reader, "read_workbook", counted)
-    monkeypatch.setattr(planner.load, "read_workbook", counted)
+    monkeypatch.setattr(planner.read.load, "read_workbook", counted)
     path = write(tmp_path / "two.xlsx", two_futures())
     assert run_cli(path, tmp_path) == 0
     assert reads == [path]

@@ -17,8 +17,8 @@ import pytest
 from openpyxl import load_workbook
 from test_robust import plan, report_of, two_futures
 
-from planner.io.write_robust import write_robust_workbook
 from planner.robust.report import RobustReport
+from planner.write.robust_workbook import write_robust_workbook
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from workbooks import tiny, with_rows, write
 
-from planner.cli import main
+from planner.app.cli import main
 from planner.model.lp import LinearProgram
 from planner.solve import solve
 

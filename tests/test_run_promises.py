@@ -18,12 +18,12 @@ import pytest
 from test_batch import three_scenarios
 from workbooks import tiny, write
 
-import planner.run
-from planner.cli import main
-from planner.io.atomic import OutputError
-from planner.load import load_workbook_cases
-from planner.pipeline import solve_case
-from planner.run import RunOptions, result_path, run_scenarios, write_outcome
+import planner.app.run
+from planner.app.cli import main
+from planner.app.run import RunOptions, result_path, run_scenarios, write_outcome
+from planner.read.load import load_workbook_cases
+from planner.results.outcome import solve_case
+from planner.write.atomic import OutputError
 
 
 def _files(folder: Path) -> set[str]:
@@ -125,7 +125,7 @@ def test_resume_gives_back_the_same_outcomes_and_ignores_a_damaged_record(
 
 
 def test_no_pickle_is_read_anywhere() -> None:
-    source = Path(planner.run.__file__).parent
+    source = Path(planner.app.run.__file__).parent
     readers = [
         p
         for p in source.rglob("*.py")
@@ -203,7 +203,7 @@ def test_a_failed_write_leaves_neither_file_of_the_scenario(
         path.write_bytes(b"PK")
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr(planner.run, "write_workbook_file", disk_full)
+    monkeypatch.setattr(planner.app.run, "write_workbook_file", disk_full)
     path = write(tmp_path / "in.xlsx", tiny())
     assert main(["run", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 5
     assert _files(tmp_path / "out" / "in") == set()  # no temporary file either

@@ -27,9 +27,9 @@ import openpyxl
 import pytest
 
 from planner.case import Case
-from planner.load import load_workbook_cases
-from planner.pipeline import solve_case
+from planner.read.load import load_workbook_cases
 from planner.results import Results
+from planner.results.outcome import solve_case
 from planner.sample.build_automaker_kei import DATA, SHEETS, build_workbook
 
 COMMITTED = Path(__file__).resolve().parents[1] / "inputs" / "automaker_kei.xlsx"

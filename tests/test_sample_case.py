@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.load import load_workbook_cases
-from planner.pipeline import ScenarioOutcome, SolverChoice, solve_case, with_overrides
+from planner.read.load import load_workbook_cases
 from planner.results import Results
+from planner.results.outcome import ScenarioOutcome, SolverChoice, solve_case, with_overrides
 
 SAMPLE = Path(__file__).parent.parent / "inputs" / "us_kei.xlsx"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from workbooks import tiny, write
 
 from planner.case import Scenario
-from planner.load import load_workbook_cases
-from planner.scenarios import ScenarioRow
+from planner.read.load import load_workbook_cases
+from planner.read.scenarios import ScenarioRow
 
 
 def test_scenario_row_is_the_case_scenario_record() -> None:

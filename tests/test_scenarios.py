@@ -10,11 +10,11 @@ import pytest
 from test_validate import assert_found, load_problems
 from workbooks import Sheets, full, write
 
-from planner.errors import Problem
-from planner.io.read_workbook import read_workbook
-from planner.load import load_workbook_cases
-from planner.scenarios import apply_changes, robust_change_problems
-from planner.tables import coerce_workbook
+from planner.contract.errors import Problem
+from planner.read.load import load_workbook_cases
+from planner.read.scenarios import apply_changes, robust_change_problems
+from planner.read.tables import coerce_workbook
+from planner.read.xlsx import read_workbook
 
 
 def change(scenario: str = "high_capex", **values: Any) -> dict[str, Any]:

@@ -11,8 +11,8 @@ from pathlib import Path
 from workbooks import settings, tiny, write
 
 from planner.case import Settings
-from planner.load import load_workbook_cases
-from planner.schema import SETTINGS, Kind
+from planner.contract.schema import SETTINGS, Kind
+from planner.read.load import load_workbook_cases
 
 PYTHON_TYPE = {Kind.INT: int, Kind.FLOAT: float, Kind.TEXT: str}
 

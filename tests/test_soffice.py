@@ -14,7 +14,7 @@ import pytest
 from test_result_workbook import solved, two_regions, with_kei_option
 from workbooks import with_rows
 
-from planner.io.write_workbook import write_scenario_workbook
+from planner.write.scenario_workbook import write_scenario_workbook
 
 SOFFICE = shutil.which("soffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed")

@@ -11,13 +11,13 @@ from openpyxl import load_workbook
 from solving import solve_sheets
 from workbooks import tiny, with_rows, with_settings, write
 
-from planner.cli import main
-from planner.io.write_workbook import write_scenario_workbook
+from planner.app.cli import main
+from planner.contract.schema import CPSAT_REFUSAL
 from planner.model.lp import LinearProgram, LPArrays
 from planner.results.tables import AT_CAPACITY
-from planner.schema import CPSAT_REFUSAL
 from planner.solve import checked
 from planner.solve.result import SolveResult, Status
+from planner.write.scenario_workbook import write_scenario_workbook
 
 
 def answer(lp: LPArrays, values: list[float], solver: str = "cbc") -> SolveResult:

@@ -20,13 +20,13 @@ from openpyxl import load_workbook
 from test_robust import change, report_of
 from workbooks import Sheets, settings
 
+from planner.app.robust_run import RobustOptions, load_robust
+from planner.app.run import RunOptions
 from planner.bench.generate import SIZES, generate, workbook_bytes
-from planner.load import load_workbook_cases
-from planner.pipeline import SolverChoice, solve_case, with_overrides
+from planner.read.load import load_workbook_cases
+from planner.results.outcome import SolverChoice, solve_case, with_overrides
 from planner.robust.analysis import analyse
 from planner.robust.report import ROBUST
-from planner.robust.run import RobustOptions, load_robust
-from planner.run import RunOptions
 
 SOLVERS = ("highs", "cbc", "scip")
 SEEDS = (1, 2, 4, 6)  # seeds whose cases retool and launch (seed 3 and 5: infeasible)

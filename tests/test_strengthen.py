@@ -20,9 +20,9 @@ import pytest
 from workbooks import settings, write
 
 from planner.bench.generate import SizeSpec, write_workbook
-from planner.load import load_workbook_cases
 from planner.model.build import build_model
 from planner.model.lp import LinearProgram, LPArrays
+from planner.read.load import load_workbook_cases
 from planner.solve import highs, solve
 from planner.solve.highs_model import new_highs, to_highs_lp
 from planner.solve.result import SolveResult, Status, relative_gap

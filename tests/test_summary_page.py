@@ -18,8 +18,8 @@ from solving import solve_sheets
 from test_plan_value import kei_case
 from workbooks import Sheets, settings, tiny
 
-from planner.io.write_workbook import write_scenario_workbook
 from planner.results.narrative import Worth, summary_lines
+from planner.write.scenario_workbook import write_scenario_workbook
 
 
 def _written(tmp_path: Path, sheets: Sheets) -> Path:

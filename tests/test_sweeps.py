@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 from workbooks import Sheets, settings, tiny, write
 
-from planner.cli import main
-from planner.load import load_workbook_cases
+from planner.app.cli import main
+from planner.read.load import load_workbook_cases
 
 CAPEX = (100_000, 150_000, 199_000, 200_000, 250_000)
 
@@ -369,7 +369,7 @@ def test_a_large_batch_summarises_each_sweep_in_one_line(
 def test_live_progress_of_a_large_batch_shows_counts_and_what_is_under_way() -> None:
     from rich.console import Console
 
-    from planner.progress import BatchDisplay
+    from planner.app.progress import BatchDisplay
 
     display = BatchDisplay([f"s={i}" for i in range(25)], echo=False, live=False)
     display.update("s=0", "written", "optimal")

@@ -10,16 +10,16 @@ import openpyxl
 import pytest
 from workbooks import full
 
-from planner.cli import main
-from planner.errors import PlannerError
-from planner.io.template import write_template
-from planner.schema import (
+from planner.app.cli import main
+from planner.contract.errors import PlannerError
+from planner.contract.schema import (
     CHANGEABLE_SHEETS,
     SCENARIO_SHEETS,
     SETTINGS,
     SHEETS,
     SHEETS_BY_NAME,
 )
+from planner.write.template import write_template
 
 
 @pytest.fixture(scope="module")

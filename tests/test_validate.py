@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from workbooks import Sheets, full, settings, write
 
-from planner.errors import InputError
-from planner.load import load_workbook_cases
+from planner.contract.errors import InputError
+from planner.read.load import load_workbook_cases
 
 Edit = Callable[[Sheets], None]
 

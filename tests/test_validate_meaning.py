@@ -11,12 +11,12 @@ import pytest
 from openpyxl import load_workbook
 from workbooks import Sheets, full, tiny, with_rows, write
 
-from planner.cli import main
-from planner.errors import InputError
-from planner.load import load_workbook_cases
+from planner.app.cli import main
+from planner.contract.errors import InputError
+from planner.read.load import load_workbook_cases
+from planner.read.validate.meaning import FOCUS_SEGMENT
+from planner.read.validate.suggest import did_you_mean
 from planner.results.narrative import KEI_SEGMENT
-from planner.validate.meaning import FOCUS_SEGMENT
-from planner.validate.suggest import did_you_mean
 
 
 def _product(product_id: str, segment: str, **extra: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any
 
 import xlsxwriter
 
-from planner.io.input_workbook import header_of, table_of, write_input_workbook
+from planner.write.input_workbook import header_of, table_of, write_input_workbook
 
 Sheets = dict[str, list[dict[str, Any]]]
 

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from planner.io.input_workbook import input_workbook_bytes
-from planner.schema import SCENARIO_SHEETS, SHEETS
+from planner.contract.schema import SCENARIO_SHEETS, SHEETS
+from planner.write.input_workbook import input_workbook_bytes
 
 FIRST_YEAR = 2027
 STAMP = dt.datetime(2026, 1, 1)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.bench.generate import SIZES, write_workbook
-from planner.benchdata.orlib import load_optimum_instance, read_optima, write_cap_workbook
+from planner.bench.orlib import load_optimum_instance, read_optima, write_cap_workbook
 
 ORLIB_DIR = Path(__file__).resolve().parents[2] / "tests" / "data" / "orlib-cap"
 ORLIB_FAMILIES = ("capa", "capb", "capc")

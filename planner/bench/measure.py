@@ -31,11 +31,11 @@ import highspy  # noqa: F401  (imported before any timer)
 import numpy  # noqa: F401
 import scipy.sparse  # noqa: F401
 
+from planner.app.run import write_outcome
 from planner.bench.reference import build_reference, plan_npv, solve_reference
 from planner.case import Case
-from planner.load import load_workbook_cases
-from planner.pipeline import SolverChoice, solve_case, with_overrides
-from planner.run import write_outcome
+from planner.read.load import load_workbook_cases
+from planner.results.outcome import SolverChoice, solve_case, with_overrides
 
 Record = dict[str, Any]
 

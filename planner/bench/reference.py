@@ -625,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     from pathlib import Path
 
-    from planner.load import load_workbook_cases
+    from planner.read.load import load_workbook_cases
 
     parser = argparse.ArgumentParser(prog="python -m planner.bench.reference")
     parser.add_argument("workbook", type=Path)

@@ -24,10 +24,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from planner.case import Case, Policy
+from planner.contract.policy_kinds import policy_kind
 from planner.model.economics import Economics, is_domestic, origin_matches
 from planner.model.lp import INF, LinearProgram
 from planner.model.variables import Variables
-from planner.policy_kinds import policy_kind
 
 
 @dataclass(frozen=True)

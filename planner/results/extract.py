@@ -9,10 +9,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from planner.case import Case
+from planner.contract.policy_kinds import policy_kind
 from planner.model.build import Model
 from planner.model.economics import is_domestic
 from planner.model.policies import PolicyRow
-from planner.policy_kinds import policy_kind
 from planner.results.cashflow import cash_flow
 from planner.results.tables import (
     CapacityRow,

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from planner.case import Case
-from planner.diagnose import RelaxedRows, diagnosis_penalties, solve_relaxed
+from planner.contract.policy_kinds import policy_kind
 from planner.model.build import Model, build_model
 from planner.model.decisions import FixedPlan, record_plan
 from planner.model.lp import INF, LPArrays
 from planner.model.variables import existing_capacity
-from planner.policy_kinds import policy_kind
+from planner.results.diagnosis import RelaxedRows, diagnosis_penalties, solve_relaxed
 from planner.results.extract import Results, extract_results
 from planner.solve.highs import solve_highs
 from planner.solve.result import Status

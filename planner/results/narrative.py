@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planner.policy_kinds import amount_text, policy_kind
+from planner.contract.policy_kinds import amount_text, policy_kind
 from planner.results.extract import VIOLATION_TOLERANCE, Results
 from planner.results.tables import (
     FREE_TIGHTENING,

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from planner.case import SweepPoint
-from planner.pipeline import ScenarioOutcome
 from planner.results.narrative import kei_units_by_year, retool_capex, taken_retools
+from planner.results.outcome import ScenarioOutcome
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.policy_kinds import PolicyKind, policy_kind
+from planner.contract.policy_kinds import PolicyKind, policy_kind
 
 
 @dataclass(frozen=True)

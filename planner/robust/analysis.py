@@ -22,8 +22,7 @@ from dataclasses import dataclass, replace
 
 from planner.case import Case
 from planner.model.build import build_model
-from planner.pipeline import ScenarioOutcome
-from planner.processes import MapInProcesses, serial_map
+from planner.results.outcome import ScenarioOutcome
 from planner.robust import values
 from planner.robust.evaluate import PARALLEL_MIN_NONZEROS, Evaluation, evaluate_plans
 from planner.robust.inputs import RiskSettings
@@ -40,6 +39,7 @@ from planner.robust.report import (
     RobustReport,
     lambda_label,
 )
+from planner.runtime.processes import MapInProcesses, serial_map
 from planner.solve import solve
 from planner.solve.result import Status, relative_gap, status_from_gap
 

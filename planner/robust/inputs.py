@@ -9,7 +9,7 @@ warning.
 Input errors: one plan is shared by every scenario, so a scenario may not change an option's
 id, plant, line types or effective start window, nor first_year, last_year, risk_weight or
 cvar_alpha, nor the Decisions sheet (its rows bind the shared plan). The workbook's one load
-(`planner.load.load_workbook_cases(..., robust=True)`) finds them, each on its change row.
+(`planner.read.load.load_workbook_cases(..., robust=True)`) finds them, each on its change row.
 """
 
 from __future__ import annotations

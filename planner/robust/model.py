@@ -23,16 +23,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from planner.case import Case
-from planner.diagnose import (
+from planner.model.build import Block, build_blocks
+from planner.model.lp import INF, LinearProgram, LPArrays
+from planner.model.variables import PlanColumns
+from planner.results.diagnosis import (
     Diagnosis,
     RelaxedRows,
     diagnosis_penalties,
     hard_policy_ids,
     solve_relaxed,
 )
-from planner.model.build import Block, build_blocks
-from planner.model.lp import INF, LinearProgram, LPArrays
-from planner.model.variables import PlanColumns
 from planner.robust.plan import Plan, plan_from_columns
 from planner.solve import solve
 from planner.solve.result import SolveResult

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from planner.case import Case
-from planner.diagnose import Diagnosis
+from planner.results.diagnosis import Diagnosis
 from planner.results.narrative import money
 from planner.robust.evaluate import Evaluation
 from planner.robust.inputs import RiskSettings

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from planner.io.input_workbook import write_atomic
 from planner.sample import common
 from planner.sample.common import Row, Sheets, Value
+from planner.write.input_workbook import write_atomic
 
 DATA = Path(__file__).with_name("data") / "automaker"
 DEFAULT_OUT = Path("inputs/automaker_kei.xlsx")

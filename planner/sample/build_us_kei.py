@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from planner.io.input_workbook import write_atomic
 from planner.sample import common
 from planner.sample.common import SHEETS, Row, Sheets, Value
+from planner.write.input_workbook import write_atomic
 
 DATA = Path(__file__).with_name("data")
 DEFAULT_OUT = Path("inputs/us_kei.xlsx")

@@ -13,8 +13,8 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from planner.io.input_workbook import input_workbook_bytes
-from planner.schema import SHEETS_BY_NAME
+from planner.contract.schema import SHEETS_BY_NAME
+from planner.write.input_workbook import input_workbook_bytes
 
 STAMP = dt.datetime(2026, 1, 1)  # fixed document timestamps: two builds are identical
 

@@ -10,8 +10,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 
+from planner.contract.schema import CPSAT_REFUSAL
 from planner.model.lp import LPArrays
-from planner.schema import CPSAT_REFUSAL
 from planner.solve.check import (
     POLISH_LIMIT,
     TOLERANCE,

@@ -12,8 +12,8 @@ from typing import Any
 import highspy
 import numpy as np
 
-from planner import stop
 from planner.model.lp import CutPool, LPArrays
+from planner.runtime import stop
 from planner.solve.highs_model import new_highs, to_highs_lp
 from planner.solve.result import SolveResult, Status, relative_gap
 from planner.solve.strengthen import (

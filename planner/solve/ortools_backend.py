@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 from ortools.linear_solver.python import model_builder as mb
 
-from planner import stop
 from planner.model.lp import LPArrays
+from planner.runtime import stop
 from planner.solve.highs_model import new_highs, to_highs_lp
 from planner.solve.result import SolveResult, Status, relative_gap, status_from_gap
 
@@ -41,7 +41,7 @@ def write_mps(lp: LPArrays, path: Path) -> None:
 
 def _solve_stoppably(engine: Any, model: Any) -> Any:
     """`engine.solve(model)` in a thread, so that Ctrl-C or SIGTERM stops the search at once
-    (`planner.stop`: `Stopped` is raised when the solver has returned)."""
+    (`planner.runtime.stop`: `Stopped` is raised when the solver has returned)."""
     found: list[Any] = []
     thread = threading.Thread(target=lambda: found.append(engine.solve(model)), daemon=True)
     with stop.solver_running():
@@ -72,7 +72,7 @@ def solve_ortools(lp: LPArrays, solver: str, time_limit: float, mip_gap: float) 
     engine = mb.Solver(_ENGINES[solver])
     engine.set_time_limit_in_seconds(max(time_limit, 0.01))
     if solver == "scip":
-        # SCIP would take Ctrl-C for itself and the run would carry on: planner.stop has it
+        # SCIP would take Ctrl-C for itself and the run would carry on: planner.runtime.stop has it
         engine.set_solver_specific_parameters(f"limits/gap = {mip_gap}\nmisc/catchctrlc = FALSE")
     else:
         engine.set_solver_specific_parameters(

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart
 from workbooks import Sheets, full, tiny, with_settings, write, write_calculated
 
-from planner.io.input_workbook import header_of
+from planner.write.input_workbook import header_of
 
 Builder = Callable[[Path], Path]
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from workbooks import tiny, with_settings, write
 
-from planner.cli import main
-from planner.errors import InputError
-from planner.load import load_workbook_cases
+from planner.app.cli import main
+from planner.contract.errors import InputError
 from planner.model.economics import annuity, operating_weights
+from planner.read.load import load_workbook_cases
 
 from . import build as b
 

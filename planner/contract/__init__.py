@@ -1,0 +1,1 @@
+"""The contract: input schema, policy kinds, user-facing errors. Imports nothing of ours."""

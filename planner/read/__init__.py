@@ -1,0 +1,1 @@
+"""Workbook -> validated case: the only Excel reader (scan, tables, scenarios, checks, load)."""

@@ -1,0 +1,1 @@
+"""Signals and worker processes, for every stage that runs long. Imports nothing above."""

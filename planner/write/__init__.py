@@ -1,0 +1,1 @@
+"""Results -> files: every workbook and JSON writer, written atomically."""
