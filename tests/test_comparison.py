@@ -1,4 +1,4 @@
-"""comparison.xlsx (issue 5): one row per scenario, option × scenario start years, a chart."""
+"""comparison.xlsx: one row per scenario, option × scenario start years, a chart."""
 
 from __future__ import annotations
 

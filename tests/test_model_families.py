@@ -1,4 +1,4 @@
-"""One hand-solved tiny case per constraint family (SPEC §2.2–2.4, 2.6), on every solver.
+"""One hand-solved tiny case per constraint family (contract §2.2–2.4, 2.6), on every solver.
 
 Each case's docstring holds the hand computation of its optimal NPV.
 """

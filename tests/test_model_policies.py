@@ -1,4 +1,4 @@
-"""Every policy kind of SPEC §1, hard and soft, on hand-solved cases, on every solver.
+"""Every policy kind of docs/contract.md §1, hard and soft, on hand-solved cases, on every solver.
 
 The sales world: plants US1 (US) and MX1 (MX, cost index 0.8), 100 units each of a FLEX line
 building GAS (ICE, 25 mpg, price 20,000, cost 15,000) and BEV (EV, 100 mpge, price 30,000, cost

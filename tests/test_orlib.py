@@ -241,7 +241,7 @@ def _num(value: object) -> float:
 
 
 def _solve_workbook(path: Path) -> tuple[float, float]:
-    """SPEC §2 restricted to what the workbook holds; returns (NPV, seconds).
+    """docs/contract.md §2 restricted to what the workbook holds; returns (NPV, seconds).
 
     z_o binary per option, s_pr >= 0 units; sum_p s_pr <= D_r;
     sum_r s_pr <= capacity_added_o z_o; sum s >= min_units; NPV = -capex.z - phi.s.

@@ -1,4 +1,4 @@
-"""The reader: SPEC §1 workbook rules, provenance, and files that are not workbooks at all."""
+"""The reader: contract §1 workbook rules, provenance, and files that are not workbooks at all."""
 
 from __future__ import annotations
 

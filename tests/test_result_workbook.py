@@ -1,4 +1,4 @@
-"""The per-scenario result workbook (issue 5): sheets, headers, totals, shadow prices, safety.
+"""The per-scenario result workbook: sheets, headers, totals, shadow prices, safety.
 
 Every case is a real solve of a tiny hand-checkable workbook (tests/workbooks.py `tiny()`):
 one plant P1 with a 100-unit UNIBODY line, product CAR (price 20,000, cost 15,000), one year

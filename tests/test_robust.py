@@ -1,4 +1,4 @@
-"""Robust mode (SPEC §4): hand-solved plans, λ = 0 and λ = 1, EVPI/VSS, regret, inputs, CLI.
+"""Robust mode (contract §4): hand-solved plans, λ = 0 and λ = 1, EVPI/VSS, regret, inputs, CLI.
 
 The two-futures world (`two_futures`): one US plant with no line yet, one region, one year, no
 discounting, freight 0. Kei cars K1 and K2 each earn 20,000 − 15,000 = 5,000 a unit. Three new

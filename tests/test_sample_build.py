@@ -44,7 +44,7 @@ def test_build_is_byte_for_byte_reproducible(tmp_path: Path) -> None:
 
 
 def test_spec_sheets_hold_exactly_the_spec_columns() -> None:
-    """Extra columns on SPEC sheets would make `planner validate` warn."""
+    """Extra columns on contract sheets would make `planner validate` warn."""
     values = sheet_values(COMMITTED)
     for name, columns in SHEETS.items():
         assert list(values[name][0]) == columns, name

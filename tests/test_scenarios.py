@@ -228,17 +228,17 @@ def test_robust_mode_refuses_changes_to_the_shared_plan(tmp_path: Path) -> None:
     )
     assert found == [
         "ScenarioChanges!C3  match  changes risk_weight, which may not differ by scenario in "
-        "robust mode (SPEC §4)",
+        "robust mode (docs/contract.md §4)",
         "ScenarioChanges!C4  match  changes first_year, which may not differ by scenario in "
-        "robust mode (SPEC §4)",
+        "robust mode (docs/contract.md §4)",
         "ScenarioChanges!C4  match  changes last_year, which may not differ by scenario in "
-        "robust mode (SPEC §4)",
+        "robust mode (docs/contract.md §4)",
         "ScenarioChanges!C4  match  changes risk_weight, which may not differ by scenario in "
-        "robust mode (SPEC §4)",
+        "robust mode (docs/contract.md §4)",
         "ScenarioChanges!D5  column  changes an option's plant_id; robust mode plans one set "
-        "of retooling for all scenarios (SPEC §4)",
+        "of retooling for all scenarios (docs/contract.md §4)",
         "ScenarioChanges!F6  value  moves the start window of option O1 from 2030-2031 to "
-        "2030-2030; robust mode plans one set of retooling for all scenarios (SPEC §4)",
+        "2030-2030; robust mode plans one set of retooling for all scenarios (docs/contract.md §4)",
     ]
 
 

@@ -2,7 +2,7 @@
 
 A cut that removed an integer-feasible plan would change optima: each generated case is solved
 without the pool and every cut must hold at that optimum, and both paths must agree on NPV.
-The hand case shows what the cuts are for: the SPEC relaxation opens 10 % of a line for 10 %
+The hand case shows what the cuts are for: the contract relaxation opens 10 % of a line for 10 %
 of its capex; the open_link cut makes the relaxation's bound the true optimum.
 """
 
@@ -39,7 +39,7 @@ def new_plant_case() -> dict[str, list[dict[str, object]]]:
     """P1 holds only a TRUCK line (no CAR); option OPEN adds 100 CAR units at P2 for $500.
 
     Margin 110 − 10 (freight) = 100 $/unit on a demand of 10: NPV = 1000 − 500 = 500 with the
-    line, 0 without. The SPEC relaxation takes z = 10/100 = 0.1: 1000 − 50 = 950.
+    line, 0 without. The contract relaxation takes z = 10/100 = 0.1: 1000 − 50 = 950.
     """
     return {
         "Settings": settings(first_year=2030, last_year=2030, discount_rate=0, mip_gap=0),
@@ -127,7 +127,7 @@ def test_separation_past_its_deadline_keeps_the_last_solved_relaxation(tmp_path:
     root = separate(lp, lp.cuts, new_highs(), deadline=time.perf_counter())
     assert root is not None
     assert root.cuts_added == 0
-    assert root.bound == pytest.approx(950.0)  # the SPEC relaxation: still a proven bound
+    assert root.bound == pytest.approx(950.0)  # the contract relaxation: still a proven bound
     assert root.lp.num_rows == lp.num_rows
 
 
@@ -234,7 +234,7 @@ def test_whole_options_are_tried_only_when_the_first_bound_is_a_gap_short(
     bound: float | None, expected: bool
 ) -> None:
     """Target 1000 at gap 1e-3: a first restricted MIP whose bound is at least 1000 / 1.001
-    (999.001) may hold the best plan, and the SPEC model proves the rest; 998.9 is further off
+    (999.001) may hold the best plan, and the contract model proves the rest; 998.9 is further off
     (no bound: a run that stopped without one is not near)."""
     first = SolveResult(Status.FEASIBLE, "highs", 990.0, bound, None, 0.0, np.zeros(1))
     assert highs._near_target(first, 1000.0, 1e-3) is expected

@@ -1,4 +1,4 @@
-"""Command line: `planner validate`, `planner template`, `planner run` (SPEC §3).
+"""Command line: `planner validate`, `planner template`, `planner run` (docs/contract.md §3).
 
 The one error boundary of the program: a `PlannerError` becomes a message and an exit code;
 a traceback is shown only with `--debug`.
@@ -129,7 +129,9 @@ def _parser() -> argparse.ArgumentParser:
         "--resume", action="store_true", help="skip scenarios whose outputs are current"
     )
     again.add_argument("--force", action="store_true", help="re-run every scenario (default)")
-    robust = run.add_argument_group("robust mode (SPEC §4): one plan for every scenario")
+    robust = run.add_argument_group(
+        "robust mode (docs/contract.md §4): one plan for every scenario"
+    )
     robust.add_argument(
         "--robust",
         action="store_true",

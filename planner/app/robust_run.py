@@ -1,8 +1,8 @@
-"""`planner run --robust` (SPEC §4): read and check, solve every scenario alone (the usual
+"""`planner run --robust` (contract §4): read and check, solve every scenario alone (the usual
 files), then robust mode (`analysis.analyse`), then robust.xlsx and robust.json.
 
 The per-scenario files and the comparison are `planner.app.run.run_workbook`'s: each scenario's
-own optimum, and from its outcome each scenario's own plan. Input errors (SPEC §4 and the
+own optimum, and from its outcome each scenario's own plan. Input errors (contract §4 and the
 workbook's own) are raised before anything is solved or written.
 """
 

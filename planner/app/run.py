@@ -1,4 +1,4 @@
-"""`planner run`: every scenario of a workbook, solved and written (SPEC §3).
+"""`planner run`: every scenario of a workbook, solved and written (docs/contract.md §3).
 
 Reads and validates everything first (an input error writes nothing), then solves the
 scenarios (serially, in worker processes, or on a Dask cluster) and writes `<scenario>.json`

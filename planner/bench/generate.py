@@ -1,4 +1,4 @@
-"""Seeded SPEC workbooks of growing size for the benchmark (small → national).
+"""Seeded contract workbooks of growing size for the benchmark (small → national).
 
     python -m planner.bench.generate SIZE OUT.xlsx
 

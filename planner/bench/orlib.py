@@ -10,7 +10,7 @@ File format (whitespace-separated tokens; line breaks carry no meaning)::
 In capa/capb/capc every capacity is the literal word ``capacity``; the value is
 part of the instance name (see ``optima.csv``) and must be supplied.
 
-``write_cap_workbook`` expresses an instance as a planner input workbook (SPEC §1)
+``write_cap_workbook`` expresses an instance as a planner input workbook (docs/contract.md §1)
 whose optimum NPV is minus the published optimum of the multi-source problem.
 """
 
@@ -155,7 +155,7 @@ def load_optimum_instance(row: OptimumRow, data_dir: Path) -> CapInstance:
 
 
 # --------------------------------------------------------------------------
-# Workbook (SPEC §1)
+# Workbook (docs/contract.md §1)
 
 
 def plant_id(i: int, m: int) -> str:

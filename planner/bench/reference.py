@@ -1,6 +1,6 @@
-"""An independent direct formulation of SPEC §2: numpy/scipy arrays, one `Highs.passModel`.
+"""An independent direct formulation of contract §2: numpy/scipy arrays, one `Highs.passModel`.
 
-Written from the SPEC text, not from `planner.model` (which it never imports), so that the two
+Written from the contract text, not from `planner.model` (which it never imports), so that the two
 can check each other: both solved at the same gap, their NPVs must agree within it, and the
 NPV of our plan (its retools and launches fixed here) must equal ours.
 
@@ -44,7 +44,7 @@ AT_LEAST = ("domestic_share_min", "ev_share_min", "min_units")
 
 @dataclass(frozen=True)
 class Data:
-    """SPEC §2.4 figures on dense axes; axis order is the order of the case's tuples."""
+    """docs/contract.md §2.4 figures on dense axes; axis order is the order of the case's tuples."""
 
     plants: list[str]
     lines: list[str]

@@ -1,4 +1,4 @@
-"""Measure robust mode as scenarios grow (issue 9):
+"""Measure robust mode as scenarios grow:
 
     python -m planner.bench.robust WORKBOOK [--scenarios N] [--risk-weight L] [--jobs J]
 

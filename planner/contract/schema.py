@@ -1,4 +1,4 @@
-"""The input workbook schema of SPEC §1, as data.
+"""The input workbook schema of docs/contract.md §1, as data.
 
 One `SheetSchema` per sheet and one `SettingSpec` per Settings key. These tables drive the
 reader (which columns exist, how to coerce them), the validator (required, ranges, allowed

@@ -1,4 +1,4 @@
-"""Case -> model: the constraint families of SPEC §2, in one ordered registry.
+"""Case -> model: the constraint families of docs/contract.md §2, in one ordered registry.
 
 Each family lives in its own module with its equation in the docstring; `build_model` runs
 them in order on one `LinearProgram` and freezes it into arrays for the solvers.
@@ -65,7 +65,7 @@ def add_block(
     plan: PlanColumns | None = None,
     forced_penalties: Mapping[str, float] | None = None,
 ) -> Block:
-    """Every constraint family of SPEC §2 for one case, in order; the NPV terms taken apart.
+    """Every constraint family of contract §2 for one case, in order; the NPV terms taken apart.
     The Decisions rows bind the plan: added here only when the block owns it (no `plan`)."""
     economics = build_economics(case)
     own_plan = plan is None
@@ -99,7 +99,7 @@ def build_model(
     forced_penalties: Mapping[str, float] | None = None,
     launchable: Iterable[str] = (),
 ) -> Model:
-    """Build the SPEC §2 model; `forced_penalties` (policy -> $/unit) softens hard policies;
+    """Build the contract §2 model; `forced_penalties` (policy -> $/unit) softens hard policies;
     `launchable` products get a launch decision even where the case cannot build them (a
     model that judges plans charges each launch a plan makes)."""
     started = time.perf_counter()
@@ -127,7 +127,7 @@ def build_blocks(
     cases: Sequence[Case],
     forced_penalties: Mapping[str, Mapping[str, float]] | None = None,
 ) -> tuple[LinearProgram, PlanColumns, list[Block]]:
-    """Robust mode (SPEC §4): one shared plan (z, y) and one block per case, names prefixed
+    """Robust mode (contract §4): one shared plan (z, y) and one block per case, names prefixed
     by the scenario; `forced_penalties` (scenario -> policy -> $/unit) softens hard policies.
     The caller sets the objective from the blocks' NPV terms."""
     lp = LinearProgram()

@@ -1,4 +1,4 @@
-"""Capacity, SPEC §2.2.
+"""Capacity, docs/contract.md §2.2.
 
 cap[p,l,t] = E[p,l] − Σ_{o: p_o=p, f_o=l} d_o Σ_{τ≤t} z[o,τ]
                     + Σ_{o: p_o=p, g_o=l} a_o Σ_{τ≤t−L_o} r_o(t − τ − L_o + 1) · z[o,τ]

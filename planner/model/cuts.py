@@ -1,6 +1,6 @@
-"""Valid inequalities for the cut pool: not rows of SPEC §2, and never added blindly.
+"""Valid inequalities for the cut pool: not rows of docs/contract.md §2, and never added blindly.
 
-Each holds at every integer-feasible point of the SPEC model, so adding any of them leaves the
+Each holds at every integer-feasible point of the contract model, so adding any of them leaves the
 optimum unchanged; they only cut fractional retool and launch decisions from the LP
 relaxation. The HiGHS path separates them (adds those an LP solution violates) before the
 branch-and-bound; see planner/solve/strengthen.py. With E[p,k] = Σ_{l compatible with k}
@@ -20,7 +20,7 @@ E[p,l] (existing capacity that can build k at p) and online[o,t] = Σ_{τ≤t−
 Cuts of one plant, product and year (all regions) form a group, separated together: when one
 is violated its siblings soon are (sample case: 8 rounds instead of 18).
 
-The classic facility-location disaggregation; SPEC's own rows aggregate them (capacity per
+The classic facility-location disaggregation; the contract's own rows aggregate them (capacity per
 line, launch per product), which is what leaves the relaxation weak.
 """
 

@@ -1,4 +1,4 @@
-"""Unit economics of SPEC §2.4 and the discount weights of §2.6, computed once per case.
+"""Unit economics of docs/contract.md §2.4 and the discount weights of §2.6, computed once per case.
 
 - price P[r,k,t] = Demand.price if given, else Products.price
 - freight φ[p,r] = Freight.cost_per_unit if the lane is listed, else

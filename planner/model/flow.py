@@ -1,4 +1,4 @@
-"""Flow and demand, SPEC §2.3.
+"""Flow and demand, docs/contract.md §2.3.
 
 - flow[p,k,t]:   Σ_l x[p,l,k,t] = Σ_r s[p,k,r,t]
 - demand[r,k,t]: Σ_p s[p,k,r,t] ≤ D[r,k,t]

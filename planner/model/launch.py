@@ -1,4 +1,4 @@
-"""Launch linking, SPEC §2.3.
+"""Launch linking, docs/contract.md §2.3.
 
 - launch[k,t]: Σ_{p,l} x[p,l,k,t] ≤ (Σ_r D[r,k,t]) · y[k]   for products with launch_cost > 0
 

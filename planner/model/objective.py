@@ -1,4 +1,4 @@
-"""Objective, SPEC §2.6 (maximise NPV); the policy family adds its own penalty terms.
+"""Objective, docs/contract.md §2.6 (maximise NPV); the policy family adds its own penalty terms.
 
 NPV = Σ_t W_t · [ Σ_{p,k,r} s · (P − φ − τ + κ) − Σ_{p,l,k} x · c − Σ_o F_o Σ_{τ≤t−L_o} z[o,τ] ]
       − Σ_t δ_t Σ_o C_o z[o,t] − Σ_k launch_cost_k · y[k]   (− penalties, see policies)

@@ -1,4 +1,4 @@
-"""Policies, SPEC §1 (Policies) and §2.5. Scope S_t = s[p,k,r,t], k in products, r in regions,
+"""Policies, contract §1 (Policies) and §2.5. Scope S_t = s[p,k,r,t], k in products, r in regions,
 p matching origin and in plants, year t; one row per year in the window, or one for window
 totals (for the capex and retool kinds, o ranges over the options at the selected plants):
 

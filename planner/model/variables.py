@@ -1,4 +1,4 @@
-"""The variables of SPEC §2.1, created only where they can be non-zero.
+"""The variables of docs/contract.md §2.1, created only where they can be non-zero.
 
 - z[o,t] ∈ {0,1}, t in o's start window ∩ T: option o starts in year t.
 - x[p,l,k,t] ≥ 0 for (l,k) compatible, l present at p by year t (existing capacity, or the

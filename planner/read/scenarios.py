@@ -1,4 +1,4 @@
-"""Scenario changes (SPEC §1 ScenarioChanges), applied in row order to copies of the base tables.
+"""Scenario changes (contract §1 ScenarioChanges), applied in row order to copies of the base tables.
 
 Every changed cell remembers the change row that set it, so a check that fails only after a
 change (a `multiply` that makes a capacity negative, say) names both the change and the cell.
@@ -382,7 +382,7 @@ def _numeric(value: Any) -> bool:
 
 
 def robust_change_problems(tables: Tables) -> list[Problem]:
-    """Changes robust mode cannot accept (SPEC §4), each named by its change row.
+    """Changes robust mode cannot accept (docs/contract.md §4), each named by its change row.
 
     A change to risk_weight, cvar_alpha, first_year or last_year; to an option's id, plant or
     line types; or one that moves an option's effective start window (earliest/latest start
@@ -418,13 +418,15 @@ def decision_change_problems(tables: Tables) -> list[Problem]:
 
 
 def _fixed_input_problems(tables: Tables, change: Change) -> list[Problem]:
-    why = "robust mode plans one set of retooling for all scenarios (SPEC §4)"
+    why = "robust mode plans one set of retooling for all scenarios (docs/contract.md §4)"
     if change.sheet == "Settings":
         keys = {canonical(r.get("key")) for r in change.targets(tables)}
         fixed = [k for k in ROBUST_FIXED_SETTINGS if k in keys]
         return [
             change.record.problem(
-                "match", f"changes {key}, which may not differ by scenario in robust mode (SPEC §4)"
+                "match",
+                f"changes {key}, which may not differ by scenario in robust mode "
+                "(docs/contract.md §4)",
             )
             for key in fixed
         ]
@@ -466,7 +468,7 @@ def _window_problems(
             f"moves the start window of option {option} from "
             f"{base[0]}-{base[1]} to {window[0]}-{window[1]}; robust "
             "mode plans one set of retooling for all scenarios "
-            "(SPEC §4)",
+            "(docs/contract.md §4)",
         )
         for change in changes
     ]

@@ -1,6 +1,6 @@
 """Read an input workbook into raw tables that remember where every value came from.
 
-SPEC §1 rules: sheet and column names match case-insensitively and ignoring surrounding
+docs/contract.md §1 rules: sheet and column names match case-insensitively and ignoring surrounding
 spaces; row 1 holds the names; fully empty rows are skipped; extra columns on known sheets
 are warned about; a formula is read by its saved value and a formula with no saved value is
 an error naming the cell; a cell holding an Excel error (#N/A, #DIV/0!, ...) is an error.

@@ -1,4 +1,4 @@
-"""Cash flow by year, SPEC §2.6 written out so that Σ discounted = NPV = the objective.
+"""Cash flow by year, docs/contract.md §2.6 written out so that Σ discounted = NPV = the objective.
 
 discounted_t = W_t · operating_t − δ_t · capex_t − one-time items (launch costs and window-total
 penalties, undiscounted, shown in the first year).

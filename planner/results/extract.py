@@ -1,4 +1,4 @@
-"""Read a solved model's values into result tables and the key figures of SPEC §3."""
+"""Read a solved model's values into result tables and the key figures of docs/contract.md §3."""
 
 from __future__ import annotations
 
@@ -300,7 +300,7 @@ YearValues = dict[int, float | None]
 def _shares(
     case: Case, sales: tuple[SalesRow, ...]
 ) -> tuple[dict[int, float], YearValues, YearValues]:
-    """SPEC §3: totals over all regions; shares over sales in domestic-country regions."""
+    """contract §3: totals over all regions; shares over sales in domestic-country regions."""
     units: dict[int, float] = dict.fromkeys(case.settings.years, 0.0)
     home: dict[int, float] = defaultdict(float)
     domestic: dict[int, float] = defaultdict(float)

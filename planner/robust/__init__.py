@@ -1,4 +1,4 @@
-"""Robust mode (SPEC §4): one retooling and launch plan for every scenario at once.
+"""Robust mode (docs/contract.md §4): one retooling and launch plan for every scenario at once.
 
 - `inputs`: scenario probabilities, λ and α, and the input errors robust mode adds;
 - `plan`: a plan by name (options started, products launched), read from a solution;

@@ -4,7 +4,7 @@ With the plan fixed the model is a linear program, solved with HiGHS whatever th
 (as for shadow prices): NPV_s(plan) is then the best the scenario can do with that plan. Each
 scenario's model is built once for all the plans judged in it. Scenarios are independent and
 can go to worker processes (the `MapInProcesses` the caller passes in), but on the project's
-2-core machine that did not pay at any size measured (issue 9: 12 plans × 20 small scenarios
+2-core machine that did not pay at any size measured (12 plans × 20 small scenarios
 3.1 s serial, 7.1 s in 2 processes; 19 × 20 medium 37.7 s and 44.3 s; 5 × 8 us_kei 15 s both
 ways), so it is kept for far larger models.
 """

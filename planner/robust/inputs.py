@@ -1,6 +1,6 @@
 """What robust mode reads besides the cases: probabilities, λ and α, and its input errors.
 
-Probabilities (SPEC §4): none given → equal shares. Otherwise each scenario of the workbook
+Probabilities (contract §4): none given → equal shares. Otherwise each scenario of the workbook
 without a probability (an unlisted `base` included) gets an equal share of
 max(0, 1 − Σ given); then the scenarios run are normalised to sum 1. Should they sum to 0
 (only zero-probability scenarios chosen with `--scenario`), they get equal shares, with a

@@ -1,4 +1,4 @@
-"""The extensive form of SPEC §4: one plan (z, y) shared by a block per scenario.
+"""The extensive form of docs/contract.md §4: one plan (z, y) shared by a block per scenario.
 
     maximise (1−λ) · Σ_s π_s NPV_s + λ · CVaR_α
     CVaR_α = η − (1/α) Σ_s π_s u_s,   u_s ≥ η − NPV_s,   u_s ≥ 0,   η free
@@ -160,7 +160,7 @@ def diagnose_joint(
     time_limit: float,
     mip_gap: float,
 ) -> dict[str, Diagnosis]:
-    """SPEC §2.7 on the joint model: every hard policy of every scenario made soft."""
+    """docs/contract.md §2.7 on the joint model: every hard policy of every scenario made soft."""
     penalties = {c.scenario_id: diagnosis_penalties(c) for c in cases}
     if not any(penalties.values()):
         message = (

@@ -1,4 +1,4 @@
-"""A plan: the decisions robust mode shares across scenarios (SPEC §4), held by name.
+"""A plan: the decisions robust mode shares across scenarios (docs/contract.md §4), held by name.
 
 z[o,t] = 1 for each (option, start year) in `starts`; y[k] = 1 for each product in `launched`.
 A plan is read from a solution (the extensive form's shared columns, a scenario's own model,

@@ -15,7 +15,7 @@ from planner.robust.values import expected
 from planner.solve.result import Status
 
 # Roles of a judged plan; the robust and EV plans are also labelled so.
-ROBUST = "robust"  # the label of the robust plan in SPEC §4's regret keys
+ROBUST = "robust"  # the label of the robust plan in docs/contract.md §4's regret keys
 OWN = "own"  # a scenario's own optimum, labelled with the scenario
 FRONTIER = "frontier"  # the extensive form's plan at one λ, labelled "λ=0.5"
 EV_PLAN = "expected_value"
@@ -49,7 +49,7 @@ class FrontierPoint:
 
 @dataclass(frozen=True)
 class Retool:
-    """A retool of the shared plan, with the first scenario's option data (SPEC §3)."""
+    """A retool of the shared plan, with the first scenario's option data (docs/contract.md §3)."""
 
     option_id: str
     plant_id: str

@@ -1,4 +1,4 @@
-"""The figures of SPEC §4 that judge plans, and the expected-value (mean) case.
+"""The figures of docs/contract.md §4 that judge plans, and the expected-value (mean) case.
 
 - E[NPV](q) = Σ_s π_s NPV_s(q)
 - CVaR_α(q) = max_η η − (1/α) Σ_s π_s max(0, η − NPV_s(q)): the objective is concave and

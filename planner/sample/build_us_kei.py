@@ -2,8 +2,8 @@
 
     python -m planner.sample.build_us_kei [OUT_PATH]
 
-The CSVs keep every figure with its source key; the builder writes only the SPEC columns
-to the SPEC sheets, moves the keys to the ``Sources`` and ``Provenance`` sheets, expands
+The CSVs keep every figure with its source key; the builder writes only the contract columns
+to the contract sheets, moves the keys to the ``Sources`` and ``Provenance`` sheets, expands
 retool classes into options, and derives Demand rows (method in ``data/demand_*.csv``,
 ``kei_*.csv`` and the README). The output is byte-for-byte reproducible.
 """

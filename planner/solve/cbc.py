@@ -1,6 +1,6 @@
 """CBC through PuLP: the model's arrays translated to PuLP expressions, row by row.
 
-PuLP says "Optimal" on a time limit (shared/domain/SOLVERS.md, pitfall 2): we read
+PuLP says "Optimal" on a time limit (a known HiGHS pitfall): we read
 `sol_status` (1 = optimal, 2 = a solution found) and CBC's own log for the bound.
 """
 

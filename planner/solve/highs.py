@@ -47,7 +47,7 @@ PROBE_SHARE = 0.5  # of the time limit
 TAILING_OFF = 0.01  # separation stops when a round gains less than this share of the gap
 SEPARATION_SHARE = 0.25  # of the time limit, at most, for the cutting-plane loop
 RESTRICTED_SHARE = 0.5  # of the time left, at most, for the restricted MIP
-# Started from the restricted MIPs' plan, the SPEC model's run is a proof: HiGHS's root
+# Started from the restricted MIPs' plan, the contract model's run is a proof: HiGHS's root
 # heuristics would spend most of it looking for plans as good (medium: 7.4 s of CPU with
 # them, 1.8 s without; turning only RINS and RENS off: 4.1 s).
 PROOF_OPTIONS = {
@@ -152,9 +152,9 @@ def _strengthened(
             )
         start = dict(enumerate(first.values.tolist()))
         if not whole_options and _near_target(first, target, mip_gap):
-            log.info("restricted MIP bound near the target: the SPEC model proves the rest")
+            log.info("restricted MIP bound near the target: the contract model proves the rest")
             break
-    # The SPEC model itself, not root.lp: with the cuts as rows HiGHS's own cut loop made
+    # The contract model itself, not root.lp: with the cuts as rows HiGHS's own cut loop made
     # dense cuts on capa-8000 (8 GB in 200 s); the root's bound stays proven either way.
     result = _solve_mip(lp, deadline, mip_gap, threads, on_incumbent, start, proof=found)
     if result.objective is None or result.bound is None or result.bound <= bound:

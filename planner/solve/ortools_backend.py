@@ -2,7 +2,7 @@
 
 HiGHS writes the MPS (as a minimisation of −NPV, with generic names), OR-Tools imports it:
 one model, no second formulation. OR-Tools' own HiGHS is never used (it crashes when PuLP
-has loaded highspy first: shared/domain/SOLVERS.md, pitfall 1).
+has loaded highspy first: a known highspy pitfall).
 
 CP-SAT has no continuous variables: `planner.solve.solve` refuses it for any model that has
 them (every planner model does); it is reached here only for an all-integer model.

@@ -44,7 +44,7 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 
 
 def status_from_gap(status: Status, gap: float | None, mip_gap: float) -> Status:
-    """A solution whose proven gap is within the target counts as optimal (SPEC §2.7)."""
+    """A solution whose proven gap is within the target counts as optimal (contract §2.7)."""
     if status is Status.FEASIBLE and gap is not None and gap <= mip_gap + 1e-12:
         return Status.OPTIMAL
     return status

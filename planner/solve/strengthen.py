@@ -1,6 +1,6 @@
 """Root strengthening and a restricted-MIP first solution, for the HiGHS path.
 
-On the SPEC model HiGHS proves a near-final bound early but spends most of its time looking
+On the contract model HiGHS proves a near-final bound early but spends most of its time looking
 for good plans (its log: the gap closes when a sub-MIP heuristic finally finds one). Two
 steps attack both sides before the branch-and-bound:
 
@@ -12,7 +12,7 @@ steps attack both sides before the branch-and-bound:
    gap of the bound from step 1: such a plan is proven good enough without any branching,
    or as soon as its own bound shows it cannot reach that. If it does not, again with every
    start year of the options the relaxation uses.
-3. Otherwise the SPEC model is solved from that plan as its first incumbent, its root
+3. Otherwise the contract model is solved from that plan as its first incumbent, its root
    heuristics off (the plan is near the best; what is left is the proof), and the better of
    its bound and step 1's is reported (solve/highs.py).
 """

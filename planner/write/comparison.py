@@ -1,4 +1,4 @@
-"""`comparison.xlsx` (SPEC §3, issue 5): the scenarios of one run side by side.
+"""`comparison.xlsx` (docs/contract.md §3): the scenarios of one run side by side.
 
 - `Scenarios`: one row per scenario (status, NPV, kei units, shares, capex, retools, time), each
   scenario's plan value (NPV − status quo NPV), and bar charts of NPV and plan value.
@@ -6,7 +6,7 @@
 - `PolicyCosts`: policy × scenario, the years each policy binds and its shadow price range.
 - `Bridge`: each scenario's NPV bridge from base (or the first scenario run), driver by
   driver, with waterfall charts.
-Scoring each plan under every other scenario belongs to robust mode (SPEC §4).
+Scoring each plan under every other scenario belongs to robust mode (docs/contract.md §4).
 """
 
 from __future__ import annotations

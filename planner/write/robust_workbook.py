@@ -1,6 +1,6 @@
-"""robust.json and robust.xlsx (SPEC §4), written atomically.
+"""robust.json and robust.xlsx (docs/contract.md §4), written atomically.
 
-robust.json holds exactly the SPEC §4 keys. robust.xlsx, with XlsxWriter (text always as
+robust.json holds exactly the docs/contract.md §4 keys. robust.xlsx, with XlsxWriter (text always as
 text, no formula): Summary (the plan in words, figures, how EVPI, VSS, CVaR and regret are
 computed, warnings), Plan (the shared retooling and launches), Scenarios (the plan's NPV,
 status and key figures in each scenario), Regret (the regret matrix as a heat map, and every

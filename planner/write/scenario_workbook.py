@@ -1,4 +1,4 @@
-"""The per-scenario result workbook (SPEC §3, issue 5), written with XlsxWriter.
+"""The per-scenario result workbook (docs/contract.md §3), written with XlsxWriter.
 
 Sheets, in order: Summary, Retooling, Production, Sales (with unmet demand), Capacity,
 Policies, CashFlow, Bridge (the plan's NPV drivers against the status quo and the plan of
@@ -8,7 +8,7 @@ always written as text and no formula is written (see `xlsx_format`); the file i
 temporary name and moved into place.
 
 XlsxWriter rather than openpyxl: native charts, and on a national-size result (50,000 Sales
-rows) it writes the workbook in about half the time (measured in issue 5's note).
+rows) it writes the workbook in about half the time (measured in an earlier session).
 """
 
 from __future__ import annotations

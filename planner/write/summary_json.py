@@ -1,4 +1,4 @@
-"""The JSON summary of SPEC §3 (its keys are part of the contract)."""
+"""The JSON summary of docs/contract.md §3 (its keys are part of the contract)."""
 
 from __future__ import annotations
 

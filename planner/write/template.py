@@ -1,4 +1,4 @@
-"""`planner template FILE`: an empty input workbook an analyst can fill without the SPEC.
+"""`planner template FILE`: an empty input workbook an analyst can fill without the contract.
 
 Everything comes from `planner.contract.schema`: the Instructions sheet, each sheet's headers
 (dark = required), a note on each header (type, unit, default, allowed values, meaning), drop-down

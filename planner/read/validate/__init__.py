@@ -1,4 +1,4 @@
-"""Every cross-cell check of SPEC §1 on typed tables: keys, references, selectors, windows.
+"""Every cross-cell check of contract §1 on typed tables: keys, references, selectors, windows.
 
 Cell-level checks (type, range, allowed values) happen while coercing (`planner.read.tables`);
 here the checks that need more than one cell. Each check appends `Problem`s and never stops
