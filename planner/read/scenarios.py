@@ -1,4 +1,5 @@
-"""Scenario changes (contract §1 ScenarioChanges), applied in row order to copies of the base tables.
+"""Scenario changes (contract §1 ScenarioChanges), applied in row order to copies of the base
+tables.
 
 Every changed cell remembers the change row that set it, so a check that fails only after a
 change (a `multiply` that makes a capacity negative, say) names both the change and the cell.
