@@ -1,7 +1,7 @@
 # make          set up .venv (if needed) and run every workbook in inputs/ into outputs/
 # make install  set up .venv only (idempotent; fast when pyproject.toml has not changed)
 # make test     run the test suite
-# make lint     ruff + mypy
+# make lint     ruff, ruff format --check, mypy (planner and tests), import layers (lint-imports)
 # make sample   rebuild the sample workbooks inputs/us_kei.xlsx and inputs/automaker_kei.xlsx
 # make bench    benchmark: generated sizes + OR-Library capa/b/c, ours vs reference (BENCH_ARGS="--quick")
 PYTHON ?= python3
@@ -32,7 +32,9 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check planner tests
+	$(BIN)/ruff format --check planner tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 sample: $(STAMP)
 	$(BIN)/python -m planner.sample.build_us_kei inputs/us_kei.xlsx

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from planner.bench.__main__ import _median
 from planner.bench.instances import select
 from planner.bench.report import COLUMNS, derive, table_cells
 
 
 def test_repeated_runs_report_medians_and_ranges_from_the_median_run() -> None:
-    runs = [
+    runs: list[dict[str, Any]] = [
         {"total_s": 5.0, "cpu_s": 2.0, "solve_s": 4.5},
         {"status": "timeout"},
         {"total_s": 1.0, "cpu_s": 3.0, "solve_s": 0.5},

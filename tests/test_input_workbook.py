@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import time
+from typing import Any
 
 import openpyxl
 import pytest
@@ -29,7 +30,7 @@ def test_dict_rows_take_the_schema_order_then_their_own_columns() -> None:
 
 
 def test_cells_land_under_their_column_and_a_none_row_is_empty() -> None:
-    sheets = {
+    sheets: dict[str, Any] = {
         "PlantLines": [{"capacity": 5, "plant_id": "P1", "line_type": "L"}, None, {"capacity": 7}],
         "Extra": (["a", "b"], [[1, "t"]]),
     }

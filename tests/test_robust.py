@@ -40,7 +40,7 @@ from planner.app.robust_run import RobustOptions, load_robust
 from planner.app.run import RunOptions
 from planner.read.load import load_workbook_cases
 from planner.read.scenarios import ScenarioRow
-from planner.results.outcome import solve_case
+from planner.results.outcome import ScenarioOutcome, solve_case
 from planner.robust import values
 from planner.robust.analysis import Choice, analyse, choose_plan
 from planner.robust.evaluate import Evaluation, evaluate_in_scenario, evaluate_plans
@@ -160,7 +160,7 @@ def report_of(
     cases, chances, risk = load_robust(
         path, RunOptions(jobs=1), RobustOptions(risk_weight, alpha, sweep)
     )
-    own = {c.scenario_id: solve_case(c) for c in cases}
+    own: dict[str, ScenarioOutcome | None] = {c.scenario_id: solve_case(c) for c in cases}
     return analyse(cases, chances, risk, own)
 
 
@@ -202,12 +202,11 @@ def test_lambda_one_with_small_alpha_maximises_the_worst_case(tmp_path: Path) ->
         for n in range(4)
         for chosen in itertools.combinations(("L1", "L2", "FLEX"), n)
     ]
-    worst = np.minimum(
-        *[
-            [e.npv for e in evaluate_in_scenario(case, every)]
-            for case in load_workbook_cases(path).cases
-        ]
-    )
+    npvs = [
+        [e.npv for e in evaluate_in_scenario(case, every)]
+        for case in load_workbook_cases(path).cases
+    ]
+    worst = np.minimum(*np.asarray(npvs, dtype=float))
     assert report.plan == every[int(np.argmax(worst))] == plan("L1", "L2")
     assert report.worst_npv == pytest.approx(max(worst)) == pytest.approx(350_000)
     assert report.cvar == pytest.approx(report.worst_npv)
@@ -378,8 +377,8 @@ def test_evpi_and_vss_are_never_negative_and_own_plans_have_no_regret(
     assert report.vss is not None and report.vss >= -scale
     for scenario in report.scenario_ids:
         assert report.regret[scenario][scenario] == pytest.approx(0, abs=scale)
-        assert report.regret[ROBUST][scenario] is not None
-        assert report.regret[ROBUST][scenario] >= -scale
+        regret = report.regret[ROBUST][scenario]
+        assert regret is not None and regret >= -scale
     weighted = sum(report.probabilities[s] * (v or 0) for s, v in report.npv_by_scenario.items())
     assert report.solved_objective == pytest.approx(weighted, rel=1e-9)
     assert report.objective == pytest.approx(weighted, rel=1e-12)

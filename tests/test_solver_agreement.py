@@ -23,6 +23,7 @@ from workbooks import Sheets, settings
 from planner.app.robust_run import RobustOptions, load_robust
 from planner.app.run import RunOptions
 from planner.bench.generate import SIZES, generate, workbook_bytes
+from planner.case import Case
 from planner.read.load import load_workbook_cases
 from planner.results.outcome import SolverChoice, solve_case, with_overrides
 from planner.robust.analysis import analyse
@@ -64,7 +65,7 @@ def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     return {"cases": cases, "highs": {s: _npv(c, "highs") for s, c in cases.items()}}
 
 
-def _npv(case, solver: str) -> float:
+def _npv(case: Case, solver: str) -> float:
     outcome = solve_case(with_overrides(case, SolverChoice(solver, 60.0, GAP)))
     results = outcome.results
     assert results.status.value == "optimal", f"{solver}: {results.message}"
@@ -88,7 +89,7 @@ def test_robust_plans_of_generated_cases_pay_every_launch(tmp_path: Path) -> Non
     for seed in SEEDS:
         path = generated_workbook(tmp_path / f"robust{seed}.xlsx", seed)
         cases, chances, risk = load_robust(path, RunOptions(jobs=1, mip_gap=GAP), RobustOptions())
-        report = analyse(cases, chances, risk, {c.scenario_id: solve_case(c) for c in cases}, 1)
+        report = analyse(cases, chances, risk, {c.scenario_id: solve_case(c) for c in cases})
         assert report.plan is not None and "KEI_EV" in report.plan.launched, seed
         for case in cases:
             figures = report.in_scenario[case.scenario_id].figures

@@ -159,6 +159,7 @@ def test_cuts_hold_at_the_optimum_of_the_spec_model(tmp_path: Path, spec: SizeSp
     assert slack.min() >= -1e-6 * max(1.0, float(np.abs(pool.matrix).max()))
     root = separate(lp, pool, new_highs(), deadline=math.inf)
     assert root is not None and root.cuts_added > 0
+    assert plain.objective is not None
     assert plain.objective <= root.bound + 1e-9 * abs(root.bound) < relaxation_value(lp)
 
 

@@ -63,7 +63,7 @@ def with_sweep(sheets: Sheets, *rows: dict[str, Any]) -> Sheets:
     return changed
 
 
-def capex_sweep(values: str = ";".join(str(c) for c in CAPEX), **extra: Any) -> dict[str, Any]:
+def capex_sweep(values: str = ";".join(map(str, CAPEX)), **extra: Any) -> dict[str, Any]:
     row = {
         "sweep_id": "capex",
         "sheet": "RetoolOptions",
@@ -290,7 +290,7 @@ def test_bad_sweep_rows_are_each_reported_at_their_cell_and_nothing_is_written(
         if cell is None:
             continue
         found = [line for line in lines if line.split()[:2] == [cell, column]]
-        assert found and message in found[0], (cell, lines)
+        assert found and str(message) in found[0], (cell, lines)
     assert "Traceback" not in "\n".join(lines)
 
 
