@@ -25,6 +25,7 @@ from planner.contract.schema import (
     Kind,
     fmt_number,
 )
+from planner.read.raw_workbook import canonical
 from planner.read.tables import (
     CoercionError,
     Record,
@@ -34,7 +35,6 @@ from planner.read.tables import (
     coerce,
     coerce_settings,
 )
-from planner.read.xlsx import canonical
 
 BASE = "base"
 ROBUST_FIXED_SETTINGS = ("first_year", "last_year", "risk_weight", "cvar_alpha")
