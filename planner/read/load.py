@@ -29,14 +29,13 @@ from planner.case import (
 )
 from planner.contract.errors import InputError, Problem
 from planner.contract.schema import PLAN_POLICY_KINDS
+from planner.read.scenario_apply import apply_changes
+from planner.read.scenario_robust import decision_change_problems, robust_change_problems
 from planner.read.scenarios import (
     BASE,
     Change,
     ScenarioRow,
-    apply_changes,
     check_changes,
-    decision_change_problems,
-    robust_change_problems,
     scenario_rows,
 )
 from planner.read.sweeps import sweep_scenarios
