@@ -378,7 +378,7 @@ def test_column_beyond_what_openpyxl_reads_is_one_clear_error(tmp_path: Path) ->
 
 
 def test_large_unpacked_size_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import planner.read.xlsx as reader
+    import planner.read.xlsx_container as reader
 
     monkeypatch.setattr(reader, "MAX_UNCOMPRESSED_BYTES", 1000)
     with pytest.raises(InputError) as info:

@@ -12,7 +12,8 @@ from workbooks import Sheets, full, write
 
 from planner.contract.errors import Problem
 from planner.read.load import load_workbook_cases
-from planner.read.scenarios import apply_changes, robust_change_problems
+from planner.read.scenario_apply import apply_changes
+from planner.read.scenario_robust import robust_change_problems
 from planner.read.tables import coerce_workbook
 from planner.read.xlsx import read_workbook
 

@@ -1,40 +1,31 @@
-"""Scenario changes (contract §1 ScenarioChanges), applied in row order to copies of the base
-tables.
+"""Scenario rows and change rows (contract §1 Scenarios, ScenarioChanges), parsed and checked.
 
-Every changed cell remembers the change row that set it, so a check that fails only after a
-change (a `multiply` that makes a capacity negative, say) names both the change and the cell.
-What a change row says on its own (its scenario, sheet, column, match and operand) is checked
-once by `check_changes`; what it does (the rows it matches, the values it makes) is checked
-per scenario by `apply_changes`.
+`scenario_rows` lists the scenarios, `base` first; `check_scenario_ids` and `id_problem` keep
+ids usable as output file names. A change row is parsed into a `Change` (its scenario, sheet,
+column, match conditions and typed operand) and what it says on its own is checked once, by
+`check_changes`; applying the changes to one scenario's tables is `planner.read.scenario_apply`,
+and the changes robust mode refuses are `planner.read.scenario_robust`.
 """
 
 from __future__ import annotations
 
-import math
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from planner.case import Scenario
 from planner.contract.errors import Problem
 from planner.contract.schema import (
-    SETTINGS_BY_KEY,
     SHEETS_BY_NAME,
-    Column,
     Kind,
-    fmt_number,
 )
+from planner.read.raw_workbook import canonical
 from planner.read.tables import (
     CoercionError,
     Record,
     Tables,
-    as_text,
-    check_column_value,
     coerce,
-    coerce_settings,
 )
-from planner.read.xlsx import canonical
 
 BASE = "base"
 ROBUST_FIXED_SETTINGS = ("first_year", "last_year", "risk_weight", "cvar_alpha")
@@ -169,7 +160,7 @@ def parse_change(record: Record, problems: list[Problem]) -> Change | None:
         return None
     sheet, column, conditions = target
     operand = _operand(record, sheet, column, problems)
-    if operand is _FAILED:
+    if operand is FAILED:
         return None
     return Change(record, values["scenario_id"], sheet, column, conditions, values["op"], operand)
 
@@ -206,7 +197,7 @@ def parse_target(
     return sheet, column, conditions
 
 
-_FAILED = object()
+FAILED = object()
 
 
 def _parse_match(
@@ -240,7 +231,7 @@ def _operand(change: Record, sheet: str, column: str, problems: list[Problem]) -
         return coerce(value, operand_kind(sheet, column, op))
     except CoercionError as exc:
         problems.append(change.problem("value", f"{op}: the operand {exc}"))
-        return _FAILED
+        return FAILED
 
 
 def operand_kind(sheet: str, column: str, op: str) -> Kind:
@@ -276,200 +267,3 @@ def scenario_changes(tables: Tables, scenario_id: str) -> list[Change]:
         if r.get("scenario_id") == scenario_id
     )
     return [c for c in changes if c is not None]
-
-
-def apply_changes(
-    tables: Tables,
-    scenario_id: str,
-    problems: list[Problem],
-    changes: Sequence[Change] | None = None,
-) -> Tables:
-    """A copy of `tables` with the scenario's changes applied in row order.
-
-    `changes`: those of a sweep scenario; by default the scenario's ScenarioChanges rows.
-    Only the sheets a change touches are copied; the others are shared with `tables`.
-    """
-    if changes is None:
-        changes = scenario_changes(tables, scenario_id)
-    changed = dict(tables)
-    for sheet in {c.sheet for c in changes}:
-        changed[sheet] = [r.copy() for r in tables.get(sheet, [])]
-    for change in changes:
-        _apply_one(changed, change, problems)
-    return changed
-
-
-def _apply_one(tables: Tables, change: Change, problems: list[Problem]) -> None:
-    targets = change.targets(tables)
-    if not targets:
-        problems.append(change.record.problem("match", _no_match(change)))
-        return
-    column = (
-        None if change.sheet == "Settings" else SHEETS_BY_NAME[change.sheet].column(change.column)
-    )
-    for target in targets:
-        if change.column in target.bad:  # reported already: what follows would mislead
-            continue
-        new_value = _new_value(change, column, target.values.get(change.column), problems)
-        if new_value is _FAILED:
-            return
-        target.changed_by[change.column] = change.record
-        if isinstance(new_value, float) and not math.isfinite(new_value):
-            target.bad.add(change.column)
-            target.values[change.column] = None
-            problems.append(
-                target.problem(change.column, f"{change.op} gives a number too large to represent")
-            )
-        elif column is None:
-            target.values[change.column] = new_value
-        else:
-            target.values[change.column] = check_column_value(target, column, new_value, problems)
-
-
-def _no_match(change: Change) -> str:
-    shown = "; ".join(f"{c}={v}" for c, v in change.conditions) or "(all rows)"
-    message = f"matches no row of {change.sheet}: {shown}"
-    keys = [v for c, v in change.conditions if c == "key"]
-    if change.sheet == "Settings" and keys and keys[0].lower() in SETTINGS_BY_KEY:
-        spec = SETTINGS_BY_KEY[keys[0].lower()]
-        message += f" (add a {spec.key} row to Settings, with its default {spec.default})"
-    return message
-
-
-def _new_value(change: Change, column: Column | None, current: Any, problems: list[Problem]) -> Any:
-    if change.op == "set":
-        return change.operand
-    if current is None:
-        problems.append(
-            change.record.problem(
-                "op", f"{change.op} on an empty cell of {change.sheet}.{change.column}"
-            )
-        )
-        return _FAILED
-    kind = Kind.TEXT if column is None else column.kind
-    if kind not in (Kind.INT, Kind.FLOAT) and not _numeric(current):
-        problems.append(
-            change.record.problem(
-                "op",
-                f"{change.op} needs a numeric column; {change.sheet}.{change.column} holds "
-                f"{current!r}",
-            )
-        )
-        return _FAILED
-    base = float(coerce(current, Kind.FLOAT))
-    result = base * change.operand if change.op == "multiply" else base + change.operand
-    if not math.isfinite(result):
-        return result  # reported at the changed cell
-    if kind is Kind.INT:
-        if abs(result - round(result)) > 1e-9:
-            problems.append(
-                change.record.problem(
-                    "value",
-                    f"{change.op} gives {fmt_number(result)} in "
-                    f"{change.sheet}.{change.column}, not a whole number",
-                )
-            )
-            return _FAILED
-        return round(result)
-    return as_text(result) if kind is Kind.TEXT else result
-
-
-def _numeric(value: Any) -> bool:
-    try:
-        coerce(value, Kind.FLOAT)
-    except CoercionError:
-        return False
-    return value is not None
-
-
-def robust_change_problems(tables: Tables) -> list[Problem]:
-    """Changes robust mode cannot accept (docs/contract.md §4), each named by its change row.
-
-    A change to risk_weight, cvar_alpha, first_year or last_year; to an option's id, plant or
-    line types; or one that moves an option's effective start window (earliest/latest start
-    within the horizon). Other modes accept all of these.
-    """
-    problems: list[Problem] = []
-    for record in tables.get("ScenarioChanges", []):
-        change = parse_change(record, [])
-        if change is not None:
-            problems.extend(_fixed_input_problems(tables, change))
-    settings = coerce_settings(tables.get("Settings", []), [])
-    horizon = (settings.get("first_year"), settings.get("last_year"))
-    base_windows = _option_windows(tables, horizon)
-    for row in scenario_rows(tables)[1:]:
-        changed = apply_changes(tables, row.scenario_id, [])
-        for option, window in _option_windows(changed, horizon).items():
-            problems.extend(_window_problems(changed, option, base_windows.get(option), window))
-    return sorted(set(problems))
-
-
-def decision_change_problems(tables: Tables) -> list[Problem]:
-    """Decisions bind the one shared plan in robust mode: no scenario may change them."""
-    return [
-        change.problem(
-            "sheet",
-            f"scenario {change.get('scenario_id')} changes Decisions, but in robust mode the "
-            "Decisions bind the one plan shared by every scenario: change them on the "
-            "Decisions sheet itself",
-        )
-        for change in tables.get("ScenarioChanges", [])
-        if change.get("sheet") == "Decisions"
-    ]
-
-
-def _fixed_input_problems(tables: Tables, change: Change) -> list[Problem]:
-    why = "robust mode plans one set of retooling for all scenarios (docs/contract.md §4)"
-    if change.sheet == "Settings":
-        keys = {canonical(r.get("key")) for r in change.targets(tables)}
-        fixed = [k for k in ROBUST_FIXED_SETTINGS if k in keys]
-        return [
-            change.record.problem(
-                "match",
-                f"changes {key}, which may not differ by scenario in robust mode "
-                "(docs/contract.md §4)",
-            )
-            for key in fixed
-        ]
-    if change.sheet == "RetoolOptions" and change.column in ROBUST_FIXED_OPTION_COLUMNS:
-        return [change.record.problem("column", f"changes an option's {change.column}; {why}")]
-    return []
-
-
-def _option_windows(
-    tables: Tables, horizon: tuple[int | None, int | None]
-) -> dict[str, tuple[int, int]]:
-    """Each option's start window within the base horizon (changes to it are flagged apart)."""
-    first, last = horizon
-    if first is None or last is None:
-        return {}
-    windows = {}
-    for record in tables.get("RetoolOptions", []):
-        earliest = record.get("earliest_start")
-        latest = record.get("latest_start")
-        windows[record.get("option_id")] = (
-            max(first, first if earliest is None else earliest),
-            min(last, last if latest is None else latest),
-        )
-    return windows
-
-
-def _window_problems(
-    tables: Tables, option: str, base: tuple[int, int] | None, window: tuple[int, int]
-) -> list[Problem]:
-    if base is None or base == window:
-        return []
-    record = next(r for r in tables["RetoolOptions"] if r.get("option_id") == option)
-    changes = [
-        record.changed_by[c] for c in ("earliest_start", "latest_start") if c in record.changed_by
-    ]
-    return [
-        change.problem(
-            "value",
-            f"moves the start window of option {option} from "
-            f"{base[0]}-{base[1]} to {window[0]}-{window[1]}; robust "
-            "mode plans one set of retooling for all scenarios "
-            "(docs/contract.md §4)",
-        )
-        for change in changes
-    ]

@@ -23,7 +23,7 @@ from planner.contract.schema import (
     fmt_number,
     limit_text,
 )
-from planner.read.xlsx import ExcelDate, RawSheet, RawWorkbook, as_text
+from planner.read.raw_workbook import ExcelDate, RawSheet, RawWorkbook, as_text
 
 THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 # Columns of counts and money: there `12,500` is 12500, never 12.5 written with a decimal comma.
