@@ -24,8 +24,8 @@ from xlsxwriter.workbook import Workbook
 
 from planner.case import Case
 from planner.results import Results
-from planner.results.narrative import KEI_SEGMENT
 from planner.results.outcome import ScenarioOutcome
+from planner.results.plan_figures import KEI_SEGMENT
 from planner.write.xlsx_format import Formats
 
 if TYPE_CHECKING:
