@@ -33,7 +33,7 @@ from planner.results.plan_figures import (
 from planner.results.policy_sentences import price_range, year_span
 from planner.results.tables import NO_SALES, NOT_ENFORCED
 from planner.write.atomic import write_atomically
-from planner.write.xlsx_bridge import write_comparison_bridge
+from planner.write.comparison_bridge import write_comparison_bridge
 from planner.write.xlsx_charts import (
     axis_title,
     money_axis_format,
