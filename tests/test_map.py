@@ -22,8 +22,9 @@ from workbooks import Sheets, tiny
 
 import planner.sample
 from planner.solve.result import Status
+from planner.write.map_contents import MapData, MapLane, MapPlant, MapRegion, map_data
+from planner.write.map_png import draw_map
 from planner.write.scenario_workbook import write_scenario_workbook
-from planner.write.xlsx_map import MapData, MapLane, MapPlant, MapRegion, draw_map, map_data
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n"
 

@@ -222,7 +222,7 @@ def test_waterfall_splits_a_step_that_crosses_zero() -> None:
     """From 100 down by 300 to −200, then up 50: the first step's bar runs from 100 to −200,
     split at 0 into 100 above and −200 below on a zero base; the second lifts from −200 to
     −150, a bar of −50 hanging from a base of −150."""
-    from planner.write.xlsx_bridge import waterfall
+    from planner.write.xlsx_waterfall import waterfall
 
     steps = waterfall(("start", 100.0), {"down": -300.0, "up": 50.0, "tiny": 0.1}, "end")
     assert [(s.label, s.values) for s in steps] == [
@@ -301,7 +301,7 @@ def test_robust_plan_value_by_scenario_by_hand(tmp_path: Path) -> None:
 def test_waterfall_axis_starts_near_large_totals() -> None:
     """From 900 through +10 and −4 to 906: the running totals lie in [900, 910], so the axis
     starts one step of 10 below 900, at 890; with totals near zero it starts at zero."""
-    from planner.write.xlsx_bridge import axis_floor, waterfall
+    from planner.write.xlsx_waterfall import axis_floor, waterfall
 
     assert axis_floor(waterfall(("a", 900.0), {"up": 10.0, "down": -4.0}, "b")) == 890
     assert axis_floor(waterfall(("a", 10.0), {"up": 10.0}, "b")) is None

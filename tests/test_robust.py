@@ -42,7 +42,8 @@ from planner.read.load import load_workbook_cases
 from planner.read.scenarios import ScenarioRow
 from planner.results.outcome import ScenarioOutcome, solve_case
 from planner.robust import values
-from planner.robust.analysis import Choice, analyse, choose_plan
+from planner.robust.analysis import analyse
+from planner.robust.choice import Choice, choose_plan
 from planner.robust.evaluate import Evaluation, evaluate_in_scenario, evaluate_plans
 from planner.robust.inputs import probabilities
 from planner.robust.model import RobustSolve

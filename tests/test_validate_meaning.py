@@ -16,7 +16,7 @@ from planner.contract.errors import InputError
 from planner.read.load import load_workbook_cases
 from planner.read.validate.meaning import FOCUS_SEGMENT
 from planner.read.validate.suggest import did_you_mean
-from planner.results.narrative import KEI_SEGMENT
+from planner.results.plan_figures import KEI_SEGMENT
 
 
 def _product(product_id: str, segment: str, **extra: Any) -> dict[str, Any]:

@@ -1,158 +1,27 @@
-"""The plain-language reading of a plan and the key figures it is built from.
+"""The plan in words: the plain-language reading of a plan and the Summary's first lines.
 
 Everything here is derived from `Results` (no Excel): the result workbook, the comparison
-workbook and the log can all say the same thing in the same words.
+workbook and the log can all say the same thing in the same words. The decision (what to
+retool, where, when, what to launch), the kei sales it brings, what it earns and is worth
+against the status quo and the plan of record, and its risks are worded here; what each policy
+costs is worded in `policy_sentences`, from the figures in `plan_figures`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planner.contract.policy_kinds import amount_text, policy_kind
-from planner.results.extract import VIOLATION_TOLERANCE, Results
-from planner.results.tables import (
-    FREE_TIGHTENING,
-    NO_SALES,
-    NOT_ENFORCED,
-    PolicyOutcome,
-    RetoolDecision,
-    Violation,
-)
+from planner.results.extract import Results
+from planner.results.plan_figures import is_kei, kei_units_by_year, retool_capex, taken_retools
+from planner.results.policy_sentences import policy_risks, policy_sentences
+from planner.results.prose import count_text, money, number
+from planner.results.tables import RetoolDecision
 from planner.solve.result import Status
 
-KEI_SEGMENT = "kei"
 MAX_LISTED_RETOOLS = 5
 NO_RETOOLING = "No retooling: build nothing new."
 GAP_RISK_SHARE = 0.1  # a proven gap worth this share of the plan value is worth a warning
-
-
-@dataclass(frozen=True)
-class PolicyCost:
-    """One policy over its years (or window): where it binds and what tightening it costs."""
-
-    policy_id: str
-    kind: str
-    mode: str
-    unit: str  # of its prices: vehicles, mpg (of the fleet target), $ or options
-    binding_years: tuple[int | None, ...]  # None: the window-total row
-    shadow_low: float | None  # smallest shadow price over the binding years ($ per unit)
-    shadow_high: float | None  # largest
-    violation: float  # soft policies: total shortfall/excess in row units
-    penalty_cost: float  # undiscounted $
-    required: float = 0.0  # the policy's value
-    worst: str = ""  # achieved vs required in the most-missed year: 'fleet 27.4 mpg vs 29.0 …'
-    no_sales: bool = False  # a share or mpg rule with no sales in scope in any year
-    not_enforced: bool = False  # soft, missed, penalty $0
-
-    @property
-    def binds(self) -> bool:
-        return bool(self.binding_years)
-
-    @property
-    def missed(self) -> bool:
-        """A soft rule the plan misses (its binding years are the years it is missed)."""
-        return self.mode == "soft" and self.violation > VIOLATION_TOLERANCE
-
-    @property
-    def rule(self) -> str:
-        """'fleet mpg at least 29.0', 'domestic share at least 50.0%'."""
-        meaning = policy_kind(self.kind)
-        return f"{meaning.label} {amount_text(self.required, meaning.value_unit, bare=True)}"
-
-
-def is_kei(results: Results, product_id: str) -> bool:
-    return results.case.product(product_id).segment.strip().lower() == KEI_SEGMENT
-
-
-def kei_units_by_year(results: Results) -> dict[int, float]:
-    units = dict.fromkeys(results.case.settings.years, 0.0)
-    for row in results.sales:
-        if is_kei(results, row.product_id):
-            units[row.year] += row.units
-    return units
-
-
-def horizon_shares(results: Results) -> tuple[float | None, float | None]:
-    """(domestic, EV) share of all home-country sales over the whole horizon."""
-    case = results.case
-    home = domestic = electric = 0.0
-    for row in results.sales:
-        if case.region(row.region_id).country != case.settings.domestic_country:
-            continue
-        home += row.units
-        if case.plant(row.plant_id).country == case.settings.domestic_country:
-            domestic += row.units
-        if case.product(row.product_id).is_ev:
-            electric += row.units
-    if home <= 0:
-        return None, None
-    return domestic / home, electric / home
-
-
-def taken_retools(results: Results) -> tuple[RetoolDecision, ...]:
-    taken = [r for r in results.retools if r.taken]
-    return tuple(sorted(taken, key=lambda r: (r.start_year or 0, r.plant_id, r.option_id)))
-
-
-def retool_capex(results: Results) -> float:
-    return sum(r.capex for r in results.retools if r.taken)
-
-
-def binds(results: Results, outcome: PolicyOutcome) -> bool:
-    """Binding, or violated (a row with nothing in scope holds trivially: not binding)."""
-    return outcome.violation > VIOLATION_TOLERANCE or outcome.binding
-
-
-def enforced_violations(results: Results) -> tuple[Violation, ...]:
-    """The misses that cost something: a soft rule missed at a $0 penalty is not enforced."""
-    free = {(o.policy_id, o.year) for o in results.policies if o.not_enforced}
-    return tuple(v for v in results.violations if (v.policy_id, v.year) not in free)
-
-
-def not_enforced(results: Results) -> tuple[str, ...]:
-    """Soft policies missed at a $0 penalty."""
-    return tuple(dict.fromkeys(o.policy_id for o in results.policies if o.not_enforced))
-
-
-def policy_costs(results: Results) -> tuple[PolicyCost, ...]:
-    grouped: dict[str, list[PolicyOutcome]] = defaultdict(list)
-    for outcome in results.policies:
-        grouped[outcome.policy_id].append(outcome)
-    return tuple(_policy_cost(results, rows) for rows in grouped.values())
-
-
-def _policy_cost(results: Results, rows: list[PolicyOutcome]) -> PolicyCost:
-    first = rows[0]
-    binding = [r for r in rows if binds(results, r)]
-    prices = [
-        price
-        for r in binding
-        if (price := r.people_shadow_price) is not None and not policy_kind(first.kind).plan
-    ]
-    worst = max(rows, key=lambda r: r.people_violation)
-    return PolicyCost(
-        first.policy_id,
-        first.kind,
-        first.mode,
-        first.people_unit,
-        tuple(r.year for r in binding),
-        min(prices) if prices else None,
-        max(prices) if prices else None,
-        sum(r.violation for r in rows),
-        sum(r.penalty_cost for r in rows),
-        first.required,
-        _worst(rows, worst) if worst.violation > VIOLATION_TOLERANCE else "",
-        all(r.no_sales for r in rows),
-        any(r.not_enforced for r in rows),
-    )
-
-
-def _worst(rows: list[PolicyOutcome], worst: PolicyOutcome) -> str:
-    """Achieved vs required: of the one missed row, or of the most-missed year."""
-    missed = sum(1 for r in rows if r.violation > VIOLATION_TOLERANCE)
-    return worst.statement if missed == 1 else f"worst in {worst.year}: {worst.statement}"
 
 
 def reading(results: Results, diagnosis: Sequence[str] = ()) -> str:
@@ -169,7 +38,7 @@ def reading(results: Results, diagnosis: Sequence[str] = ()) -> str:
         _kei_sentence(results),
         _earnings_sentence(results),
         _shares_sentence(results),
-        *_policy_sentences(results),
+        *policy_sentences(results),
     ]
     return " ".join(p for p in parts if p)
 
@@ -195,7 +64,7 @@ def summary_lines(
     if not status.has_solution:
         return (reading(results),)
     decision = [_decision_sentence(results), _kei_sentence(results)]
-    policies = [_shares_sentence(results), *_policy_sentences(results)]
+    policies = [_shares_sentence(results), *policy_sentences(results)]
     if not results.policies:
         policies.append("No policy is set.")
     return (
@@ -263,7 +132,7 @@ def _terms(results: Results) -> str:
 
 
 def _risk_line(results: Results, worth: Worth) -> str:
-    risks = [*_value_risks(results, worth), *_policy_risks(results)]
+    risks = [*_value_risks(results, worth), *policy_risks(results)]
     if not risks:
         risks = ["none found in this scenario's results (no policy binds or is missed)."]
     return "Risks: " + " ".join(risks)
@@ -291,26 +160,6 @@ def _value_risks(results: Results, worth: Worth) -> list[str]:
     return risks
 
 
-def _policy_risks(results: Results) -> list[str]:
-    costs = policy_costs(results)
-    binding = [c.policy_id for c in costs if c.binds and not c.missed]
-    missed = [c.policy_id for c in costs if c.missed and not c.not_enforced]
-    free = [c.policy_id for c in costs if c.not_enforced]
-    risks = []
-    if binding:
-        one = len(binding) == 1
-        risks.append(
-            f"{'1 policy binds and shapes' if one else f'{len(binding)} policies bind and shape'}"
-            f" the plan ({', '.join(binding)}): a change in the rules changes it."
-        )
-    if missed:
-        risks.append(f"the plan pays penalties to miss {', '.join(missed)}.")
-    if free:
-        verb = "is" if len(free) == 1 else "are"
-        risks.append(f"{', '.join(free)} {verb} {NOT_ENFORCED}: missed at no cost.")
-    return risks
-
-
 def _infeasible_reading(diagnosis: Sequence[str]) -> str:
     text = "No plan meets every hard policy."
     if diagnosis:
@@ -331,7 +180,7 @@ def _retool_sentence(results: Results) -> str:
     more = len(taken) - len(listed)
     tail = f"; and {more} more (see Retooling)" if more > 0 else ""
     return (
-        f"Retool {_count(len(taken), 'line')} at {_count(len(plants), 'plant')} for "
+        f"Retool {count_text(len(taken), 'line')} at {count_text(len(plants), 'plant')} for "
         f"{money(retool_capex(results))} of capex: {'; '.join(listed)}{tail}."
     )
 
@@ -399,119 +248,3 @@ def _range_text(values: dict[int, float | None]) -> str | None:
     if round(low, 3) == round(high, 3):
         return f"{low:.1%}"
     return f"{low:.1%}–{high:.1%}"
-
-
-def _policy_sentences(results: Results) -> list[str]:
-    costs = policy_costs(results)
-    sentences = [_policy_sentence(c) for c in costs if c.binds]
-    empty = [c.policy_id for c in costs if not c.binds and c.no_sales]
-    if empty:
-        one = len(empty) == 1
-        sentences.append(
-            f"{', '.join(empty)} {'has' if one else 'have'} {NO_SALES} in any year, so no "
-            f"price: re-run without {'it' if one else 'them'} to see whether "
-            f"{'it is' if one else 'they are'} why none are sold."
-        )
-    loose = [c.policy_id for c in costs if not c.binds and not c.no_sales]
-    if loose:
-        verb = "does" if len(loose) == 1 else "do"
-        sentences.append(f"{', '.join(loose)} {verb} not bind.")
-    return sentences
-
-
-def _policy_sentence(cost: PolicyCost) -> str:
-    when = _years_text(cost.binding_years)
-    if cost.missed:
-        return _missed_sentence(cost, when)
-    if policy_kind(cost.kind).plan:
-        return (
-            f"{cost.policy_id} binds {when}; with the retooling plan fixed it has no "
-            f"marginal price: re-run with a different limit to see what it costs."
-        )
-    price = price_range(cost)
-    if price is None:
-        return f"{cost.policy_id} binds {when}."
-    if cost.shadow_high is not None and abs(cost.shadow_high) < 0.005:
-        return f"{cost.policy_id} binds {when}, but {FREE_TIGHTENING}."
-    per = "a year" if any(y is not None for y in cost.binding_years) else "over the window"
-    return (
-        f"{cost.policy_id} binds {when}: tightening it by one {_singular(cost.unit)} "
-        f"{per} costs {price} of NPV."
-    )
-
-
-def _missed_sentence(cost: PolicyCost, when: str) -> str:
-    """A soft rule missed: by how much (in words people count in), and at what penalty."""
-    head = f"{cost.policy_id} (soft, {cost.rule})"
-    meaning = policy_kind(cost.kind)
-    gap = (
-        f"by {_quantity(cost.violation, cost.unit)}"
-        if meaning.row_unit_plain
-        else f"({cost.worst})"
-    )
-    if cost.not_enforced:
-        return f"{head} is {NOT_ENFORCED}: missed {when} {gap}."
-    return (
-        f"{head} is missed {when} {gap}; its penalties cost {money(cost.penalty_cost)} "
-        "(undiscounted)."
-    )
-
-
-def _quantity(value: float, unit: str) -> str:
-    """'$5k', '1 option', '50 vehicles'."""
-    if unit == "$":
-        return money(value)
-    shown = number(value)
-    return f"{shown} {_singular(unit) if shown == '1' else unit}"
-
-
-def _singular(unit: str) -> str:
-    return {"vehicles": "vehicle", "options": "option", "$": "dollar"}.get(unit, unit)
-
-
-def _years_text(years: Sequence[int | None]) -> str:
-    listed = sorted(y for y in years if y is not None)
-    if not listed:
-        return "over its window"
-    if len(listed) > 2 and listed == list(range(listed[0], listed[-1] + 1)):
-        return f"in {listed[0]}–{listed[-1]}"
-    if len(listed) == 1:
-        return f"in {listed[0]}"
-    return "in " + ", ".join(str(y) for y in listed[:-1]) + f" and {listed[-1]}"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def number(value: float) -> str:
-    """1234567 -> '1.23M': compact units for prose."""
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:.3g}{suffix}"
-    return f"{value:,.0f}"
-
-
-def money(value: float) -> str:
-    sign = "-" if value < 0 else ""
-    return f"{sign}${number(abs(value))}"
-
-
-def year_span(years: Sequence[int | None]) -> str:
-    """Binding years for a table cell: '2028–2036', '2030, 2033', 'window total'."""
-    if not years:
-        return "does not bind"
-    listed = sorted(y for y in years if y is not None)
-    if not listed:
-        return "window total"
-    if len(listed) > 1 and listed == list(range(listed[0], listed[-1] + 1)):
-        return f"{listed[0]}–{listed[-1]}"
-    return ", ".join(str(y) for y in listed)
-
-
-def price_range(cost: PolicyCost) -> str | None:
-    """'$23.5k–$168k' (per unit), or None without a marginal price."""
-    if cost.shadow_low is None or cost.shadow_high is None:
-        return None
-    low, high = money(cost.shadow_low), money(cost.shadow_high)
-    return low if low == high else f"{low}–{high}"

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from planner.case import SweepPoint
-from planner.results.narrative import kei_units_by_year, retool_capex, taken_retools
 from planner.results.outcome import ScenarioOutcome
+from planner.results.plan_figures import kei_units_by_year, retool_capex, taken_retools
 
 
 @dataclass(frozen=True)

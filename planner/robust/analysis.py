@@ -6,11 +6,9 @@
 3. The expected-value plan: the mean case (`values.mean_value_case`) solved alone.
 4. Every distinct plan — each λ's, each scenario's own, the EV plan — fixed and re-solved in
    every scenario (`evaluate`).
-5. For each λ the plan is the best of these by its exact objective, (1−λ)·Σ π_s NPV_s +
-   λ·CVaR_α from the re-solved NPVs (with the plan fixed the extensive form splits into the
-   scenarios, so this is the plan's true objective). That is the extensive form's own plan
-   unless it stopped at its time limit with a worse incumbent than some scenario's plan; the
-   gap is then measured against the extensive form's bound.
+5. For each λ the plan is the best of these by its exact objective (`choice`), and the report's
+   figures — EVPI, EEV, VSS, regret, the frontier — are worked out from the re-solved NPVs
+   (`report_figures`).
 """
 
 from __future__ import annotations
@@ -18,46 +16,25 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from planner.case import Case
 from planner.model.build import build_model
 from planner.results.outcome import ScenarioOutcome
 from planner.robust import values
-from planner.robust.evaluate import PARALLEL_MIN_NONZEROS, Evaluation, evaluate_plans
+from planner.robust.choice import Table, choose_plan
+from planner.robust.evaluate import PARALLEL_MIN_NONZEROS, evaluate_plans
 from planner.robust.inputs import RiskSettings
 from planner.robust.model import ExtensiveForm, RobustSolve, build_extensive, diagnose_joint
 from planner.robust.model import solve_extensive as solve_form
 from planner.robust.plan import Plan, plan_from_results, plan_from_solution
-from planner.robust.report import (
-    EV_PLAN,
-    FRONTIER,
-    OWN,
-    ROBUST,
-    FrontierPoint,
-    JudgedPlan,
-    RobustReport,
-    lambda_label,
-)
+from planner.robust.report import RobustReport
+from planner.robust.report_figures import model_size, robust_report
 from planner.runtime.processes import MapInProcesses, serial_map
 from planner.solve import solve
-from planner.solve.result import Status, relative_gap, status_from_gap
+from planner.solve.result import Status
 
 log = logging.getLogger(__name__)
-
-Table = dict[Plan, dict[str, Evaluation]]  # plan -> scenario -> the plan re-solved there
-TIE = 1e-9  # relative: a plan must beat the extensive form's by more to replace it
-
-
-@dataclass(frozen=True)
-class Choice:
-    """The plan taken for one λ, with its exact objective and how sure we are of it."""
-
-    solved: RobustSolve
-    plan: Plan
-    objective: float
-    status: Status
-    gap: float | None
 
 
 def analyse(
@@ -156,7 +133,9 @@ def _judge(
         found = evaluate_plans(cases, [robust.plan], frozenset({0}))
         table[robust.plan] = {s: row[0] for s, row in found.items()}
     timings["plans fixed and re-solved"] = time.perf_counter() - clock
-    return _report(cases, chances, risk, form, choices, table, own_plans, ev_plan, notes, timings)
+    return robust_report(
+        cases, chances, risk, form, choices, table, own_plans, ev_plan, notes, timings
+    )
 
 
 def _solve(form: ExtensiveForm, risk_weight: float, first: Case, start: Plan | None) -> RobustSolve:
@@ -206,21 +185,11 @@ def _without_plan(
         None,
         None,
         result.seconds,
-        _size(form),
+        model_size(form),
         None,
         diagnosis=diagnosis,
         warnings=(result.message,) if result.message else (),
     )
-
-
-def _size(form: ExtensiveForm) -> dict[str, int]:
-    lp = form.lp
-    return {
-        "variables": lp.num_cols,
-        "binaries": lp.num_integer,
-        "rows": lp.num_rows,
-        "nonzeros": lp.num_nonzeros,
-    }
 
 
 def _expected_value_plan(
@@ -267,188 +236,3 @@ def _evaluate(
         "in worker processes" if parallel else "in this process",
     )
     return {plan: {s: row[i] for s, row in found.items()} for i, plan in enumerate(plans)}
-
-
-def plan_objective(
-    npv: dict[str, float | None], risk_weight: float, alpha: float, chances: dict[str, float]
-) -> float | None:
-    """(1−λ)·Σ π_s NPV_s + λ·CVaR_α; None if the plan fails in some scenario."""
-    mean = values.expected(npv, chances)
-    if mean is None or risk_weight == 0:
-        return mean
-    tail = values.cvar(npv, chances, alpha)
-    return None if tail is None else (1 - risk_weight) * mean + risk_weight * tail
-
-
-def _npv(row: dict[str, Evaluation]) -> dict[str, float | None]:
-    return {s: e.npv for s, e in row.items()}
-
-
-def choose_plan(
-    solved: RobustSolve, table: Table, chances: dict[str, float], alpha: float, mip_gap: float
-) -> Choice | None:
-    """The best judged plan at λ by its exact objective (the extensive form's on ties)."""
-    w = solved.risk_weight
-    scores = {p: plan_objective(_npv(row), w, alpha, chances) for p, row in table.items()}
-    feasible = {p: v for p, v in scores.items() if v is not None}
-    if not feasible:
-        return None
-    best = max(feasible, key=feasible.__getitem__)
-    made = solved.plan  # its launches are over the launchable products: a key of `table`
-    if made in feasible and feasible[best] <= feasible[made] + TIE * max(1.0, abs(feasible[made])):
-        best = made
-    result = solved.result
-    gap = relative_gap(feasible[best], result.bound)
-    status = status_from_gap(Status.FEASIBLE, gap, mip_gap)
-    if result.bound is None and best == made and result.status.has_solution:
-        status, gap = result.status, result.gap  # no bound to measure against: the solver's
-    return Choice(solved, best, feasible[best], status, gap)
-
-
-def _report(
-    cases: Sequence[Case],
-    chances: dict[str, float],
-    risk: RiskSettings,
-    form: ExtensiveForm,
-    choices: dict[float, Choice | None],
-    table: Table,
-    own_plans: dict[str, Plan],
-    ev_plan: Plan | None,
-    notes: list[str],
-    timings: dict[str, float],
-) -> RobustReport:
-    robust = choices[risk.risk_weight]
-    assert robust is not None
-    judged = _judged(robust, choices, table, own_plans, ev_plan, frozenset(form.plan.y))
-    by_role = {(j.role, j.label): j for j in judged}
-    npv = by_role[ROBUST, ROBUST].npv
-    best = {c.scenario_id: _own_npv(by_role, c.scenario_id) for c in cases}
-    p0 = by_role.get((FRONTIER, lambda_label(0.0)))
-    p0_npv = p0.npv if p0 is not None else {}
-    eev, vss, vss_notes = _value_of_the_stochastic_solution(by_role, p0_npv, chances)
-    alpha = risk.cvar_alpha
-    main = robust.solved.result
-    return RobustReport(
-        tuple(cases),
-        chances,
-        risk,
-        robust.status,
-        main.solver,
-        robust.objective,
-        robust.gap,
-        main.seconds,
-        _size(form),
-        robust.plan,
-        in_scenario=table[robust.plan],
-        solved_objective=main.objective,
-        best=best,
-        plans=tuple(judged),
-        expected_npv=values.expected(npv, chances),
-        cvar=values.cvar(npv, chances, alpha),
-        worst_npv=values.worst(npv),
-        evpi=values.evpi(best, p0_npv, chances),
-        eev=eev,
-        vss=vss,
-        regret={ROBUST: values.regret(best, npv)}
-        | {j.label: values.regret(best, j.npv) for j in judged if j.role == OWN},
-        frontier=tuple(_point(w, choices[w], table, chances, alpha) for w in risk.sweep),
-        warnings=tuple(_choice_notes(choices, judged) + notes + vss_notes),
-        timings=timings,
-    )
-
-
-def _judged(
-    robust: Choice,
-    choices: dict[float, Choice | None],
-    table: Table,
-    own_plans: dict[str, Plan],
-    ev_plan: Plan | None,
-    launchable: frozenset[str],
-) -> list[JudgedPlan]:
-    """The robust plan first, then each λ's, each scenario's own, and the EV plan."""
-    labelled = [(ROBUST, ROBUST, robust.plan)]
-    labelled += [(lambda_label(w), FRONTIER, c.plan) for w, c in choices.items() if c is not None]
-    labelled += [(s, OWN, p.launching_only(launchable)) for s, p in own_plans.items()]
-    if ev_plan is not None:
-        labelled.append((EV_PLAN, EV_PLAN, ev_plan.launching_only(launchable)))
-    return [
-        JudgedPlan(
-            label, role, plan, _npv(table[plan]), {s: e.status for s, e in table[plan].items()}
-        )
-        for label, role, plan in labelled
-    ]
-
-
-def _point(
-    w: float, choice: Choice | None, table: Table, chances: dict[str, float], alpha: float
-) -> FrontierPoint:
-    if choice is None:
-        return FrontierPoint(w, Status.ERROR, None, None, None, None, None)
-    npv = _npv(table[choice.plan])
-    return FrontierPoint(
-        w,
-        choice.status,
-        choice.objective,
-        values.expected(npv, chances),
-        values.cvar(npv, chances, alpha),
-        values.worst(npv),
-        choice.plan,
-    )
-
-
-def _own_npv(by_role: dict[tuple[str, str], JudgedPlan], scenario: str) -> float | None:
-    """NPV*_s: the scenario's own plan re-solved in its own scenario (≥ its MIP figure)."""
-    own = by_role.get((OWN, scenario))
-    return None if own is None else own.npv[scenario]
-
-
-def _value_of_the_stochastic_solution(
-    by_role: dict[tuple[str, str], JudgedPlan],
-    p0: dict[str, float | None],
-    chances: dict[str, float],
-) -> tuple[float | None, float | None, list[str]]:
-    """(EEV, VSS, notes): both None where the EV plan fails in some scenario."""
-    ev = by_role.get((EV_PLAN, EV_PLAN))
-    if ev is None:
-        return None, None, []
-    failed = [s for s, status in ev.status.items() if not status.has_solution]
-    if failed:
-        note = (
-            f"the expected-value plan is infeasible in {', '.join(failed)}: EEV and VSS "
-            "are not defined"
-        )
-        log.warning("[robust] %s", note)
-        return None, None, [note]
-    return values.expected(ev.npv, chances), values.vss(p0, ev.npv, chances), []
-
-
-def _choice_notes(choices: dict[float, Choice | None], judged: Sequence[JudgedPlan]) -> list[str]:
-    names = {
-        c.solved.plan: f"the extensive form's plan at λ = {w:g}"
-        for w, c in choices.items()
-        if c is not None and c.solved.plan is not None
-    }
-    names |= {j.plan: f"{j.label}'s own plan" for j in judged if j.role == OWN}
-    names |= {
-        j.plan: "the expected-value plan"
-        for j in judged
-        if j.role == EV_PLAN and j.plan not in names
-    }
-    notes = []
-    for w, choice in choices.items():
-        if choice is None:
-            notes.append(f"λ = {w:g}: no plan is feasible in every scenario")
-            continue
-        result = choice.solved.result
-        gap = "" if choice.gap is None else f", gap {100 * choice.gap:.4f}% to its bound"
-        if choice.plan != choice.solved.plan:
-            notes.append(
-                f"λ = {w:g}: the extensive form stopped ({result.status.value}) "
-                f"with a worse plan than {names.get(choice.plan, 'another plan')}, "
-                f"which is used{gap}"
-            )
-        elif choice.status is Status.FEASIBLE:
-            notes.append(f"λ = {w:g}: time limit reached before the MIP gap{gap}")
-    for note in notes:
-        log.warning("[robust] %s", note)
-    return notes

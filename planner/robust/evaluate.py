@@ -19,7 +19,7 @@ from functools import partial
 from planner.case import Case
 from planner.model.build import Model, build_model
 from planner.results import Results, extract_results
-from planner.results.narrative import horizon_shares, kei_units_by_year, retool_capex
+from planner.results.plan_figures import horizon_shares, kei_units_by_year, retool_capex
 from planner.robust.plan import Plan, with_plan
 from planner.runtime.processes import MapInProcesses, serial_map
 from planner.solve import solve

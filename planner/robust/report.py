@@ -7,7 +7,7 @@ from itertools import combinations
 
 from planner.case import Case
 from planner.results.diagnosis import Diagnosis
-from planner.results.narrative import money
+from planner.results.prose import money
 from planner.robust.evaluate import Evaluation
 from planner.robust.inputs import RiskSettings
 from planner.robust.plan import Plan

@@ -20,21 +20,20 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from planner.results import Results
-from planner.results.narrative import (
+from planner.results.outcome import ScenarioOutcome
+from planner.results.plan_figures import (
     PolicyCost,
     enforced_violations,
     horizon_shares,
     kei_units_by_year,
     policy_costs,
-    price_range,
     retool_capex,
     taken_retools,
-    year_span,
 )
-from planner.results.outcome import ScenarioOutcome
+from planner.results.policy_sentences import price_range, year_span
 from planner.results.tables import NO_SALES, NOT_ENFORCED
 from planner.write.atomic import write_atomically
-from planner.write.xlsx_bridge import write_comparison_bridge
+from planner.write.comparison_bridge import write_comparison_bridge
 from planner.write.xlsx_charts import (
     axis_title,
     money_axis_format,

@@ -18,7 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from planner.contract.policy_kinds import policy_kind
 from planner.results import Results
-from planner.results.narrative import is_kei
+from planner.results.plan_figures import is_kei
 from planner.write.xlsx_format import Formats, Kind, write_cell
 
 DATA_SHEET = "ChartData"

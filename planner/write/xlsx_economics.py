@@ -11,7 +11,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from planner.contract.policy_kinds import KINDS
 from planner.results import Results
-from planner.results.narrative import binds
+from planner.results.plan_figures import binds
 from planner.results.tables import NOT_ENFORCED, CashFlowYear, PolicyOutcome
 from planner.write.xlsx_format import (
     Column,

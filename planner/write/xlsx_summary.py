@@ -13,20 +13,19 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from planner.results import Results
-from planner.results.narrative import (
+from planner.results.narrative import Worth, summary_lines
+from planner.results.outcome import ScenarioOutcome
+from planner.results.plan_figures import (
     PolicyCost,
-    Worth,
     enforced_violations,
     horizon_shares,
     kei_units_by_year,
     not_enforced,
     policy_costs,
     retool_capex,
-    summary_lines,
     taken_retools,
-    year_span,
 )
-from planner.results.outcome import ScenarioOutcome
+from planner.results.policy_sentences import year_span
 from planner.results.tables import NO_SALES, NOT_ENFORCED, RetoolDecision
 from planner.write.xlsx_charts import SUMMARY_CHART_SIZE, has_charts
 from planner.write.xlsx_format import (
