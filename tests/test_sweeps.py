@@ -351,19 +351,39 @@ def test_a_large_batch_summarises_each_sweep_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """31 points, capex 50,000 to 350,000 in steps of 10,000: O1 pays up to 190,000, so the
-    plan changes at 200,000; plan values run from 0 to 199,500 − 50,000 = 149,500."""
+    plan changes at 200,000; plan values run from 0 to 199,500 − 50,000 = 149,500. Base
+    (capex 500,000: no retooling, NPV 499,000) and the Scenarios row `cheap` (capex 100,300:
+    plan value 99,200, NPV 598,200) keep their rows, in workbook order, also with --quiet."""
     values = [50_000 + 10_000 * i for i in range(31)]
-    path = write(
-        tmp_path / "big.xlsx",
-        with_sweep(kei_case(), capex_sweep(";".join(str(v) for v in values))),
-    )
-    assert main(["run", str(path), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    sheets = with_sweep(kei_case(), capex_sweep(";".join(str(v) for v in values)))
+    sheets["Scenarios"] = [{"scenario_id": "cheap"}]
+    sheets["ScenarioChanges"] = [
+        {
+            "scenario_id": "cheap",
+            "sheet": "RetoolOptions",
+            "match": "option_id=O1",
+            "column": "capex",
+            "op": "set",
+            "value": 100_300,
+        }
+    ]
+    path = write(tmp_path / "big.xlsx", sheets)
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
     err = capsys.readouterr().err
     table = err[err.index("results in") :]
     assert "capex=60000" not in table  # no row per point
     line = next(t for t in table.splitlines() if "O1 capex" in t)
     cells = [c.strip() for c in line.strip("│ ").split("│")]
     assert cells == ["O1 capex", "31", "31", "499,000 … 648,500", "0 … 149,500", "200000"]
+    rows = [[c.strip() for c in t.strip("│ ").split("│")] for t in table.splitlines()]
+    named = [r for r in rows if r[0] in ("base", "cheap")]
+    assert named == [
+        ["base", "optimal", "$499k", "$0", "no retooling"],
+        ["cheap", "optimal", "$598k", "+$99.2k", "P1 new KEI_EV 2030"],
+    ]
+    assert table.index("cheap") < table.index("O1 capex")
+    assert f"comparison: {out / 'big' / 'comparison.xlsx'}" in table
 
 
 def test_live_progress_of_a_large_batch_shows_counts_and_what_is_under_way() -> None:

@@ -24,14 +24,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
-
 from planner import __version__
 from planner.app.batch import Finished, ScenarioFailure, run_batch
 from planner.app.progress import BatchDisplay
 from planner.app.resume import dump_outcome, load_outcome
-from planner.app.summary import MAX_ROWS, print_sweep_summary
+from planner.app.summary import print_final_table
 from planner.case import Case
 from planner.contract.errors import PlannerError, Problem, format_problems
 from planner.read.load import LoadedWorkbook, load_workbook_cases
@@ -192,10 +189,11 @@ def run_scenarios(
         [f for f in finished if isinstance(f, ScenarioOutcome)] + list(resumed.values()),
         key=lambda o: order[o.results.case.scenario_id],
     )
+    comparison = None
     if len(cases) > 1 and outcomes:
-        _write_comparison(folder, outcomes)
-    if log.isEnabledFor(logging.INFO):  # not with --quiet
-        _print_final_table(folder, finished, skipped, outcomes)
+        comparison = _write_comparison(folder, outcomes)
+    done = {_scenario_of(f): f for f in finished}
+    print_final_table(folder, [c.scenario_id for c in cases], done, resumed, comparison)
     print_warnings(loaded.warnings)
     code = max([f.exit_code for f in finished] + [o.exit_code for o in resumed.values()] + [0])
     return RunReport(code, {o.results.case.scenario_id: o for o in outcomes})
@@ -280,48 +278,12 @@ def _text_writer(text: str) -> Callable[[Path], object]:
     return lambda path: path.write_text(text, encoding="utf-8")
 
 
-def _write_comparison(folder: Path, outcomes: Sequence[ScenarioOutcome]) -> None:
+def _write_comparison(folder: Path, outcomes: Sequence[ScenarioOutcome]) -> Path:
     """Comparison of every scenario of the run, the resumed ones included."""
-    write_comparison_workbook(result_path(folder, "comparison.xlsx"), outcomes)
+    path = result_path(folder, "comparison.xlsx")
+    write_comparison_workbook(path, outcomes)
+    return path
 
 
-def _print_final_table(
-    folder: Path,
-    finished: Sequence[Finished],
-    skipped: list[str],
-    outcomes: Sequence[ScenarioOutcome],
-) -> None:
-    """One row per scenario; beyond a screenful, sweep points are summarised by sweep."""
-    many = len(finished) + len(skipped) > MAX_ROWS
-    if many:
-        finished = [f for f in finished if not _sweep_point(f)]
-    table = Table(title=f"results in {folder}")
-    for column in ("scenario", "status", "NPV", "gap", "seconds", "output"):
-        table.add_column(column, justify="right" if column in ("NPV", "gap", "seconds") else "left")
-    for item in finished:
-        if isinstance(item, ScenarioFailure):
-            table.add_row(item.scenario_id, "failed", "", "", "", item.message)
-            continue
-        results = item.results
-        npv = "" if results.npv is None else f"{results.npv:,.0f}"
-        gap = "" if results.gap is None else f"{100 * results.gap:.3f}%"
-        table.add_row(
-            results.case.scenario_id,
-            results.status.value,
-            npv,
-            gap,
-            f"{results.solve_seconds:.1f}",
-            str(folder / f"{results.case.scenario_id}.xlsx"),
-        )
-    if many and skipped:
-        table.add_row(f"{len(skipped)} scenarios", "skipped", "", "", "", "outputs are current")
-    for scenario in [] if many else skipped:
-        table.add_row(scenario, "skipped", "", "", "", "outputs are current")
-    Console(stderr=True, width=140).print(table)
-    if many:
-        failed = sum(isinstance(f, ScenarioFailure) for f in finished)
-        print_sweep_summary(folder, outcomes, failed)
-
-
-def _sweep_point(item: Finished) -> bool:
-    return isinstance(item, ScenarioOutcome) and item.results.case.scenario.sweep is not None
+def _scenario_of(item: Finished) -> str:
+    return item.scenario_id if isinstance(item, ScenarioFailure) else item.results.case.scenario_id
