@@ -1,0 +1,1 @@
+"""The model: one constraint family per module, each with its equation in the docstring."""
