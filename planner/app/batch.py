@@ -1,8 +1,9 @@
 """Run many scenarios: in-process, in worker processes, or on a Dask cluster.
 
-One fresh process per scenario (`planner.runtime.processes`): PuLP temp files and solver state are
-never shared, and a worker that crashes costs only its own scenario while the others carry
-on. A scenario that overruns its wall-time limit by far is stopped (killed). Results come
+Worker processes (`planner.runtime.processes`), one per job, each solving one scenario at a
+time: PuLP temp files and solver state belong to one scenario and are never shared, and a
+worker that crashes costs only its own scenario while the others carry on. A scenario that
+overruns its wall-time limit by far is stopped (its worker killed and replaced). Results come
 back to the calling process, which writes them as each arrives (`on_done`), so an
 interrupted batch keeps what finished; Ctrl-C or SIGTERM stops every worker at once
 (`planner.runtime.stop`).
@@ -79,7 +80,7 @@ def _worker(case: Case, events: Events) -> ScenarioOutcome:
 def _run_processes(
     cases: Sequence[Case], jobs: int, progress: ProgressHook, on_done: DoneHook
 ) -> list[Finished]:
-    """One fresh process per scenario, at most `jobs` at a time (`run_in_processes`)."""
+    """At most `jobs` scenarios at a time, in as many worker processes (`run_in_processes`)."""
     finished: list[Finished] = []
 
     def done(index: int, case: Case, result: ScenarioOutcome | TaskFailure) -> None:
@@ -91,9 +92,7 @@ def _run_processes(
         on_done(outcome)
         finished.append(outcome)
 
-    run_in_processes(
-        _worker, cases, jobs, done, _watchdog, lambda c: f"planner-{c.scenario_id}", progress
-    )
+    run_in_processes(_worker, cases, jobs, done, _watchdog, progress)
     return finished
 
 

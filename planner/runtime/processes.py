@@ -1,9 +1,12 @@
-"""Run tasks in worker processes: one fresh process per task, each with its own pipe back.
+"""Run tasks in worker processes: a worker per job slot, fed one task at a time through its pipe.
 
-Nothing is shared between processes (no manager, no queue, no semaphore): PuLP temp files and
-solver state never are, and a worker that crashes costs only its own task while the others
-carry on. A task that overruns its watchdog is stopped (killed). Ctrl-C or SIGTERM stops
-every worker at once (`planner.runtime.stop`), and no process is started once the run is ending.
+A worker serves many tasks (so the planner is imported once per worker, not once per task),
+but nothing else is shared between processes (no manager, no queue, no semaphore), and each
+task builds its own solver state: PuLP temp files and solver objects never outlive a task. A
+worker that crashes costs only the task it was running; a task that overruns its watchdog is
+stopped by killing its worker. Either way the worker is replaced for the tasks still waiting.
+Ctrl-C or SIGTERM stops every worker at once (`planner.runtime.stop`), and no process is
+started once the run is ending.
 
 `run_in_processes` is the general runner (progress events, results as each task ends);
 `ProcessMap` makes from it a map over items that returns results in input order, the
@@ -12,9 +15,11 @@ shape lower layers take as an injected `MapInProcesses`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -59,51 +64,90 @@ class _Pipe:
         self.connection.send(("progress", event))
 
 
-def _child(work: Callable[[Any, Events], Any], item: Any, connection: Connection) -> None:
-    """A worker process's main: one task, its result (or error) sent back, then exit."""
+def _serve(connection: Connection) -> None:
+    """A worker process's main: (work, item) tasks one at a time, each answered with its result
+    (or error) after its progress events, until the run sends None or goes away."""
     stop.ignore_interrupts_in_worker()
     logging.getLogger("planner").setLevel(logging.WARNING)
+    events = _Pipe(connection)
     try:
-        connection.send(("done", work(item, _Pipe(connection))))
-    except Exception as exc:
-        connection.send(("failed", f"{type(exc).__name__}: {exc}"))
+        while (task := _next_task(connection)) is not None:
+            work, item = task
+            try:
+                connection.send(("done", work(item, events)))
+            except Exception as exc:
+                connection.send(("failed", f"{type(exc).__name__}: {exc}"))
     finally:
         connection.close()
 
 
-@dataclass
-class _Running(Generic[T]):
+def _next_task(connection: Connection) -> tuple[Callable[[Any, Events], Any], Any] | None:
+    try:
+        return cast(tuple[Callable[[Any, Events], Any], Any] | None, connection.recv())
+    except EOFError:  # the run has ended
+        return None
+
+
+@dataclass(frozen=True)
+class _Task(Generic[T]):
     index: int
     item: T
-    process: BaseProcess
-    connection: Connection
     allowed_s: float
     deadline: float
-    finished: Any = None
-    done: bool = False
 
-    def receive(self, progress: ProgressHook) -> None:
-        """Every message waiting; the result once it has come."""
+
+@dataclass
+class _Worker(Generic[T]):
+    """A worker process, its end of the pipe, and the task it runs (None: idle)."""
+
+    process: BaseProcess
+    connection: Connection
+    task: _Task[T] | None = None
+    served: int = 0
+    dead: bool = False
+
+    def give(self, work: Callable[[T, Events], Any], index: int, item: T, allowed_s: float) -> bool:
+        """Send the task; False if the worker is gone (it then runs nothing)."""
         try:
-            while not self.done and self.connection.poll():
+            self.connection.send((work, item))
+        except OSError:  # BrokenPipeError, ConnectionResetError: the process has exited
+            self.dead = True
+            return False
+        self.task = _Task(index, item, allowed_s, time.monotonic() + allowed_s)
+        return True
+
+    def receive(self, progress: ProgressHook) -> Any:
+        """Every message waiting: None while the task runs, then its result or failure."""
+        try:
+            while self.connection.poll():
                 kind, payload = self.connection.recv()
                 if kind == "progress":
                     progress(*payload)
                 else:
-                    self.finish(payload if kind == "done" else TaskFailure(payload))
+                    return payload if kind == "done" else TaskFailure(payload)
         except (EOFError, OSError):
+            self.dead = True
             self.process.join(timeout=5)
-            self.finish(TaskFailure(f"worker process died (exit code {self.process.exitcode})"))
+            return TaskFailure(_died(self))
+        return None
 
-    def finish(self, result: Any) -> None:
-        self.finished, self.done = result, True
+    def stop_if_overdue(self) -> TaskFailure | None:
+        if self.task is None or time.monotonic() <= self.task.deadline:
+            return None
+        self.process.kill()
+        self.dead = True
+        return TaskFailure(f"stopped after {self.task.allowed_s:.0f} s (far over its time limit)")
 
-    def stop_if_overdue(self) -> None:
-        if not self.done and time.monotonic() > self.deadline:
+    def retire(self) -> None:
+        """Ask an idle worker to exit; kill it if it does not."""
+        if not self.dead:
+            with contextlib.suppress(OSError):
+                self.connection.send(None)
+        self.process.join(timeout=5)
+        if self.process.is_alive():
             self.process.kill()
-            self.finish(
-                TaskFailure(f"stopped after {self.allowed_s:.0f} s (far over its time limit)")
-            )
+            self.process.join(timeout=1)
+        self.connection.close()
 
 
 def run_in_processes(
@@ -112,56 +156,94 @@ def run_in_processes(
     jobs: int,
     on_done: Callable[[int, T, R | TaskFailure], None],
     allowed_s: Callable[[T], float],
-    name: Callable[[T], str],
     progress: ProgressHook = lambda *_: None,
 ) -> None:
-    """`work(item, events)` for each item in a fresh process, at most `jobs` at a time;
-    `on_done(index, item, result or failure)` as each ends. `allowed_s(item)`: its watchdog.
+    """`work(item, events)` for each item in at most `jobs` worker processes, one task per
+    worker at a time; `on_done(index, item, result or failure)` as each ends.
+    `allowed_s(item)`: its watchdog, from the moment its worker receives it.
 
     `work` and the items go to the workers by pickling (module-level functions only); on any
     exception here (Ctrl-C) every worker is stopped.
     """
     context = multiprocessing.get_context("spawn")  # no fork of a process that ran a solver
-    waiting = list(enumerate(items))
-    running: list[_Running[T]] = []
+    waiting = deque(enumerate(items))
+    workers: list[_Worker[T]] = []
     try:
-        while waiting or running:
-            while waiting and len(running) < jobs:
-                index, item = waiting.pop(0)
-                running.append(_start(context, work, index, item, allowed_s(item), name(item)))
-            wait_for(
-                [r.connection for r in running] + [r.process.sentinel for r in running],
-                timeout=0.2,
-            )
-            for task in list(running):
-                task.receive(progress)
-                task.stop_if_overdue()
-                if task.done:
-                    running.remove(task)
-                    _close(task)
-                    on_done(task.index, task.item, task.finished)
-    finally:
-        if running:
+        while waiting or any(w.task for w in workers):
+            _feed(context, work, waiting, workers, jobs, allowed_s, on_done)
+            busy = [w for w in workers if w.task is not None]
+            wait_for([w.connection for w in busy] + [w.process.sentinel for w in busy], 0.2)
+            for worker in busy:
+                _collect(worker, workers, progress, on_done)
+    except BaseException:
+        if workers:
             stop.kill_children()
-            for task in running:
-                task.process.join(timeout=1)
+            for worker in workers:
+                worker.process.join(timeout=1)
+        raise
+    for worker in workers:
+        worker.retire()
 
 
-def _close(task: _Running[Any]) -> None:
-    task.process.join(timeout=5)
-    if task.process.is_alive():  # sent its result but does not exit
-        task.process.kill()
-    task.connection.close()
+def _feed(
+    context: Any,
+    work: Callable[[T, Events], Any],
+    waiting: deque[tuple[int, T]],
+    workers: list[_Worker[T]],
+    jobs: int,
+    allowed_s: Callable[[T], float],
+    on_done: Callable[[int, T, Any], None],
+) -> None:
+    """Give waiting tasks to idle workers, starting workers up to `jobs`."""
+    while waiting:
+        idle = next((w for w in workers if w.task is None), None)
+        if idle is None:
+            if len(workers) >= jobs:
+                return
+            idle = _start(context, len(workers))
+            workers.append(idle)
+        index, item = waiting.popleft()
+        if idle.give(work, index, item, allowed_s(item)):
+            continue
+        workers.remove(idle)
+        idle.retire()
+        if idle.served:  # it died idle, after earlier tasks: the task has not run
+            waiting.appendleft((index, item))
+        else:  # a new worker that cannot take a task: do not start one after another
+            on_done(index, item, TaskFailure(_died(idle)))
 
 
-def _start(
-    context: Any, work: Callable[[T, Events], Any], index: int, item: T, allowed_s: float, name: str
-) -> _Running[T]:
-    receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(work, item, sending), name=name)
+def _collect(
+    worker: _Worker[T],
+    workers: list[_Worker[T]],
+    progress: ProgressHook,
+    on_done: Callable[[int, T, Any], None],
+) -> None:
+    """Progress events and, when its task has ended, the result; a dead worker is dropped."""
+    task = worker.task
+    assert task is not None
+    result = worker.receive(progress)
+    if result is None:
+        result = worker.stop_if_overdue()
+    if result is None:
+        return
+    worker.task, worker.served = None, worker.served + 1
+    if worker.dead:
+        workers.remove(worker)
+        worker.retire()
+    on_done(task.index, task.item, result)
+
+
+def _died(worker: _Worker[Any]) -> str:
+    return f"worker process died (exit code {worker.process.exitcode})"
+
+
+def _start(context: Any, number: int) -> _Worker[Any]:
+    ours, theirs = context.Pipe(duplex=True)
+    process = context.Process(target=_serve, args=(theirs,), name=f"planner-worker-{number}")
     process.start()
-    sending.close()  # the worker holds its end: EOF here when it exits
-    return _Running(index, item, process, receiving, allowed_s, time.monotonic() + allowed_s)
+    theirs.close()  # the worker holds its end: EOF here when it exits
+    return _Worker(process, ours)
 
 
 class MapInProcesses(Protocol):
@@ -212,7 +294,6 @@ class ProcessMap:
             self.jobs,
             lambda index, _, result: found.__setitem__(index, result),
             lambda _: allowed,
-            lambda _: "planner-task",
         )
         failures = [r.message for r in found.values() if isinstance(r, TaskFailure)]
         if failures:
