@@ -185,3 +185,21 @@ def test_start_years_name_plants_and_the_npv_axis_starts_at_zero(tmp_path: Path)
     assert '<c:min val="0"/>' in npv
     assert "<a:t>NPV ($)</a:t>" in npv and "<a:t>scenario</a:t>" in npv
     assert '<c:min val="0"/>' in value and "<a:t>plan value ($)</a:t>" in value
+
+
+def test_a_wide_table_prints_across_pages_instead_of_shrinking(
+    outcomes: list[ScenarioOutcome], tmp_path: Path
+) -> None:
+    """The Scenarios table holds many columns of at least 14 characters: fitted to one page
+    wide it printed at about 40 %; it now spreads across as many landscape pages as keep it at
+    about 75 % (170 characters a page), while a narrow sheet stays one page wide."""
+    target = tmp_path / "comparison.xlsx"
+    write_comparison_workbook(target, outcomes)
+    book = load_workbook(target)
+    sheet = book["Scenarios"]
+    table_width = sum(
+        (sheet.column_dimensions[c].width or 0) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:20]
+    )
+    assert table_width > 170
+    assert sheet.page_setup.fitToWidth == -(-int(table_width) // 170) >= 2
+    assert book["Bridge"].page_setup.fitToWidth in (None, 1)

@@ -300,7 +300,9 @@ def _write_matrix(
     for index, result in enumerate(results, start=width):  # a header is never cut off
         sheet.set_column(index, index, max(14, len(result.case.scenario_id) + 3))
     sheet.set_column(width + len(results), width + len(results), 26)
-    setup_print(sheet, top)
+    label_widths = [min(max(14, len(h) + 3, 16), 44) for h in label_headers]
+    scenario_widths = [max(14, len(r.case.scenario_id) + 3) for r in results]
+    setup_print(sheet, top, width_chars=sum(label_widths) + sum(scenario_widths) + 26)
 
 
 def _write_start_years(book: Workbook, formats: Formats, results: Sequence[Results]) -> None:

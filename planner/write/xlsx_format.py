@@ -267,19 +267,34 @@ def write_pairs(
     return row
 
 
-def setup_print(sheet: Worksheet, repeat_row: int | None = None, landscape: bool = True) -> None:
-    """Letter paper, one page wide, the header row on every page, sheet name in the footer."""
+# Characters of column width a landscape Letter page holds at a scale still read without a
+# loupe (about 75 %); a wider table is printed over several pages across, not shrunk.
+PAGE_WIDTH_CHARS = 170
+
+
+def setup_print(
+    sheet: Worksheet,
+    repeat_row: int | None = None,
+    landscape: bool = True,
+    width_chars: float = 0.0,
+) -> None:
+    """Letter paper, as many pages wide as the table needs to stay legible (one for most), the
+    header row on every page, sheet name in the footer."""
     if landscape:
         sheet.set_landscape()
     sheet.set_paper(1)
-    sheet.fit_to_pages(1, 0)
+    sheet.fit_to_pages(pages_across(width_chars), 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     sheet.set_footer("&L&A&RPage &P of &N")
     if repeat_row is not None:
         sheet.repeat_rows(repeat_row)
 
 
+def pages_across(width_chars: float) -> int:
+    return max(1, math.ceil(width_chars / PAGE_WIDTH_CHARS))
+
+
 def finish_sheet(sheet: Worksheet, placed: Placed) -> None:
     """Freeze the header row and set up printing for a sheet that is one table."""
     sheet.freeze_panes(placed.header_row + 1, 0)
-    setup_print(sheet, placed.header_row)
+    setup_print(sheet, placed.header_row, width_chars=sum(placed.widths))
