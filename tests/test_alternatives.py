@@ -20,7 +20,6 @@ The firm core, what all three take, is the KEI launch.
 from __future__ import annotations
 
 import json
-import time
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -32,10 +31,9 @@ from solving import solve_sheets
 from workbooks import Sheets, settings, with_rows, with_settings, write
 
 from planner.app.cli import main
-from planner.model.alternatives import plan_of, search_lp
 from planner.model.build import build_model
 from planner.read.load import load_workbook_cases
-from planner.results.alternative_search import _Search, _start_avoiding, find_alternatives
+from planner.results.alternative_search import find_alternatives
 from planner.results.alternatives import AlternativeSearch
 from planner.results.outcome import ScenarioOutcome
 from planner.solve import solve
@@ -423,22 +421,3 @@ def test_a_launch_forced_by_take_needs_no_unit_built(tmp_path: Path) -> None:
     outcome = solve_sheets(tmp_path, sheets)
     assert outcome.results.npv == pytest.approx(-50_000)
     assert plans_of(outcome) == [(-60_000, ("A",), ("KEI",))]
-
-
-def test_the_first_solve_starts_from_the_best_plan_avoiding_earlier_options(
-    tmp_path: Path,
-) -> None:
-    """After the optimum {A, launch}, the start offered to the fewest-reused solve is the best
-    NPV without A under the search's rows: {B, launch} 230,000 (B's start column 1, A's 0,
-    the launch 1) — a valid start, since it differs from {A, launch} and clears the floor."""
-    path = write(tmp_path / "start.xlsx", three_lines(alternatives=1, alternatives_within=0.5))
-    model = build_model(load_workbook_cases(path).cases[0])
-    optimum = solve(model.lp, "highs", 60.0, 0.0)
-    assert optimum.values is not None
-    earlier = [plan_of(model, optimum.values)]
-    search = _Search(model, 240_000.0, None, 120_000.0, None, 60.0, time.perf_counter())
-    start = _start_avoiding(search, search_lp(model, earlier, 120_000.0), earlier)
-    assert start is not None
-    column = {o: c for o in "ABC" for _, c in model.variables.starts(o)}
-    assert (start[column["A"]], start[column["B"]], start[column["C"]]) == (0.0, 1.0, 0.0)
-    assert start[model.variables.y["KEI"]] == 1.0

@@ -14,12 +14,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from planner.model.alternatives import (
-    OPTION,
     Plan,
     decision_columns,
     fewest_reused,
@@ -163,7 +162,7 @@ def _next_plan(search: _Search, plans: list[Plan], number: int, found: int) -> _
     clock = time.perf_counter()
     lp = search_lp(model, plans, search.floor)
     reused = reuse_columns(model, plans)
-    first = _solve(search, fewest_reused(lp, reused), _start_avoiding(search, lp, plans))
+    first = _solve(search, fewest_reused(lp, reused))
     if first.status is Status.INFEASIBLE:
         return _Step(None, None, _none_left(search, len(plans)))
     if first.values is None or not first.status.has_solution:
@@ -186,27 +185,6 @@ def _next_plan(search: _Search, plans: list[Plan], number: int, found: int) -> _
         time.perf_counter() - clock,
     )
     return _Step(plan, second.values, "")
-
-
-def _start_avoiding(search: _Search, lp: LPArrays, plans: list[Plan]) -> dict[int, float] | None:
-    """A plan the first solve can start from: the best NPV that takes none of the options the
-    earlier plans took, under the search's own rows (so it is feasible there). Minimising the
-    reuse count under a tight NPV floor gives HiGHS's heuristics little to go on; maximising
-    NPV does not. HiGHS only (the other solvers take no start); a quarter of a time limit."""
-    settings = search.model.case.settings
-    columns = decision_columns(search.model)
-    taken = sorted({c for plan in plans for d in plan if d.kind == OPTION for c in columns[d]})
-    if settings.solver != "highs" or not taken:
-        return None
-    upper = lp.col_upper.copy()
-    upper[taken] = 0.0
-    limit = max(min(settings.time_limit_s, search.left()) / 4, 0.01)
-    result = solve(
-        replace(lp, col_upper=upper), "highs", limit, settings.mip_gap, None, search.threads
-    )
-    if result.values is None or not result.status.has_solution:
-        return None
-    return {int(c): float(result.values[c]) for c in np.flatnonzero(lp.integer)}
 
 
 def _solve(search: _Search, lp: LPArrays, start: dict[int, float] | None = None) -> SolveResult:
