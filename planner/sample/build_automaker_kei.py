@@ -80,41 +80,12 @@ def honda_weights() -> dict[str, float]:
 
 
 def demand() -> list[list[Value]]:
-    """Incumbents: Honda's 2025 units by segment, split by Honda's regional weight h_r
-    (EVs by h_r x EV share_r, others by h_r x (1 - EV share_r), each normalised).
-
-    Kei variant v in region r, year t:
-    ramp_t x small_car_market x take_rate x honda_kei_share x h_r x mix[v, ZEV or other]
-    x (P_v / P_ref)^-e.
-    """
+    """Honda's incumbents and its share of kei demand, split by Honda's regional weight h_r
+    (`common.demand_rows` has the formulas; kei_total includes honda_kei_share)."""
     p = {r["key"]: float(r["value"]) for r in read("demand_params")}
-    products = {r["product_id"]: r for r in read("products")}
-    ramp = {int(r["year"]): float(r["ramp"]) for r in read("kei_ramp")}
-    group = {r["region_id"]: r["group"] for r in read("regions")}
     ev = {r: m["ev"] for r, m in _merged_regions().items()}
-    h = honda_weights()
-    w_ev = {r: h[r] * ev[r] for r in h}
-    w_ice = {r: h[r] * (1 - ev[r]) for r in h}
-    rows: list[list[Value]] = []
-    for seg in read("demand_segments"):
-        k = seg["product_id"]
-        w = w_ev if products[k]["powertrain"] == "EV" else w_ice
-        total = sum(w.values())
-        for t in sorted(ramp):
-            national = float(seg["units_2025"]) * (1 + p["incumbent_growth"]) ** (t - 2025)
-            rows += [[r, k, t, round(national * w[r] / total)] for r in h]
     kei_total = p["small_car_market"] * p["kei_take_rate"] * p["honda_kei_share"]
-    for mix in read("kei_mix"):
-        k = mix["product_id"]
-        relative_price = float(products[k]["price"]) / p["kei_reference_price"]
-        elastic = relative_price ** -p["kei_price_elasticity"]
-        for t in sorted(ramp):
-            for r in h:
-                m = float(mix["mix_zev"] if group[r] == "ZEV" else mix["mix_other"])
-                units = round(ramp[t] * kei_total * h[r] * m * elastic)
-                if units > 0:
-                    rows.append([r, k, t, units])
-    return rows
+    return common.demand_rows(DATA, honda_weights(), ev, kei_total)
 
 
 def sheet_rows() -> Sheets:

@@ -29,39 +29,13 @@ def read(name: str) -> list[Row]:
 
 
 def demand() -> list[list[Value]]:
-    """Incumbents: 2025 units x growth, split by region (EVs by regional EV share).
-
-    Kei variant v in region r, year t:
-    ramp_t x small_car_market x take_rate x share_r x mix[v, ZEV or other] x (P_v / P_ref)^-e.
-    """
+    """Incumbents by national 2025 units, kei by the small-car market x take rate; both split
+    by each region's sales share (`common.demand_rows` has the formulas)."""
     p = {r["key"]: float(r["value"]) for r in read("demand_params")}
     regions = read("regions")
-    products = {r["product_id"]: r for r in read("products")}
-    ramp = {int(r["year"]): float(r["ramp"]) for r in read("kei_ramp")}
     share = {r["region_id"]: float(r["sales_share"]) for r in regions}
     ev = {r["region_id"]: float(r["ev_share"]) for r in regions}
-    w_ev = {r: share[r] * ev[r] for r in share}
-    w_ice = {r: share[r] * (1 - ev[r]) for r in share}
-    rows: list[list[Value]] = []
-    for seg in read("demand_segments"):
-        k = seg["product_id"]
-        w = w_ev if products[k]["powertrain"] == "EV" else w_ice
-        total = sum(w.values())
-        for t in sorted(ramp):
-            national = float(seg["units_2025"]) * (1 + p["incumbent_growth"]) ** (t - 2025)
-            rows += [[r, k, t, round(national * w[r] / total)] for r in share]
-    kei_total = p["small_car_market"] * p["kei_take_rate"]
-    for mix in read("kei_mix"):
-        k = mix["product_id"]
-        relative_price = float(products[k]["price"]) / p["kei_reference_price"]
-        elastic = relative_price ** -p["kei_price_elasticity"]
-        for t in sorted(ramp):
-            for reg in regions:
-                m = float(mix["mix_zev"] if reg["group"] == "ZEV" else mix["mix_other"])
-                units = round(ramp[t] * kei_total * share[reg["region_id"]] * m * elastic)
-                if units > 0:
-                    rows.append([reg["region_id"], k, t, units])
-    return rows
+    return common.demand_rows(DATA, share, ev, p["small_car_market"] * p["kei_take_rate"])
 
 
 def sheet_rows() -> Sheets:

@@ -130,6 +130,40 @@ def retool_options(data: Path, columns: Sequence[str]) -> list[list[Value]]:
     return rows
 
 
+def demand_rows(
+    data: Path, weights: dict[str, float], ev: dict[str, float], kei_total: float
+) -> list[list[Value]]:
+    """Demand rows. Incumbents: 2025 units x growth, split over regions by `weights` (EVs by
+    weight_r x EV share_r, others by weight_r x (1 - EV share_r), each normalised). Kei variant v
+    in region r, year t: ramp_t x kei_total x weight_r x mix[v, ZEV or other] x (P_v / P_ref)^-e.
+    Regions come in the order of `weights`."""
+    p = {r["key"]: float(r["value"]) for r in read(data, "demand_params")}
+    products = {r["product_id"]: r for r in read(data, "products")}
+    ramp = {int(r["year"]): float(r["ramp"]) for r in read(data, "kei_ramp")}
+    group = {r["region_id"]: r["group"] for r in read(data, "regions")}
+    w_ev = {r: weights[r] * ev[r] for r in weights}
+    w_ice = {r: weights[r] * (1 - ev[r]) for r in weights}
+    rows: list[list[Value]] = []
+    for seg in read(data, "demand_segments"):
+        k = seg["product_id"]
+        w = w_ev if products[k]["powertrain"] == "EV" else w_ice
+        total = sum(w.values())
+        for t in sorted(ramp):
+            national = float(seg["units_2025"]) * (1 + p["incumbent_growth"]) ** (t - 2025)
+            rows += [[r, k, t, round(national * w[r] / total)] for r in weights]
+    for mix in read(data, "kei_mix"):
+        k = mix["product_id"]
+        relative_price = float(products[k]["price"]) / p["kei_reference_price"]
+        elastic = relative_price ** -p["kei_price_elasticity"]
+        for t in sorted(ramp):
+            for r in weights:
+                m = float(mix["mix_zev"] if group[r] == "ZEV" else mix["mix_other"])
+                units = round(ramp[t] * kei_total * weights[r] * m * elastic)
+                if units > 0:
+                    rows.append([r, k, t, units])
+    return rows
+
+
 def provenance(data: Path) -> list[list[Value]]:
     """One row per data row of every CSV: file, line, first cell, source keys, weakest label."""
     labels = {r["source_key"]: r["label"] for r in read(data, "sources")}
