@@ -31,6 +31,16 @@ from solving import solve_sheets
 from workbooks import Sheets, settings, with_rows, with_settings, write
 
 from planner.app.cli import main
+from planner.model.alternatives import (
+    LAUNCH,
+    OPTION,
+    Decision,
+    fewest_reused,
+    plan_of,
+    reuse_columns,
+    reuse_count,
+    search_lp,
+)
 from planner.model.build import build_model
 from planner.read.load import load_workbook_cases
 from planner.results.alternative_search import find_alternatives
@@ -421,3 +431,25 @@ def test_a_launch_forced_by_take_needs_no_unit_built(tmp_path: Path) -> None:
     outcome = solve_sheets(tmp_path, sheets)
     assert outcome.results.npv == pytest.approx(-50_000)
     assert plans_of(outcome) == [(-60_000, ("A",), ("KEI",))]
+
+
+def test_the_fewest_reused_solve_keeps_npv_as_the_tie_break(tmp_path: Path) -> None:
+    """After {A, launch} (240,000; floor 120,000, spread 120,000, weight 240,000), the first
+    solve maximises NPV − 240,000 · R: reusing only the launch, {B, launch} scores
+    230,000 − 240,000 and {C, launch} 210,000 − 240,000, while reusing A or none scores lower
+    (or breaks the floor); so R = 1 and the plan is {B, launch} already — where −R alone let the
+    solver return any plan with R = 1 and gave its heuristics nothing to aim at."""
+    path = write(tmp_path / "weight.xlsx", three_lines(alternatives=1, alternatives_within=0.5))
+    model = build_model(load_workbook_cases(path).cases[0])
+    optimum = solve(model.lp, "highs", 60.0, 0.0)
+    assert optimum.values is not None
+    earlier = [plan_of(model, optimum.values)]
+    reused = reuse_columns(model, earlier)
+    lp = fewest_reused(search_lp(model, earlier, 120_000.0), reused, 240_000.0)
+    first = solve(lp, "highs", 60.0, 0.0)
+    assert first.values is not None and first.objective == pytest.approx(230_000 - 240_000)
+    assert reuse_count(first.values, reused) == 1
+    assert plan_of(model, first.values) == {
+        Decision(OPTION, "B"),
+        Decision(LAUNCH, "KEI"),
+    }

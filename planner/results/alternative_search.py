@@ -162,7 +162,7 @@ def _next_plan(search: _Search, plans: list[Plan], number: int, found: int) -> _
     clock = time.perf_counter()
     lp = search_lp(model, plans, search.floor)
     reused = reuse_columns(model, plans)
-    first = _solve(search, fewest_reused(lp, reused))
+    first = _solve(search, fewest_reused(lp, reused, _reuse_weight(search)))
     if first.status is Status.INFEASIBLE:
         return _Step(None, None, _none_left(search, len(plans)))
     if first.values is None or not first.status.has_solution:
@@ -185,6 +185,12 @@ def _next_plan(search: _Search, plans: list[Plan], number: int, found: int) -> _
         time.perf_counter() - clock,
     )
     return _Step(plan, second.values, "")
+
+
+def _reuse_weight(search: _Search) -> float:
+    """More than the NPV spread the floor allows and than the solver's gap in $."""
+    gap = search.model.case.settings.mip_gap * abs(search.npv)
+    return 2.0 * max(search.npv - search.floor, gap, 1.0)
 
 
 def _solve(search: _Search, lp: LPArrays, start: dict[int, float] | None = None) -> SolveResult:
