@@ -17,6 +17,7 @@ from rich.table import Table
 from planner.app.batch import Finished, ScenarioFailure
 from planner.results.narrative import taken_retools
 from planner.results.outcome import ScenarioOutcome
+from planner.results.prose import money
 from planner.results.sensitivity import SweepResult, sweep_results
 from planner.results.tables import RetoolDecision
 from planner.solve.result import Status
@@ -98,13 +99,7 @@ def short_plant_name(name: str) -> str:
 
 def dollars(value: float) -> str:
     """65,412,000,000 -> `$65.4B`, -1,234 -> `-$1.23k`, 499 -> `$499`: three figures."""
-    size = abs(value)
-    text = f"{size:,.0f}"
-    for unit, suffix in ((1e3, "k"), (1e6, "M"), (1e9, "B")):
-        if size >= unit * 0.9995:  # 999,600 is `$1M`, not `$1e+03k`
-            scaled = size / unit
-            text = f"{scaled:.3g}{suffix}" if scaled < 999.5 else f"{scaled:,.0f}{suffix}"
-    return ("-" if value < 0 and text != "0" else "") + "$" + text
+    return money(value)
 
 
 def signed_dollars(value: float) -> str:

@@ -53,11 +53,6 @@ class RawWorkbook:
     problems: tuple[Problem, ...] = field(default=())
 
 
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return handle_sha256(handle)
-
-
 def handle_sha256(handle: IO[bytes]) -> str:
     digest = hashlib.sha256()
     handle.seek(0)

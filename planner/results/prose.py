@@ -12,13 +12,17 @@ def count_text(n: int, noun: str) -> str:
 
 
 def number(value: float) -> str:
-    """1234567 -> '1.23M': compact units for prose."""
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:.3g}{suffix}"
-    return f"{value:,.0f}"
+    """1234567 -> '1.23M': compact units for prose, three figures (999,600 is '1M')."""
+    size = abs(value)
+    text = f"{size:,.0f}"
+    for unit, suffix in ((1e3, "k"), (1e6, "M"), (1e9, "B")):
+        if size >= unit * 0.9995:
+            scaled = size / unit
+            text = f"{scaled:.3g}{suffix}" if scaled < 999.5 else f"{scaled:,.0f}{suffix}"
+    return ("-" if value < 0 and text != "0" else "") + text
 
 
 def money(value: float) -> str:
-    sign = "-" if value < 0 else ""
-    return f"{sign}${number(abs(value))}"
+    """-2500 -> '-$2.5k'; an amount that rounds to 0 is '$0', never '-$0'."""
+    text = number(abs(value))
+    return ("-" if value < 0 and text != "0" else "") + "$" + text
