@@ -38,8 +38,8 @@ from workbooks import Sheets, settings, with_rows, with_settings, write
 from planner.app.cli import main
 from planner.app.robust_run import RobustOptions, load_robust
 from planner.app.run import RunOptions
+from planner.case import Scenario
 from planner.read.load import load_workbook_cases
-from planner.read.scenarios import ScenarioRow
 from planner.results.outcome import ScenarioOutcome, solve_case
 from planner.robust import values
 from planner.robust.analysis import analyse
@@ -427,18 +427,18 @@ def test_a_better_judged_plan_replaces_a_time_limited_incumbent() -> None:
 
 def test_probabilities_follow_the_spec() -> None:
     rows = [
-        ScenarioRow("base", "", None),
-        ScenarioRow("up", "", 0.3),
-        ScenarioRow("down", "", 0.3),
-        ScenarioRow("odd", "", None),
+        Scenario("base", "", None),
+        Scenario("up", "", 0.3),
+        Scenario("down", "", 0.3),
+        Scenario("odd", "", None),
     ]
     assert probabilities(rows, ["base", "up", "down", "odd"]) == pytest.approx(
         {"base": 0.2, "up": 0.3, "down": 0.3, "odd": 0.2}
     )
     assert probabilities(rows, ["up", "odd"]) == pytest.approx({"up": 0.6, "odd": 0.4})
-    none = [ScenarioRow("base", "", None), ScenarioRow("a", "", None)]
+    none = [Scenario("base", "", None), Scenario("a", "", None)]
     assert probabilities(none, ["base", "a"]) == {"base": 0.5, "a": 0.5}
-    over = [ScenarioRow("base", "", None), ScenarioRow("a", "", 1.5)]
+    over = [Scenario("base", "", None), Scenario("a", "", 1.5)]
     assert probabilities(over, ["base", "a"]) == {"base": 0.0, "a": 1.0}
     assert probabilities(over, ["base"]) == {"base": 1.0}  # all zero: equal, with a warning
 

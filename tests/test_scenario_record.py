@@ -9,11 +9,6 @@ from workbooks import tiny, write
 
 from planner.case import Scenario
 from planner.read.load import load_workbook_cases
-from planner.read.scenarios import ScenarioRow
-
-
-def test_scenario_row_is_the_case_scenario_record() -> None:
-    assert ScenarioRow is Scenario
 
 
 def test_a_loaded_case_carries_its_scenarios_row(tmp_path: Path) -> None:

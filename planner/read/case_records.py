@@ -30,7 +30,7 @@ from planner.contract.errors import Problem
 from planner.contract.schema import PLAN_POLICY_KINDS
 from planner.read.raw_workbook import RawWorkbook
 from planner.read.scenarios import (
-    ScenarioRow,
+    Scenario,
 )
 from planner.read.tables import Record, Tables
 from planner.read.validate import build_universe, resolve_selector
@@ -56,7 +56,7 @@ def build_case(
     raw: RawWorkbook,
     tables: Tables,
     settings_values: dict[str, Any],
-    row: ScenarioRow,
+    row: Scenario,
     memo: Memo | None = None,
 ) -> Case:
     """Typed, frozen case from validated tables (defaults by rule, selectors resolved).

@@ -24,7 +24,7 @@ from planner.read.scenario_robust import decision_change_problems, robust_change
 from planner.read.scenarios import (
     BASE,
     Change,
-    ScenarioRow,
+    Scenario,
     check_changes,
     scenario_rows,
 )
@@ -39,7 +39,7 @@ class LoadedWorkbook:
     path: Path
     sha256: str
     cases: tuple[Case, ...]
-    scenarios: tuple[ScenarioRow, ...]  # every scenario of the workbook, base first
+    scenarios: tuple[Scenario, ...]  # every scenario of the workbook, base first
     warnings: tuple[Problem, ...]
 
 
@@ -106,7 +106,7 @@ class CheckedScenario:
 
 
 def _chosen_scenarios(
-    rows: list[ScenarioRow], scenario_ids: Sequence[str], problems: list[Problem]
+    rows: list[Scenario], scenario_ids: Sequence[str], problems: list[Problem]
 ) -> set[str]:
     known = [r.scenario_id for r in rows]
     for scenario_id in scenario_ids:
@@ -146,7 +146,7 @@ def _check_scenario(
 
 def _with_scenario_findings(
     tables: Tables,
-    rows: list[ScenarioRow],
+    rows: list[Scenario],
     checked: dict[str, CheckedScenario],
     sweeps: dict[str, tuple[Change, ...]],
     problems: list[Problem],

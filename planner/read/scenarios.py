@@ -39,9 +39,6 @@ DEVICE_NAMES = frozenset(
 )  # names Windows keeps for devices, whatever follows a `.`
 
 
-ScenarioRow = Scenario  # a Scenarios row is the case's scenario record
-
-
 @dataclass(frozen=True)
 class Change:
     """One well-formed ScenarioChanges row."""
@@ -58,14 +55,14 @@ class Change:
         return [r for r in tables.get(self.sheet, []) if _matches(r, self.conditions)]
 
 
-def scenario_rows(tables: Tables) -> list[ScenarioRow]:
+def scenario_rows(tables: Tables) -> list[Scenario]:
     """`base` first (described by its row if listed), then the Scenarios rows in order."""
     rows = [
-        ScenarioRow(r.get("scenario_id"), r.get("description") or "", r.get("probability"))
+        Scenario(r.get("scenario_id"), r.get("description") or "", r.get("probability"))
         for r in tables.get("Scenarios", [])
         if r.get("scenario_id")
     ]
-    base = next((r for r in rows if r.scenario_id == BASE), ScenarioRow(BASE, "", None))
+    base = next((r for r in rows if r.scenario_id == BASE), Scenario(BASE, "", None))
     return [base] + [r for r in rows if r.scenario_id != BASE]
 
 

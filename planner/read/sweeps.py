@@ -20,7 +20,7 @@ from planner.contract.schema import SHEETS_BY_NAME
 from planner.read.scenarios import (
     ALTERNATIVES_SUFFIX,
     Change,
-    ScenarioRow,
+    Scenario,
     id_problem,
     operand_kind,
     parse_target,
@@ -36,7 +36,7 @@ REQUIRED = ("sweep_id", "sheet", "column", "op", "values")
 class SweepScenario:
     """One scenario a sweep adds: its row (id, description, sweep point) and its changes."""
 
-    row: ScenarioRow
+    row: Scenario
     changes: tuple[Change, ...]
 
 
@@ -168,7 +168,7 @@ def _scenarios(sweep_id: str, label: str, rows: Sequence[_Row]) -> list[SweepSce
         point = SweepPoint(sweep_id, label, index, value)
         changes = tuple(_change(row, scenario_id, index) for row in rows)
         description = f"{label} = {value}"
-        scenarios.append(SweepScenario(ScenarioRow(scenario_id, description, None, point), changes))
+        scenarios.append(SweepScenario(Scenario(scenario_id, description, None, point), changes))
     return scenarios
 
 
