@@ -164,6 +164,7 @@ class CutPool:
     upper: np.ndarray
     matrix: sparse.csr_matrix
     groups: np.ndarray  # per cut: its group's number
+    seeded: np.ndarray | None = None  # cuts known to bind (robust mode): rows from the start
 
     @property
     def size(self) -> int:

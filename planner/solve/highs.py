@@ -18,6 +18,8 @@ from planner.solve.highs_model import new_highs, to_highs_lp
 from planner.solve.result import SolveResult, Status, relative_gap
 from planner.solve.strengthen import (
     ABSOLUTE_GAP,
+    Root,
+    fixings,
     restricted,
     separate,
     stop_at_target,
@@ -38,12 +40,6 @@ _STOPPED = {
 
 IncumbentHook = Callable[[float, float | None], None]
 
-# Below TIGHT_GAP the time goes into proofs the root bound cannot give (sample case at 1e-5:
-# 91 s plain, 123 s strengthened at once), so a plain probe runs first and most models finish
-# in it; from TIGHT_GAP up HiGHS alone struggles to find good plans (national at 1e-3: 312 s
-# plain, 92 s strengthened) and its time limit is not kept well enough for a probe.
-TIGHT_GAP = 1e-4
-PROBE_SHARE = 0.5  # of the time limit
 TAILING_OFF = 0.01  # separation stops when a round gains less than this share of the gap
 SEPARATION_SHARE = 0.25  # of the time limit, at most, for the cutting-plane loop
 RESTRICTED_SHARE = 0.5  # of the time left, at most, for the restricted MIP
@@ -56,6 +52,10 @@ PROOF_OPTIONS = {
     "mip_heuristic_run_root_reduced_cost": False,
     "mip_heuristic_run_feasibility_jump": False,
 }
+# In a restricted MIP (a few dozen binaries, every continuous column) HiGHS's root
+# reduced-cost heuristic repeats what the restriction did (large, whole options: 7.7 s with
+# it, 5.0 s without, the plan then found by RINS).
+RESTRICTED_OPTIONS = {"mip_heuristic_run_root_reduced_cost": False}
 
 
 def solve_highs(
@@ -67,26 +67,15 @@ def solve_highs(
     start: dict[int, float] | None = None,
 ) -> SolveResult:
     """Solve with HiGHS; a MIP with a cut pool takes the strengthened path
-    (solve/strengthen.py): at once for gaps from TIGHT_GAP up, else after a plain probe."""
+    (solve/strengthen.py), at every gap: the sample case's 8 scenarios at 1e-5 take 15 s so,
+    30 s as plain HiGHS."""
     started = time.perf_counter()
     deadline = started + time_limit
     if lp.cuts is None or not lp.cuts.size or not lp.integer.any():
         result = _solve_mip(lp, deadline, mip_gap, threads, on_incumbent, start)
         return replace(result, seconds=time.perf_counter() - started)
-    bound = math.inf
-    if mip_gap < TIGHT_GAP:
-        probe = _solve_mip(
-            lp, started + PROBE_SHARE * time_limit, mip_gap, threads, on_incumbent, start
-        )
-        if not _stopped(probe):
-            return replace(probe, seconds=time.perf_counter() - started)
-        log.info("plain probe stopped after %.1f s; strengthening", probe.seconds)
-        if probe.values is not None:
-            start = dict(enumerate(probe.values.tolist()))
-        if probe.bound is not None:
-            bound = probe.bound
     result = _strengthened(
-        lp, lp.cuts, deadline, mip_gap, threads, on_incumbent, start, bound
+        lp, lp.cuts, deadline, mip_gap, threads, on_incumbent, start
     ) or _solve_mip(lp, deadline, mip_gap, threads, on_incumbent, start)
     return replace(result, seconds=time.perf_counter() - started)
 
@@ -106,7 +95,6 @@ def _strengthened(
     threads: int | None,
     on_incumbent: IncumbentHook | None,
     start: dict[int, float] | None,
-    known_bound: float,
 ) -> SolveResult | None:
     now = time.perf_counter()
     root = separate(
@@ -118,15 +106,20 @@ def _strengthened(
     )
     if root is None:
         return None
-    bound = min(root.bound, known_bound)
+    bound = root.bound
     target = target_objective(bound, mip_gap)
-    found = False  # a plan from a restricted MIP
+    best: SolveResult | None = None  # the best plan of the restricted MIPs
     # the start years the relaxation uses first (national: 103 s, 161 s with whole options),
     # then whole options (large: 0.29 % off with single years, within the gap with options)
+    tried: list[np.ndarray] = []
     for whole_options in (False, True):
+        model = restricted(root, start, whole_options)
+        if any(np.array_equal(model.col_upper, upper) for upper in tried):
+            continue  # one start year per option (capa): whole options add nothing
+        tried.append(model.col_upper)
         now = time.perf_counter()
         first = _solve_mip(
-            restricted(root, start, whole_options),
+            model,
             now + RESTRICTED_SHARE * (deadline - now),
             mip_gap,
             threads,
@@ -134,10 +127,12 @@ def _strengthened(
             start,
             target=target,
             gap_bound=bound,
+            stall=not whole_options,
         )
         if first.values is None or first.objective is None:
             continue
-        found = True
+        if best is None or best.objective is None or first.objective > best.objective:
+            best = first
         if first.objective >= target:
             log.info("restricted MIP plan within the gap of the strengthened bound")
             bound = max(bound, first.objective)
@@ -152,16 +147,75 @@ def _strengthened(
             )
         start = dict(enumerate(first.values.tolist()))
         if not whole_options and _near_target(first, target, mip_gap):
-            log.info("restricted MIP bound near the target: the contract model proves the rest")
+            log.info("restricted MIP bound near the target: the fixed model proves the rest")
             break
+    if best is not None:
+        proof = _fixed_proof(lp, root, best, bound, deadline, mip_gap, threads, on_incumbent)
+        if proof is not None:
+            return proof
     # The contract model itself, not root.lp: with the cuts as rows HiGHS's own cut loop made
     # dense cuts on capa-8000 (8 GB in 200 s); the root's bound stays proven either way.
-    result = _solve_mip(lp, deadline, mip_gap, threads, on_incumbent, start, proof=found)
+    result = _solve_mip(lp, deadline, mip_gap, threads, on_incumbent, start, proof=best is not None)
     if result.objective is None or result.bound is None or result.bound <= bound:
         return result
     gap = relative_gap(result.objective, bound)
     status = Status.OPTIMAL if gap is not None and gap <= mip_gap else result.status
     return replace(result, status=status, bound=bound, gap=gap)
+
+
+def _fixed_proof(
+    lp: LPArrays,
+    root: Root,
+    best: SolveResult,
+    bound: float,
+    deadline: float,
+    mip_gap: float,
+    threads: int | None,
+    on_incumbent: IncumbentHook | None,
+) -> SolveResult | None:
+    """The model with every binary fixed that reduced costs allow (strengthen.fixings: any
+    plan with the other value is within the gap of `best`), solved from `best`: its bound,
+    raised to what the fixed values exclude, is a bound of the whole model. None if nothing
+    can be fixed (the contract model is then the better proof)."""
+    assert best.objective is not None and best.values is not None
+    threshold = best.objective + mip_gap * abs(best.objective)
+    fixing = fixings(root, threshold, best.values)
+    if fixing is None or not fixing.fixed:
+        return None
+    log.info(
+        "reduced costs fix %d binaries (excluded plans worth at most %.9g)",
+        fixing.fixed,
+        fixing.excluded_bound,
+    )
+    # the cuts as rows, unless they outnumber the model's own rows (capa-8000's 73k cuts
+    # made HiGHS's own cut loop dense: 8 GB in 200 s)
+    model = fixing.lp
+    if root.cuts_added > lp.num_rows:
+        model = replace(lp, col_lower=fixing.lp.col_lower, col_upper=fixing.lp.col_upper)
+    result = _solve_mip(
+        model,
+        deadline,
+        mip_gap,
+        threads,
+        on_incumbent,
+        dict(enumerate(best.values.tolist())),
+        gap_bound=bound,
+        proof=True,
+    )
+    if result.status is Status.ERROR and not _stopped(result):
+        log.warning("the fixed model failed (%s): the contract model instead", result.message)
+        return None
+    if result.objective is None or result.values is None or result.objective < best.objective:
+        values, objective = best.values, best.objective
+    else:
+        values, objective = result.values[: lp.num_cols], result.objective
+    fixed_bound = result.bound if result.bound is not None else bound
+    if result.status is Status.INFEASIBLE:
+        fixed_bound = -math.inf
+    proven = min(bound, max(fixed_bound, fixing.excluded_bound, objective))
+    gap = relative_gap(objective, proven)
+    status = Status.OPTIMAL if gap is not None and gap <= mip_gap else Status.FEASIBLE
+    return SolveResult(status, "highs", objective, proven, gap, 0.0, values)
 
 
 def _near_target(first: SolveResult, target: float, mip_gap: float) -> bool:
@@ -189,15 +243,16 @@ def _solve_mip(
     target: float | None = None,
     gap_bound: float | None = None,
     proof: bool = False,
+    stall: bool = False,
 ) -> SolveResult:
     """One HiGHS run; `target` stops it at that objective, `gap_bound` (a bound proven
     elsewhere) is what the gaps reported to `on_incumbent` are measured against, `proof`
     (`start` is a plan near the best) turns the root heuristics off."""
     started = time.perf_counter()
     highs = _configured(threads)
-    for option, value in PROOF_OPTIONS.items():
-        if proof:
-            highs.setOptionValue(option, value)
+    options = PROOF_OPTIONS if proof else RESTRICTED_OPTIONS if target is not None else {}
+    for option, value in options.items():
+        highs.setOptionValue(option, value)
     highs.setOptionValue("time_limit", max(deadline - started, 0.01))
     highs.setOptionValue("mip_rel_gap", mip_gap)
     highs.setOptionValue("mip_abs_gap", ABSOLUTE_GAP)
@@ -216,7 +271,7 @@ def _solve_mip(
                 )
             )
     if target is not None:
-        stop_at_target(highs, target)
+        stop_at_target(highs, target, stall)
     highs.passModel(to_highs_lp(lp))
     if start:  # a partial solution: HiGHS completes it into a first incumbent
         highs.setSolution(
