@@ -318,3 +318,32 @@ def test_reduced_cost_fixing_proves_a_gap_the_root_bound_cannot(
     optimum = 254_615_816_607
     assert result.objective >= optimum * (1 - 1e-3)
     assert result.bound >= optimum * (1 - 1e-9)
+
+
+def test_a_seeded_joint_relaxation_starts_from_each_scenarios_own_cuts(tmp_path: Path) -> None:
+    """Robust mode: each scenario's binding cuts, found on its own model, become rows of the
+    joint relaxation's first solve under their prefixed names; the bound and the optimum are
+    those of the unseeded path (every seed is a pool cut, so valid)."""
+    from planner.case import Scenario
+    from planner.robust.model import build_extensive, own_binding_cuts, seeded
+
+    case = load_workbook_cases(write_workbook(GENERATED[0], tmp_path / "g.xlsx")).cases[0]
+    twin = replace(case, scenario=Scenario("twin", "the same case again", None))
+    form = build_extensive([case, twin], [0.5, 0.5], 0.1, False)
+    names = {c.scenario_id: own_binding_cuts(c) for c in (case, twin)}
+    assert names["base"] and names["twin"] == names["base"]
+    seeded_form = seeded(form, names)
+    pool = seeded_form.lp.cuts
+    assert pool is not None and pool.seeded is not None
+    assert int(pool.seeded.sum()) == 2 * len(names["base"])
+    assert {pool.names[i] for i in np.flatnonzero(pool.seeded)} == {
+        f"{s}.{n}" for s, found in names.items() for n in found
+    }
+    assert form.lp.cuts is not None
+    plain_root = separate(form.at(0.0), form.lp.cuts, new_highs(), deadline=math.inf)
+    seeded_root = separate(seeded_form.at(0.0), pool, new_highs(), deadline=math.inf)
+    assert plain_root is not None and seeded_root is not None
+    assert seeded_root.bound == pytest.approx(plain_root.bound, rel=1e-9)
+    plain = solve(form.at(0.0), "highs", time_limit=120, mip_gap=0.0)
+    with_seeds = solve(seeded_form.at(0.0), "highs", time_limit=120, mip_gap=0.0)
+    assert with_seeds.objective == pytest.approx(plain.objective, rel=1e-9)

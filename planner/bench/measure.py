@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import highspy  # noqa: F401  (imported before any timer)
-import matplotlib.figure  # noqa: F401  (the result workbook's map; imported on first use)
+import matplotlib.figure  # (the result workbook's map; imported on first use)
 import matplotlib.patheffects  # noqa: F401
 import numpy  # noqa: F401
 import scipy.sparse  # noqa: F401

