@@ -235,9 +235,11 @@ def restricted(root: Root, keep: dict[int, float] | None, whole_options: bool) -
 
 # A restricted MIP that found no better plan for STALL_FACTOR × the time to its last one,
 # plus STALL_SECONDS, has likely found its best: proving that is the fixed model's work
-# (medium-s2: the best plan at 0.4 s, the restricted MIP's own proof 2.6 s more).
-STALL_FACTOR = 1.0
-STALL_SECONDS = 0.5
+# (medium-s2: the best plan at 0.3 s, the restricted MIP's own proof 2.6 s more). Solve
+# seconds, two runs each, medium / medium-s2 / medium-s3 / large: 1.0 and 0.5 s: 1.9 / 2.5 /
+# 0.5 / 7.6; 0.5 and 0.2 s: 2.0 / 2.0 / 0.5 / 7.6; 0.25 and 0.1 s: 1.8 / 2.2 / 1.4 / 7.3.
+STALL_FACTOR = 0.5
+STALL_SECONDS = 0.2
 
 
 def stop_at_target(highs: highspy.Highs, target: float, stall: bool = False) -> None:
