@@ -192,3 +192,43 @@ def test_ctrl_c_stops_a_map_in_worker_processes_at_once() -> None:
     assert code == 130
     assert elapsed < GRACE_S
     assert not [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+SEPARATION_UNDER_STOP = """
+import math, signal, sys, time
+from pathlib import Path
+from planner.model.build import build_model
+from planner.read.load import load_workbook_cases
+from planner.runtime import stop
+from planner.solve.highs_model import new_highs
+from planner.solve.strengthen import separate
+
+lp = build_model(load_workbook_cases(Path(sys.argv[1])).cases[0]).lp
+with stop.stopping_on_signals():
+    try:
+        with stop.solver_running():  # the signal arrives while a solver runs: recorded
+            signal.raise_signal(signal.SIGINT)
+    except stop.Stopped:
+        pass
+    started = time.perf_counter()
+    try:
+        separate(lp, lp.cuts, new_highs(), deadline=math.inf)
+    except stop.Stopped:
+        print(f"stopped after {time.perf_counter() - started:.3f} s")
+    else:
+        print("separation ran to its end")
+"""
+
+
+def test_a_pending_stop_ends_the_cut_separation_at_once(slow_workbook: Path) -> None:
+    """The separation's LP re-solves listen for Ctrl-C as the MIPs do (robust mode's joint
+    relaxation takes up to 8 s a round on the sample case)."""
+    done = subprocess.run(
+        [sys.executable, "-c", SEPARATION_UNDER_STOP, str(slow_workbook)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("stopped after"), done.stdout + done.stderr
+    assert float(done.stdout.split()[2]) < 1.0

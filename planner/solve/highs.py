@@ -13,8 +13,7 @@ import highspy
 import numpy as np
 
 from planner.model.lp import CutPool, LPArrays
-from planner.runtime import stop
-from planner.solve.highs_model import new_highs, to_highs_lp
+from planner.solve.highs_model import new_highs, run_interruptibly, to_highs_lp
 from planner.solve.result import SolveResult, Status, relative_gap
 from planner.solve.strengthen import (
     ABSOLUTE_GAP,
@@ -283,26 +282,13 @@ def _solve_mip(
             np.fromiter(start, dtype=np.int32, count=len(start)),
             np.fromiter(start.values(), dtype=float, count=len(start)),
         )
-    _run(highs)
+    run_interruptibly(highs)
     status = highs.getModelStatus()
     if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
         highs.setOptionValue("presolve", "off")  # tells the two apart
-        _run(highs)
+        run_interruptibly(highs)
         status = highs.getModelStatus()
     return _result(highs, lp, status, time.perf_counter() - started)
-
-
-def _run(highs: highspy.Highs) -> None:
-    """`highs.run()`, ended within a fraction of a second by Ctrl-C or SIGTERM (`Stopped`)."""
-    for event in (highs.cbSimplexInterrupt, highs.cbIpmInterrupt, highs.cbMipInterrupt):
-        event.subscribe(_interrupt_if_stopping)
-    with stop.solver_running():
-        highs.run()
-
-
-def _interrupt_if_stopping(event: Any) -> None:
-    if stop.requested():
-        event.interrupt()
 
 
 def _log_incumbent(event: Any) -> None:

@@ -6,11 +6,13 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import highspy
 import numpy as np
 
 from planner.model.lp import LPArrays
+from planner.runtime import stop
 
 
 @contextmanager
@@ -54,6 +56,29 @@ def to_highs_lp(lp: LPArrays, names: bool = False) -> highspy.HighsLp:
         model.col_names_ = list(lp.col_names)
         model.row_names_ = list(lp.row_names)
     return model
+
+
+def run_interruptibly(highs: highspy.Highs) -> None:
+    """`highs.run()`, ended within a fraction of a second by Ctrl-C or SIGTERM (`Stopped`)."""
+    listen_for_stop(highs)
+    run_listening(highs)
+
+
+def listen_for_stop(highs: highspy.Highs) -> None:
+    """Once per instance: its runs end when a stop is requested (`run_listening`)."""
+    for event in (highs.cbSimplexInterrupt, highs.cbIpmInterrupt, highs.cbMipInterrupt):
+        event.subscribe(_interrupt_if_stopping)
+
+
+def run_listening(highs: highspy.Highs) -> None:
+    """`highs.run()` on an instance `listen_for_stop` set up; raises `Stopped` after it."""
+    with stop.solver_running():
+        highs.run()
+
+
+def _interrupt_if_stopping(event: Any) -> None:
+    if stop.requested():
+        event.interrupt()
 
 
 def new_highs() -> highspy.Highs:

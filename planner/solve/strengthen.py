@@ -32,7 +32,7 @@ import highspy
 import numpy as np
 
 from planner.model.lp import CutPool, LPArrays
-from planner.solve.highs_model import new_highs, to_highs_lp
+from planner.solve.highs_model import listen_for_stop, new_highs, run_listening, to_highs_lp
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ def separate(
     relaxation = to_highs_lp(start)
     relaxation.integrality_ = []
     highs.passModel(relaxation)
+    listen_for_stop(highs)
     scale = _row_scale(pool)
     added = np.zeros(pool.size, dtype=bool)
     added[seeds] = True
@@ -98,7 +99,7 @@ def separate(
         highs.setOptionValue(
             "time_limit", highs.getRunTime() + max(deadline - time.perf_counter(), 0.01)
         )
-        highs.run()
+        run_listening(highs)
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             break
         values = np.asarray(highs.getSolution().col_value, dtype=float)
@@ -139,7 +140,9 @@ def separate(
     return Root(tightened, values, bound, int(chosen.size), duals)
 
 
-DUAL_TOLERANCE = 1e-7  # $ per unit: a reduced cost this small on an unbounded side is 0
+DUAL_TOLERANCE = (
+    1e-9  # $ per unit: a reduced cost this small on an unbounded side is 0 (seen: 6e-11)
+)
 
 
 def lagrangian(lp: LPArrays, row_duals: np.ndarray) -> Duals | None:
