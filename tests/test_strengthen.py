@@ -347,3 +347,18 @@ def test_a_seeded_joint_relaxation_starts_from_each_scenarios_own_cuts(tmp_path:
     plain = solve(form.at(0.0), "highs", time_limit=120, mip_gap=0.0)
     with_seeds = solve(seeded_form.at(0.0), "highs", time_limit=120, mip_gap=0.0)
     assert with_seeds.objective == pytest.approx(plain.objective, rel=1e-9)
+
+
+@pytest.mark.parametrize("scenario", ["no_zev", "kei_demand_high"])
+def test_rounding_in_the_reduced_costs_does_not_cost_the_fixing(scenario: str) -> None:
+    """On these sample scenarios c − Aᵀy leaves up to 5e-9 $ per unit on columns without an
+    upper bound, rounding on terms of 1e3–1e5: the Lagrangian bound must still be there (an
+    absolute 1e-9 tolerance lost it) and equal the relaxation's value."""
+    sample = Path(__file__).resolve().parents[1] / "inputs" / "us_kei.xlsx"
+    case = load_workbook_cases(sample, [scenario]).cases[0]
+    lp = build_model(case).lp
+    assert lp.cuts is not None
+    root = separate(lp, lp.cuts, new_highs(), deadline=math.inf)
+    assert root is not None and root.duals is not None
+    # a bound, and a tight one: above the value by the rounding margin only
+    assert root.bound <= root.duals.bound <= root.bound * (1 + 1e-11)
