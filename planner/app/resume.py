@@ -40,20 +40,29 @@ def load_outcome(text: str, fingerprint: str) -> ScenarioOutcome:
     return outcome
 
 
+_SCALARS = (bool, int, float, str)
+
+
 def _plain(value: object) -> object:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    # scalars first: most of an outcome's 65k values (sales rows) are numbers and strings
+    if value is None or isinstance(value, _SCALARS):
+        return value
     if isinstance(value, enum.Enum):
         return _plain(value.value)
-    if isinstance(value, (frozenset, set)):
-        return sorted((_plain(v) for v in value), key=repr)
     if isinstance(value, (tuple, list)):
         return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    if isinstance(value, (frozenset, set)):
+        return sorted((_plain(v) for v in value), key=repr)
     if isinstance(value, dict):
         return [[_plain(k), _plain(v)] for k, v in value.items()]
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
     raise TypeError(f"cannot keep a {type(value).__name__} in an outcome file")
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 @cache
