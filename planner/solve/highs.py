@@ -109,10 +109,41 @@ def _strengthened(
     if root is None:
         return None
     bound = root.bound
+    best = _restricted_plan(root, deadline, mip_gap, threads, on_incumbent, start)
+    if best is not None and best.status is Status.OPTIMAL:
+        return best
+    if best is not None:
+        proof = _fixed_proof(lp, root, best, bound, deadline, mip_gap, threads, on_incumbent)
+        if proof is not None:
+            return proof
+        start = dict(enumerate(best.values.tolist())) if best.values is not None else start
+    # The contract model itself, not root.lp: with the cuts as rows HiGHS's own cut loop made
+    # dense cuts on capa-8000 (8 GB in 200 s); the root's bound stays proven either way.
+    near = best is not None and (relative_gap(best.objective, bound) or 0.0) <= NEAR_BEST
+    result = _solve_mip(lp, deadline, mip_gap, threads, on_incumbent, start, proof=near)
+    if result.objective is None or result.bound is None or result.bound <= bound:
+        return result
+    gap = relative_gap(result.objective, bound)
+    status = Status.OPTIMAL if gap is not None and gap <= mip_gap else result.status
+    return replace(result, status=status, bound=bound, gap=gap)
+
+
+def _restricted_plan(
+    root: Root,
+    deadline: float,
+    mip_gap: float,
+    threads: int | None,
+    on_incumbent: IncumbentHook | None,
+    start: dict[int, float] | None,
+) -> SolveResult | None:
+    """The best plan of the restricted MIPs (strengthen.restricted): `optimal` when it is
+    within the gap of the root's bound, else `feasible` for the proof to take up; None if
+    neither found a plan. The start years the relaxation uses first (national: 103 s, 161 s
+    with whole options), then whole options (large: 0.29 % off with single years, within the
+    gap with options) unless the first one's bound is near the target."""
+    bound = root.bound
     target = target_objective(bound, mip_gap)
-    best: SolveResult | None = None  # the best plan of the restricted MIPs
-    # the start years the relaxation uses first (national: 103 s, 161 s with whole options),
-    # then whole options (large: 0.29 % off with single years, within the gap with options)
+    best: SolveResult | None = None
     tried: list[np.ndarray] = []
     for whole_options in (False, True):
         model = restricted(root, start, whole_options)
@@ -120,7 +151,7 @@ def _strengthened(
             continue  # one start year per option (capa): whole options add nothing
         tried.append(model.col_upper)
         now = time.perf_counter()
-        first = _solve_mip(
+        found = _solve_mip(
             model,
             now + RESTRICTED_SHARE * (deadline - now),
             mip_gap,
@@ -131,39 +162,22 @@ def _strengthened(
             gap_bound=bound,
             stall=not whole_options,
         )
-        if first.values is None or first.objective is None:
+        if found.values is None or found.objective is None:
             continue
-        if best is None or best.objective is None or first.objective > best.objective:
-            best = first
-        if first.objective >= target:
+        if found.objective >= target:
             log.info("restricted MIP plan within the gap of the strengthened bound")
-            bound = max(bound, first.objective)
+            proven = max(bound, found.objective)
+            gap = relative_gap(found.objective, proven)
             return SolveResult(
-                Status.OPTIMAL,
-                "highs",
-                first.objective,
-                bound,
-                relative_gap(first.objective, bound),
-                0.0,
-                first.values,
+                Status.OPTIMAL, "highs", found.objective, proven, gap, 0.0, found.values
             )
-        start = dict(enumerate(first.values.tolist()))
-        if not whole_options and _near_target(first, target, mip_gap):
+        if best is None or best.objective is None or found.objective > best.objective:
+            best = replace(found, status=Status.FEASIBLE)
+        start = dict(enumerate(found.values.tolist()))
+        if not whole_options and _near_target(found, target, mip_gap):
             log.info("restricted MIP bound near the target: the fixed model proves the rest")
             break
-    if best is not None:
-        proof = _fixed_proof(lp, root, best, bound, deadline, mip_gap, threads, on_incumbent)
-        if proof is not None:
-            return proof
-    # The contract model itself, not root.lp: with the cuts as rows HiGHS's own cut loop made
-    # dense cuts on capa-8000 (8 GB in 200 s); the root's bound stays proven either way.
-    near = best is not None and (relative_gap(best.objective, bound) or 0.0) <= NEAR_BEST
-    result = _solve_mip(lp, deadline, mip_gap, threads, on_incumbent, start, proof=near)
-    if result.objective is None or result.bound is None or result.bound <= bound:
-        return result
-    gap = relative_gap(result.objective, bound)
-    status = Status.OPTIMAL if gap is not None and gap <= mip_gap else result.status
-    return replace(result, status=status, bound=bound, gap=gap)
+    return best
 
 
 def _fixed_proof(
