@@ -362,3 +362,32 @@ def test_rounding_in_the_reduced_costs_does_not_cost_the_fixing(scenario: str) -
     assert root is not None and root.duals is not None
     # a bound, and a tight one: above the value by the rounding margin only
     assert root.bound <= root.duals.bound <= root.bound * (1 + 1e-11)
+
+
+def test_a_round_cut_short_by_the_deadline_leaves_the_last_solved_one(tmp_path: Path) -> None:
+    """The deadline ends a round inside HiGHS after its cuts became rows: the root is the
+    round before, its duals matched to that round's rows (robust mode on the sample at a 50 s
+    limit ended in a shape-mismatch error here)."""
+    from planner.bench.generate import SIZES
+
+    case = load_workbook_cases(write_workbook(SIZES["large"], tmp_path / "l.xlsx")).cases[0]
+    lp = build_model(case).lp
+    assert lp.cuts is not None
+    started = time.perf_counter()
+    whole = separate(lp, lp.cuts, new_highs(), deadline=math.inf)
+    full = time.perf_counter() - started
+    assert whole is not None
+    started = time.perf_counter()
+    separate(lp, lp.cuts, new_highs(), deadline=started)  # the first round alone
+    first = time.perf_counter() - started
+    cut_short = 0
+    for share in (0.2, 0.4, 0.6, 0.8):
+        deadline = time.perf_counter() + first + share * (full - first)
+        root = separate(lp, lp.cuts, new_highs(), deadline=deadline)
+        if root is None:  # the first round itself stopped: no bound claimed
+            continue
+        assert root.duals is not None
+        assert root.bound >= whole.bound * (1 - 1e-12)
+        assert root.duals.bound >= root.bound * (1 - 1e-12)
+        cut_short += root.cuts_added < whole.cuts_added
+    assert cut_short  # some deadline fell after the first round, before the last

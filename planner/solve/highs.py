@@ -116,7 +116,8 @@ def _strengthened(
         proof = _fixed_proof(lp, root, best, bound, deadline, mip_gap, threads, on_incumbent)
         if proof is not None:
             return proof
-        start = dict(enumerate(best.values.tolist())) if best.values is not None else start
+        assert best.values is not None  # a restricted MIP's plan
+        start = dict(enumerate(best.values.tolist()))
     # The contract model itself, not root.lp: with the cuts as rows HiGHS's own cut loop made
     # dense cuts on capa-8000 (8 GB in 200 s); the root's bound stays proven either way.
     near = best is not None and (relative_gap(best.objective, bound) or 0.0) <= NEAR_BEST
@@ -225,7 +226,7 @@ def _fixed_proof(
     if result.objective is None or result.values is None or result.objective < best.objective:
         values, objective = best.values, best.objective
     else:
-        values, objective = result.values[: lp.num_cols], result.objective
+        values, objective = result.values, result.objective
     fixed_bound = result.bound if result.bound is not None else bound
     if result.status is Status.INFEASIBLE:
         fixed_bound = -math.inf

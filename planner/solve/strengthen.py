@@ -133,9 +133,10 @@ def separate(
         tuple(pool.names[i] for i in chosen), pool.matrix[chosen], pool.upper[chosen]
     )
     log.info("strengthened relaxation: %d cuts, bound %.9g", chosen.size, bound)
+    # the solved model's cut rows: the first of `order` (a round that did not solve added more)
+    position = np.asarray(order[: row_duals.size - lp.num_rows], dtype=np.int64)
     cut_duals = np.zeros(pool.size)
-    position = np.asarray(order, dtype=np.int64)
-    cut_duals[position] = row_duals[lp.num_rows : lp.num_rows + position.size]
+    cut_duals[position] = row_duals[lp.num_rows :]
     duals = lagrangian(tightened, np.concatenate([row_duals[: lp.num_rows], cut_duals[chosen]]))
     return Root(tightened, values, bound, int(chosen.size), duals)
 
