@@ -34,8 +34,7 @@ from planner.results.diagnosis import (
 from planner.results.fixed_plans import PlanEvaluation, plan_of_record, plan_value, status_quo
 from planner.results.value import bridge
 from planner.solve import solve
-from planner.solve.highs import solve_highs
-from planner.solve.highs_model import new_highs, to_highs_lp
+from planner.solve.highs_model import new_highs, run_interruptibly, run_listening, to_highs_lp
 from planner.solve.result import SolveResult, Status
 
 log = logging.getLogger(__name__)
@@ -250,14 +249,16 @@ def shadow_prices(model: Model, values: np.ndarray | None) -> dict[int, float | 
     lp = model.lp
     fixed = np.flatnonzero(lp.integer)
     relaxed = lp.with_fixed(fixed, np.round(values[fixed]))
-    time_limit = max(60.0, model.case.settings.time_limit_s)
-    result = solve_highs(relaxed, time_limit=time_limit, mip_gap=0.0)
-    if result.row_duals is None or result.values is None:
+    highs = new_highs()
+    highs.setOptionValue("time_limit", max(60.0, model.case.settings.time_limit_s))
+    highs.passModel(to_highs_lp(relaxed))
+    run_interruptibly(highs)
+    solution = highs.getSolution()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal or not solution.dual_valid:
         return None
-    prices: dict[int, float | None] = {
-        r.row: _price(r, result.row_duals) for r in rows if r.row is not None
-    }
-    activity = relaxed.matrix @ result.values
+    duals = np.asarray(solution.row_dual, dtype=float)
+    prices: dict[int, float | None] = {r.row: _price(r, duals) for r in rows if r.row is not None}
+    activity = relaxed.matrix @ np.asarray(solution.col_value, dtype=float)
     at_bound = [
         r
         for r in rows
@@ -266,7 +267,7 @@ def shadow_prices(model: Model, values: np.ndarray | None) -> dict[int, float | 
         and _at_bound(relaxed, activity, r.row, r.sense)
     ]
     if at_bound:
-        prices.update(_tightened_prices(relaxed, at_bound, time_limit))
+        prices.update(_tightened_prices(highs, relaxed, at_bound))
     return prices
 
 
@@ -284,14 +285,11 @@ def _at_bound(lp: LPArrays, activity: np.ndarray, row: int, sense: str) -> bool:
 
 
 def _tightened_prices(
-    lp: LPArrays, rows: list[PolicyRow], time_limit: float
+    highs: highspy.Highs, lp: LPArrays, rows: list[PolicyRow]
 ) -> dict[int, float | None]:
-    """Each row tightened by TIGHTEN_STEP in turn (warm-started from the last basis): the
-    row's dual there, or None when the LP becomes infeasible."""
-    highs = new_highs()
-    highs.setOptionValue("time_limit", time_limit)
-    highs.passModel(to_highs_lp(lp))
-    highs.run()
+    """Each row tightened by TIGHTEN_STEP in turn, in `highs` (which holds `lp` solved, so
+    each run starts from the last basis): the row's dual there, or None when the LP becomes
+    infeasible."""
     lower = np.where(np.isinf(lp.row_lower), -highspy.kHighsInf, lp.row_lower)
     upper = np.where(np.isinf(lp.row_upper), highspy.kHighsInf, lp.row_upper)
     prices: dict[int, float | None] = {}
@@ -302,7 +300,7 @@ def _tightened_prices(
             highs.changeRowBounds(i, lower[i] + TIGHTEN_STEP, upper[i])
         else:
             highs.changeRowBounds(i, lower[i], upper[i] - TIGHTEN_STEP)
-        highs.run()
+        run_listening(highs)
         status = highs.getModelStatus()
         solution = highs.getSolution()
         if status == highspy.HighsModelStatus.kOptimal and solution.dual_valid:
