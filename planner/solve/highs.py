@@ -17,8 +17,11 @@ from planner.solve.highs_model import new_highs, run_interruptibly, to_highs_lp
 from planner.solve.result import SolveResult, Status, relative_gap
 from planner.solve.strengthen import (
     ABSOLUTE_GAP,
+    FEW_FREE,
+    NEAR_GAPS,
     Root,
     fixings,
+    left_free,
     restricted,
     separate,
     stop_at_target,
@@ -145,9 +148,11 @@ def _restricted_plan(
     within the gap of the root's bound, else `feasible` for the proof to take up; None if
     neither found a plan. The start years the relaxation uses first (national: 103 s, 161 s
     with whole options), then whole options (large: 0.29 % off with single years, within the
-    gap with options) unless the first one's bound is near the target."""
+    gap with options) unless the first one's bound is near the target or its plan lets
+    reduced costs leave few binaries free (`_few_left_free`)."""
     bound = root.bound
     target = target_objective(bound, mip_gap)
+    enough = _few_left_free(root, mip_gap)
     best: SolveResult | None = None
     tried: list[np.ndarray] = []
     for whole_options in (False, True):
@@ -166,6 +171,7 @@ def _restricted_plan(
             target=target,
             gap_bound=bound,
             stall=not whole_options,
+            enough=None if whole_options else enough,
         )
         if found.values is None or found.objective is None:
             continue
@@ -179,10 +185,29 @@ def _restricted_plan(
         if best is None or best.objective is None or found.objective > best.objective:
             best = replace(found, status=Status.FEASIBLE)
         start = dict(enumerate(found.values.tolist()))
-        if not whole_options and _near_target(found, target, mip_gap):
+        if whole_options:
+            continue
+        if enough(found.objective):
+            log.info("restricted MIP plan leaves few binaries free: the fixed model proves it")
+            break
+        if _near_target(found, target, mip_gap):
             log.info("restricted MIP bound near the target: the fixed model proves the rest")
             break
     return best
+
+
+def _few_left_free(root: Root, mip_gap: float) -> Callable[[float], bool]:
+    """Whether a plan of this objective lets reduced costs leave at most FEW_FREE binaries."""
+
+    near = target_objective(root.bound, NEAR_GAPS * mip_gap)
+
+    def enough(objective: float) -> bool:
+        if objective < near:
+            return False
+        free = left_free(root, _fixing_threshold(objective, mip_gap))
+        return free is not None and free <= FEW_FREE
+
+    return enough
 
 
 def _fixed_proof(
@@ -200,8 +225,7 @@ def _fixed_proof(
     raised to what the fixed values exclude, is a bound of the whole model. None if nothing
     can be fixed (the contract model is then the better proof)."""
     assert best.objective is not None and best.values is not None
-    threshold = best.objective + mip_gap * abs(best.objective)
-    fixing = fixings(root, threshold, best.values)
+    fixing = fixings(root, _fixing_threshold(best.objective, mip_gap), best.values)
     if fixing is None or not fixing.fixed:
         return None
     log.info(
@@ -240,6 +264,11 @@ def _fixed_proof(
     return SolveResult(status, "highs", objective, proven, gap, 0.0, values)
 
 
+def _fixing_threshold(objective: float, mip_gap: float) -> float:
+    """Plans worth less than this are within the gap of a plan worth `objective`."""
+    return objective + mip_gap * abs(objective)
+
+
 def _near_target(first: SolveResult, target: float, mip_gap: float) -> bool:
     """The first restricted MIP's bound within the gap of the target: its binaries may hold
     the best plan, the strengthened bound being what is short (medium-s2: 0.002 % below;
@@ -266,8 +295,10 @@ def _solve_mip(
     gap_bound: float | None = None,
     proof: bool = False,
     stall: bool = False,
+    enough: Callable[[float], bool] | None = None,
 ) -> SolveResult:
-    """One HiGHS run; `target` stops it at that objective, `gap_bound` (a bound proven
+    """One HiGHS run; `target` stops it at that objective (`stall` and `enough`: see
+    strengthen.stop_at_target), `gap_bound` (a bound proven
     elsewhere) is what the gaps reported to `on_incumbent` are measured against, `proof`
     (`start` is a plan near the best) turns the root heuristics off."""
     started = time.perf_counter()
@@ -293,7 +324,7 @@ def _solve_mip(
                 )
             )
     if target is not None:
-        stop_at_target(highs, target, stall)
+        stop_at_target(highs, target, stall, enough)
     highs.passModel(to_highs_lp(lp))
     if start:  # a partial solution: HiGHS completes it into a first incumbent
         highs.setSolution(
