@@ -420,6 +420,35 @@ def test_a_seeded_joint_relaxation_starts_from_each_scenarios_own_cuts(tmp_path:
     assert with_seeds.objective == pytest.approx(plain.objective, rel=1e-9)
 
 
+def test_robust_mode_seeds_with_the_cuts_each_own_run_kept(tmp_path: Path) -> None:
+    """A scenario's own run keeps its binding cuts (pool cuts of its model, the same
+    whichever process solved it); robust mode separates again only where an own run has none
+    (failed, or solved by CBC)."""
+    from planner.case import Scenario
+    from planner.results.outcome import solve_case
+    from planner.robust.analysis import _own_cuts
+    from planner.robust.model import own_binding_cuts
+
+    case = load_workbook_cases(write_workbook(GENERATED[0], tmp_path / "g.xlsx")).cases[0]
+    twin = replace(case, scenario=Scenario("twin", "the same case again", None))
+    outcome = solve_case(case)
+    kept = outcome.binding_cuts
+    pool = build_model(case).lp.cuts
+    assert kept and pool is not None and set(kept) <= set(pool.names)
+    assert set(kept) == set(own_binding_cuts(case))
+    separated: list[str] = []
+
+    def recording_map(work, items, limit_s=None):  # type: ignore[no-untyped-def]
+        separated.extend(c.scenario_id for c in items)
+        return [work(item) for item in items]
+
+    cuts = _own_cuts([case, twin], {"base": outcome, "twin": None}, recording_map)
+    assert separated == ["twin"]
+    assert cuts["base"] == kept and set(cuts["twin"]) == set(kept)
+    cbc = solve_case(replace(case, settings=replace(case.settings, solver="cbc")))
+    assert cbc.binding_cuts is None
+
+
 @pytest.mark.parametrize("scenario", ["no_zev", "kei_demand_high"])
 def test_rounding_in_the_reduced_costs_does_not_cost_the_fixing(scenario: str) -> None:
     """On these sample scenarios c − Aᵀy leaves up to 5e-9 $ per unit on columns without an

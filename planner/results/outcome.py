@@ -59,6 +59,7 @@ class ScenarioOutcome:
     status_quo: PlanEvaluation | None = None
     record: PlanEvaluation | None = None  # only with a plan of record
     alternatives: AlternativeSearch | None = None  # None: none asked for
+    binding_cuts: tuple[str, ...] | None = None  # SolveResult.binding_cuts of its own solve
 
     @property
     def exit_code(self) -> int:
@@ -179,7 +180,15 @@ def solve_case(
         value = plan_value(results.npv, quo.npv)
         alternatives = _alternatives(model, result, results, value, progress, threads)
     return ScenarioOutcome(
-        results, diagnosis, diagnosis_results, started, _now(), quo, record, alternatives
+        results,
+        diagnosis,
+        diagnosis_results,
+        started,
+        _now(),
+        quo,
+        record,
+        alternatives,
+        result.binding_cuts,
     )
 
 

@@ -91,8 +91,7 @@ def _analyse(
     form = build_extensive(cases, pis, risk.cvar_alpha, any(w > 0 for w in risk.weights))
     clock = time.perf_counter()
     if cases[0].settings.solver == "highs":  # the only solver that separates the cut pool
-        found = map_in_processes(own_binding_cuts, cases, cases[0].settings.time_limit_s)
-        form = seeded(form, {c.scenario_id: names for c, names in zip(cases, found, strict=True)})
+        form = seeded(form, _own_cuts(cases, own, map_in_processes))
     first = own.get(cases[0].scenario_id)
     start = (
         plan_from_results(first.results)
@@ -108,6 +107,25 @@ def _analyse(
         "extensive form solves": time.perf_counter() - clock,
     }
     return _judge(cases, chances, risk, form, solves, own, map_in_processes, timings)
+
+
+def _own_cuts(
+    cases: Sequence[Case],
+    own: dict[str, ScenarioOutcome | None],
+    map_in_processes: MapInProcesses,
+) -> dict[str, tuple[str, ...]]:
+    """Each scenario's binding cuts: those its own run kept (the sample case: 8 s of
+    separating again saved), else separated here (a run that failed, or CBC's)."""
+    cuts: dict[str, tuple[str, ...]] = {}
+    for case in cases:
+        outcome = own.get(case.scenario_id)
+        if outcome is not None and outcome.binding_cuts is not None:
+            cuts[case.scenario_id] = outcome.binding_cuts
+    missing = [c for c in cases if c.scenario_id not in cuts]
+    if missing:
+        found = map_in_processes(own_binding_cuts, missing, cases[0].settings.time_limit_s)
+        cuts.update({c.scenario_id: names for c, names in zip(missing, found, strict=True)})
+    return cuts
 
 
 def _judge(

@@ -115,6 +115,20 @@ def _strengthened(
     )
     if root is None:
         return None
+    result = _from_root(lp, root, deadline, mip_gap, threads, on_incumbent, start)
+    return replace(result, binding_cuts=root.lp.row_names[lp.num_rows :])
+
+
+def _from_root(
+    lp: LPArrays,
+    root: Root,
+    deadline: float,
+    mip_gap: float,
+    threads: int | None,
+    on_incumbent: IncumbentHook | None,
+    start: dict[int, float] | None,
+) -> SolveResult:
+    """Restricted MIPs, then the fixed model's proof, else the contract model itself."""
     bound = root.bound
     best = _restricted_plan(root, deadline, mip_gap, threads, on_incumbent, start)
     if best is not None and best.status is Status.OPTIMAL:
@@ -197,12 +211,13 @@ def _restricted_plan(
 
 
 def _few_left_free(root: Root, mip_gap: float) -> Callable[[float], bool]:
-    """Whether a plan of this objective lets reduced costs leave at most FEW_FREE binaries."""
-
+    """Whether a plan of this objective, found now, is one for the fixed model to prove
+    (strengthen.FEW_FREE)."""
     near = target_objective(root.bound, NEAR_GAPS * mip_gap)
+    started = time.perf_counter()
 
     def enough(objective: float) -> bool:
-        if objective < near:
+        if objective < near or time.perf_counter() - started < root.seconds:
             return False
         free = left_free(root, _fixing_threshold(objective, mip_gap))
         return free is not None and free <= FEW_FREE

@@ -32,6 +32,9 @@ class SolveResult:
     row_duals: np.ndarray | None = None
     max_violation: float | None = None
     message: str = ""
+    # the cut-pool inequalities the strengthened relaxation kept (HiGHS path; None: not
+    # separated), which robust mode seeds the joint relaxation with
+    binding_cuts: tuple[str, ...] | None = None
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:

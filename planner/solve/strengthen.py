@@ -56,6 +56,7 @@ class Root:
     bound: float
     cuts_added: int
     duals: Duals | None = None  # of lp's rows, for reduced-cost fixing
+    seconds: float = 0.0  # the cutting-plane loop's
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def separate(
     deadline, or a round that lowers the bound by less than `tailing_off` (relative).
     None if the first relaxation does not solve to optimality. A round the deadline stops is
     dropped: the last solved one is a proven bound. `highs` is a configured, empty instance."""
+    started = time.perf_counter()
     seeds = np.flatnonzero(pool.seeded) if pool.seeded is not None else np.zeros(0, dtype=int)
     # seeds are rows from the start: added to the first solve's basis instead, the sample's
     # joint relaxation took 20 s for that round, 8.4 s from scratch with them
@@ -139,7 +141,8 @@ def separate(
     cut_duals = np.zeros(pool.size)
     cut_duals[position] = row_duals[lp.num_rows :]
     duals = lagrangian(tightened, np.concatenate([row_duals[: lp.num_rows], cut_duals[chosen]]))
-    return Root(tightened, values, bound, int(chosen.size), duals)
+    seconds = time.perf_counter() - started
+    return Root(tightened, values, bound, int(chosen.size), duals, seconds)
 
 
 # A reduced cost on a column's unbounded side within this share of the terms it is made of
@@ -266,11 +269,15 @@ def restricted(root: Root, keep: dict[int, float] | None, whole_options: bool) -
 # 0.5 / 7.6; 0.5 and 0.2 s: 2.0 / 2.0 / 0.5 / 7.6; 0.25 and 0.1 s: 1.8 / 2.2 / 1.4 / 7.3.
 STALL_FACTOR = 0.5
 STALL_SECONDS = 0.2
-# A first restricted MIP's plan good enough for reduced-cost fixing to leave at most
-# FEW_FREE binaries free ends it: that fixed model is a short proof and finds the better plans
-# sooner than the restricted MIP's branching (medium-s2 at 1e-3: a plan 0.2 % off at 0.4 s
-# leaves 79 free; the restricted MIP stalled on to 0.8 s). Not a share of the gap: national's
-# plan 0.23 % off leaves 861 free, a proof of minutes.
+# A first restricted MIP's plan within NEAR_GAPS gaps of the strengthened bound that lets
+# reduced-cost fixing leave at most FEW_FREE binaries free ends it: that fixed model is a
+# short proof and finds the better plans sooner than the restricted MIP's branching
+# (medium-s2 at 1e-3: a plan 0.2 % off at 0.4 s leaves 79 free; the restricted MIP stalled on
+# to 0.8 s). Not a share of the gap alone: national's plan 0.23 % off leaves 861 free, a proof
+# of minutes. Nor before the restricted MIP has run as long as the separation did: the fixed
+# model's root LP alone costs about that (robust mode's joint model, 66k rows: a plan at 2 s
+# after 28 s of separation, then 10 s of fixed model, where the restricted MIP reached the gap
+# at 4 s).
 FEW_FREE = 100
 NEAR_GAPS = 2.5
 
