@@ -393,8 +393,9 @@ def test_reduced_cost_fixing_proves_a_gap_the_root_bound_cannot(
 
 def test_a_seeded_joint_relaxation_starts_from_each_scenarios_own_cuts(tmp_path: Path) -> None:
     """Robust mode: each scenario's binding cuts, found on its own model, become rows of the
-    joint relaxation's first solve under their prefixed names; the bound and the optimum are
-    those of the unseeded path (every seed is a pool cut, so valid)."""
+    joint relaxation's first solve under their prefixed names, in every scenario's block; the
+    bound and the optimum are those of the unseeded path (every seed is a pool cut, so
+    valid)."""
     from planner.case import Scenario
     from planner.robust.model import build_extensive, own_binding_cuts, seeded
 
@@ -418,6 +419,13 @@ def test_a_seeded_joint_relaxation_starts_from_each_scenarios_own_cuts(tmp_path:
     plain = solve(form.at(0.0), "highs", time_limit=120, mip_gap=0.0)
     with_seeds = solve(seeded_form.at(0.0), "highs", time_limit=120, mip_gap=0.0)
     assert with_seeds.objective == pytest.approx(plain.objective, rel=1e-9)
+    # a cut only one scenario's own run kept seeds the other's block too
+    first, second = names["base"][:1], names["base"][1:2]
+    pool = seeded(form, {"base": first, "twin": second}).lp.cuts
+    assert pool is not None and pool.seeded is not None
+    assert {pool.names[i] for i in np.flatnonzero(pool.seeded)} == {
+        f"{s}.{n}" for s in ("base", "twin") for n in (*first, *second)
+    }
 
 
 def test_robust_mode_seeds_with_the_cuts_each_own_run_kept(tmp_path: Path) -> None:
