@@ -47,25 +47,29 @@ SEPARATION_SHARE = 0.25  # of the time limit, at most, for the cutting-plane loo
 RESTRICTED_SHARE = 0.5  # of the time left, at most, for the restricted MIP
 # Started from the restricted MIPs' plan, the contract model's run is a proof: HiGHS's root
 # heuristics would spend most of it looking for plans as good (medium: 7.4 s of CPU with
-# them, 1.8 s without; turning only RINS and RENS off: 4.1 s). Nor does it restart: HiGHS
-# restarts the root when its own reduced-cost fixing leaves a tenth of the binaries fixed,
-# which after ours re-solves the root LP and repeats its cut rounds (the fixed model, gap
-# 1e-3: medium 1.9 -> 0.74 s, medium-s2 1.2-1.6 -> 0.7 s, small 0.22 -> 0.12 s).
+# them, 1.8 s without; turning only RINS and RENS off: 4.1 s).
 PROOF_OPTIONS = {
     "mip_heuristic_run_rins": False,
     "mip_heuristic_run_rens": False,
     "mip_heuristic_run_root_reduced_cost": False,
     "mip_heuristic_run_feasibility_jump": False,
-    "mip_allow_restart": False,
 }
+# Nor does the fixed model restart: HiGHS restarts the root when its own reduced-cost fixing
+# leaves a tenth of the binaries fixed, which after ours re-solves the root LP and repeats its
+# cut rounds (the fixed model, gap 1e-3: medium 1.9 -> 0.74 s, medium-s2 1.2-1.6 -> 0.7 s,
+# small 0.22 -> 0.12 s). The contract model, which none of ours fixed, keeps its restarts.
+FIXED_PROOF_OPTIONS = {**PROOF_OPTIONS, "mip_allow_restart": False}
 # A plan within NEAR_BEST of the bound leaves the contract model a proof (heuristics off, as
 # PROOF_OPTIONS says); further off (capa-8000's restricted MIP: 53 %) they are still needed.
 NEAR_BEST = 0.01
-# The cutting-plane loop's LPs with HiGHS's parallel dual simplex (PAMI), unless one thread
-# is asked for: the same iterations and bound, in less time on big models (separation s, two
-# runs each: robust mode's joint model of the sample, 56-66k rows, 26.3 -> 19.6; national
-# 5.8 -> 5.2; large and medium unchanged, 1.1 and 0.11).
+# The cutting-plane loop's LPs with HiGHS's parallel dual simplex (PAMI) on big models, unless
+# one thread is asked for: the same iterations and bound, in less time (separation s, two runs
+# each: robust mode's joint model of the sample, 735k nonzeros, 26.3 -> 19.6; national, 1.08M,
+# 5.8 -> 5.2; large, 395k, and medium unchanged, 1.1 and 0.11). PAMI is the less robust of the
+# two (HiGHS issue #2991: a stall the serial simplex does not have), so a loop it fails is
+# run again serially.
 PARALLEL_DUAL_SIMPLEX = 2
+PARALLEL_MIN_NONZEROS = 500_000
 # In a restricted MIP (a few dozen binaries, every continuous column) HiGHS's root
 # reduced-cost heuristic repeats what the restriction did (large, whole options: 7.7 s with
 # it, 5.0 s without, the plan then found by RINS).
@@ -111,16 +115,19 @@ def _strengthened(
     start: dict[int, float] | None,
 ) -> SolveResult | None:
     now = time.perf_counter()
-    separation = _configured(threads)
-    if threads != 1:
-        separation.setOptionValue("simplex_strategy", PARALLEL_DUAL_SIMPLEX)
-    root = separate(
-        lp,
-        pool,
-        separation,
-        now + SEPARATION_SHARE * (deadline - now),
-        tailing_off=TAILING_OFF * mip_gap,
-    )
+    separation_deadline = now + SEPARATION_SHARE * (deadline - now)
+    parallel = threads != 1 and lp.num_nonzeros >= PARALLEL_MIN_NONZEROS
+    root = None
+    for strategy in (PARALLEL_DUAL_SIMPLEX, None) if parallel else (None,):
+        separation = _configured(threads)
+        if strategy is not None:
+            separation.setOptionValue("simplex_strategy", strategy)
+        root = separate(
+            lp, pool, separation, separation_deadline, tailing_off=TAILING_OFF * mip_gap
+        )
+        if root is not None or time.perf_counter() >= separation_deadline:
+            break
+        log.warning("the parallel dual simplex failed on the relaxation: separating serially")
     if root is None:
         return None
     result = _from_root(lp, root, deadline, mip_gap, threads, on_incumbent, start)
@@ -223,12 +230,14 @@ def _few_left_free(root: Root, mip_gap: float) -> Callable[[float], bool]:
     (strengthen.FEW_FREE)."""
     near = target_objective(root.bound, NEAR_GAPS * mip_gap)
     started = time.perf_counter()
+    binaries = int(np.count_nonzero(root.lp.integer & (root.lp.col_upper > root.lp.col_lower)))
 
     def enough(objective: float) -> bool:
         if objective < near or time.perf_counter() - started < root.seconds:
             return False
         free = left_free(root, _fixing_threshold(objective, mip_gap))
-        return free is not None and free <= FEW_FREE
+        # some fixed: on a model of at most FEW_FREE binaries the count alone says nothing
+        return free is not None and free <= FEW_FREE and free < binaries
 
     return enough
 
@@ -270,6 +279,7 @@ def _fixed_proof(
         dict(enumerate(best.values.tolist())),
         gap_bound=bound,
         proof=True,
+        fixed=True,
     )
     if result.status is Status.ERROR and not _stopped(result):
         log.warning("the fixed model failed (%s): the contract model instead", result.message)
@@ -319,14 +329,18 @@ def _solve_mip(
     proof: bool = False,
     stall: bool = False,
     enough: Callable[[float], bool] | None = None,
+    fixed: bool = False,
 ) -> SolveResult:
     """One HiGHS run; `target` stops it at that objective (`stall` and `enough`: see
     strengthen.stop_at_target), `gap_bound` (a bound proven
     elsewhere) is what the gaps reported to `on_incumbent` are measured against, `proof`
-    (`start` is a plan near the best) turns the root heuristics off."""
+    (`start` is a plan near the best) turns the root heuristics off, `fixed` (the fixed
+    model's proof) its restarts too."""
     started = time.perf_counter()
     highs = _configured(threads)
     options = PROOF_OPTIONS if proof else RESTRICTED_OPTIONS if target is not None else {}
+    if fixed:
+        options = FIXED_PROOF_OPTIONS
     for option, value in options.items():
         highs.setOptionValue(option, value)
     highs.setOptionValue("time_limit", max(deadline - started, 0.01))
