@@ -92,13 +92,7 @@ def _analyse(
     clock = time.perf_counter()
     if cases[0].settings.solver == "highs":  # the only solver that separates the cut pool
         form = seeded(form, _own_cuts(cases, own, map_in_processes))
-    first = own.get(cases[0].scenario_id)
-    start = (
-        plan_from_results(first.results)
-        if first is not None and first.results.status.has_solution
-        else None
-    )
-    solves = _solve_all(form, risk, cases[0], start)
+    solves = _solve_all(form, risk, cases[0])
     main = solves[risk.risk_weight]
     if main.result.status in (Status.INFEASIBLE, Status.UNBOUNDED):
         return _without_plan(cases, chances, risk, form, main)
@@ -166,23 +160,17 @@ def _judge(
     )
 
 
-def _solve(form: ExtensiveForm, risk_weight: float, first: Case, start: Plan | None) -> RobustSolve:
+def _solve(form: ExtensiveForm, risk_weight: float, first: Case) -> RobustSolve:
     s = first.settings
-    return solve_form(form, risk_weight, s.solver, s.time_limit_s, s.mip_gap, start)
+    return solve_form(form, risk_weight, s.solver, s.time_limit_s, s.mip_gap)
 
 
-def _solve_all(
-    form: ExtensiveForm, risk: RiskSettings, first: Case, start: Plan | None
-) -> dict[float, RobustSolve]:
-    """The chosen λ first (started from the first scenario's own plan): if it has no plan
-    because none exists, neither has any other."""
-    main = _solve(form, risk.risk_weight, first, start)
+def _solve_all(form: ExtensiveForm, risk: RiskSettings, first: Case) -> dict[float, RobustSolve]:
+    """The chosen λ first: if it has no plan because none exists, neither has any other."""
+    main = _solve(form, risk.risk_weight, first)
     if main.result.status in (Status.INFEASIBLE, Status.UNBOUNDED):
         return {risk.risk_weight: main}
-    return {
-        w: main if w == risk.risk_weight else _solve(form, w, first, main.plan)
-        for w in risk.weights
-    }
+    return {w: main if w == risk.risk_weight else _solve(form, w, first) for w in risk.weights}
 
 
 def _without_plan(
