@@ -104,6 +104,31 @@ def test_cpsat_in_settings_is_refused_naming_the_cell(
     assert not (tmp_path / "out").exists()
 
 
+def test_cpsat_from_a_scenario_change_is_refused_with_the_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ScenarioChanges row setting Settings' solver to cpsat gets the reason, not only the
+    generic 'must be one of'."""
+    sheets = tiny()
+    sheets["Scenarios"] = [{"scenario_id": "cp", "description": "CP-SAT"}]
+    sheets["ScenarioChanges"] = [
+        {
+            "scenario_id": "cp",
+            "sheet": "Settings",
+            "match": "key=solver",
+            "column": "value",
+            "op": "set",
+            "value": "cpsat",
+        }
+    ]
+    sheets = with_settings(sheets, solver="highs")
+    path = write(tmp_path / "case.xlsx", sheets)
+    assert main(["run", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "ScenarioChanges" in err and CPSAT_REFUSAL in err
+    assert not (tmp_path / "out").exists()
+
+
 def test_cpsat_on_the_command_line_is_refused_naming_the_option(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
