@@ -108,6 +108,17 @@ VAN_WARNING = (
 )
 
 
+def test_a_robust_run_shows_the_validation_warnings_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "van.xlsx", unbuildable_van())
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--robust", "--jobs", "1", "--out", str(out), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "Validation warnings (1):" in err and VAN_WARNING in err
+    assert (out / "van" / "robust.xlsx").is_file()
+
+
 def test_an_unbuildable_product_of_another_segment_is_a_warning_shown_with_the_results(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
