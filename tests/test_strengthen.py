@@ -369,6 +369,25 @@ def test_a_plan_the_stop_rule_accepts_ends_the_mip(tmp_path: Path, spec: SizeSpe
     assert accepted[-1] < optimum * (1 - 1e-3)
 
 
+def solve_logged(
+    spec: SizeSpec, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> tuple[LPArrays, SolveResult]:
+    """The generated size solved at gap 1e-3 with the solver's INFO log captured."""
+    case = load_workbook_cases(write_workbook(spec, tmp_path / "m.xlsx")).cases[0]
+    lp = build_model(case).lp
+    with caplog.at_level(logging.INFO, logger="planner.solve"):
+        return lp, solve(lp, "highs", time_limit=300, mip_gap=1e-3)
+
+
+def assert_optimal_within(result: SolveResult, optimum: float, mip_gap: float) -> None:
+    """Optimal within the gap of a known optimum, its bound above it."""
+    assert result.status is Status.OPTIMAL
+    assert result.objective is not None and result.bound is not None and result.gap is not None
+    assert result.gap <= mip_gap
+    assert result.objective >= optimum * (1 - mip_gap)
+    assert result.bound >= optimum * (1 - 1e-9)
+
+
 def test_a_first_plan_that_leaves_few_binaries_free_goes_to_the_fixed_model(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -378,18 +397,10 @@ def test_a_first_plan_that_leaves_few_binaries_free_goes_to_the_fixed_model(
     gap 0 on the contract model)."""
     from planner.bench.generate import SIZES
 
-    case = load_workbook_cases(write_workbook(SIZES["medium-s2"], tmp_path / "m.xlsx")).cases[0]
-    lp = build_model(case).lp
-    with caplog.at_level(logging.INFO, logger="planner.solve"):
-        result = solve(lp, "highs", time_limit=300, mip_gap=1e-3)
+    lp, result = solve_logged(SIZES["medium-s2"], tmp_path, caplog)
     assert "leaves few binaries free" in caplog.text
     assert "reduced costs fix" in caplog.text
-    assert result.status is Status.OPTIMAL
-    assert result.objective is not None and result.bound is not None and result.gap is not None
-    assert result.gap <= 1e-3
-    optimum = 238_579_679_752
-    assert result.objective >= optimum * (1 - 1e-3)
-    assert result.bound >= optimum * (1 - 1e-9)
+    assert_optimal_within(result, 238_579_679_752, 1e-3)
     assert lp.num_integer > FEW_FREE  # the rule, not the size, ended the restricted MIP
 
 
@@ -402,17 +413,9 @@ def test_reduced_cost_fixing_proves_a_gap_the_root_bound_cannot(
     (254,615,816,607, HiGHS at gap 1e-6 on the contract model)."""
     from planner.bench.generate import SIZES
 
-    case = load_workbook_cases(write_workbook(SIZES["medium"], tmp_path / "m.xlsx")).cases[0]
-    lp = build_model(case).lp
-    with caplog.at_level(logging.INFO, logger="planner.solve"):
-        result = solve(lp, "highs", time_limit=300, mip_gap=1e-3)
+    _, result = solve_logged(SIZES["medium"], tmp_path, caplog)
     assert "reduced costs fix" in caplog.text
-    assert result.status is Status.OPTIMAL
-    assert result.objective is not None and result.bound is not None and result.gap is not None
-    assert result.gap <= 1e-3
-    optimum = 254_615_816_607
-    assert result.objective >= optimum * (1 - 1e-3)
-    assert result.bound >= optimum * (1 - 1e-9)
+    assert_optimal_within(result, 254_615_816_607, 1e-3)
 
 
 def test_a_seeded_joint_relaxation_starts_from_each_scenarios_own_cuts(tmp_path: Path) -> None:

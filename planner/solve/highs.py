@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -131,7 +131,7 @@ def _strengthened(
     if root is None:
         return None
     result = _from_root(lp, root, deadline, mip_gap, threads, on_incumbent, start)
-    return replace(result, binding_cuts=root.lp.row_names[lp.num_rows :])
+    return replace(result, binding_cuts=root.cut_names)
 
 
 def _from_root(
@@ -157,7 +157,8 @@ def _from_root(
     # The contract model itself, not root.lp: with the cuts as rows HiGHS's own cut loop made
     # dense cuts on capa-8000 (8 GB in 200 s); the root's bound stays proven either way.
     near = best is not None and (relative_gap(best.objective, bound) or 0.0) <= NEAR_BEST
-    result = _solve_mip(lp, deadline, mip_gap, threads, on_incumbent, start, proof=near)
+    options = PROOF_OPTIONS if near else {}
+    result = _solve_mip(lp, deadline, mip_gap, threads, on_incumbent, start, options=options)
     if result.objective is None or result.bound is None or result.bound <= bound:
         return result
     gap = relative_gap(result.objective, bound)
@@ -199,6 +200,7 @@ def _restricted_plan(
             start,
             target=target,
             gap_bound=bound,
+            options=RESTRICTED_OPTIONS,
             stall=not whole_options,
             enough=None if whole_options else enough,
         )
@@ -230,14 +232,14 @@ def _few_left_free(root: Root, mip_gap: float) -> Callable[[float], bool]:
     (strengthen.FEW_FREE)."""
     near = target_objective(root.bound, NEAR_GAPS * mip_gap)
     started = time.perf_counter()
-    binaries = int(np.count_nonzero(root.lp.integer & (root.lp.col_upper > root.lp.col_lower)))
+    binaries = left_free(root, -math.inf)  # below any plan nothing is fixed
 
     def enough(objective: float) -> bool:
         if objective < near or time.perf_counter() - started < root.seconds:
             return False
         free = left_free(root, _fixing_threshold(objective, mip_gap))
         # some fixed: on a model of at most FEW_FREE binaries the count alone says nothing
-        return free is not None and free <= FEW_FREE and free < binaries
+        return free is not None and binaries is not None and free <= min(FEW_FREE, binaries - 1)
 
     return enough
 
@@ -278,8 +280,7 @@ def _fixed_proof(
         on_incumbent,
         dict(enumerate(best.values.tolist())),
         gap_bound=bound,
-        proof=True,
-        fixed=True,
+        options=FIXED_PROOF_OPTIONS,
     )
     if result.status is Status.ERROR and not _stopped(result):
         log.warning("the fixed model failed (%s): the contract model instead", result.message)
@@ -326,22 +327,17 @@ def _solve_mip(
     start: dict[int, float] | None,
     target: float | None = None,
     gap_bound: float | None = None,
-    proof: bool = False,
+    options: Mapping[str, bool] | None = None,
     stall: bool = False,
     enough: Callable[[float], bool] | None = None,
-    fixed: bool = False,
 ) -> SolveResult:
     """One HiGHS run; `target` stops it at that objective (`stall` and `enough`: see
     strengthen.stop_at_target), `gap_bound` (a bound proven
-    elsewhere) is what the gaps reported to `on_incumbent` are measured against, `proof`
-    (`start` is a plan near the best) turns the root heuristics off, `fixed` (the fixed
-    model's proof) its restarts too."""
+    elsewhere) is what the gaps reported to `on_incumbent` are measured against, `options`
+    are HiGHS options (PROOF_OPTIONS, FIXED_PROOF_OPTIONS, RESTRICTED_OPTIONS)."""
     started = time.perf_counter()
     highs = _configured(threads)
-    options = PROOF_OPTIONS if proof else RESTRICTED_OPTIONS if target is not None else {}
-    if fixed:
-        options = FIXED_PROOF_OPTIONS
-    for option, value in options.items():
+    for option, value in (options or {}).items():
         highs.setOptionValue(option, value)
     highs.setOptionValue("time_limit", max(deadline - started, 0.01))
     highs.setOptionValue("mip_rel_gap", mip_gap)

@@ -58,6 +58,11 @@ class Root:
     duals: Duals | None = None  # of lp's rows, for reduced-cost fixing
     seconds: float = 0.0  # the cutting-plane loop's
 
+    @property
+    def cut_names(self) -> tuple[str, ...]:
+        """The pool's cuts the relaxation kept: lp's last `cuts_added` rows."""
+        return self.lp.row_names[self.lp.num_rows - self.cuts_added :]
+
 
 @dataclass(frozen=True)
 class Duals:
@@ -235,7 +240,7 @@ def binding_cut_names(lp: LPArrays, time_limit: float) -> tuple[str, ...]:
     if lp.cuts is None or not lp.cuts.size:
         return ()
     root = separate(lp, lp.cuts, new_highs(), time.perf_counter() + time_limit)
-    return () if root is None else root.lp.row_names[lp.num_rows :]
+    return () if root is None else root.cut_names
 
 
 def _row_scale(pool: CutPool) -> np.ndarray:
