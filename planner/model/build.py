@@ -130,7 +130,7 @@ def build_blocks(
     """Robust mode (contract §4): one shared plan (z, y) and one block per case, names prefixed
     by the scenario; `forced_penalties` (scenario -> policy -> $/unit) softens hard policies.
     The caller sets the objective from the blocks' NPV terms."""
-    lp = LinearProgram()
+    lp = LinearProgram(blocks=len(cases))
     plan = add_plan_columns(cases, lp)
     blocks = []
     for case in cases:

@@ -38,6 +38,7 @@ class LinearProgram:
     _cut_rows: list[int] = field(default_factory=list)
     _cut_cols: list[int] = field(default_factory=list)
     _cut_values: list[float] = field(default_factory=list)
+    blocks: int = 1  # scenario blocks sharing one plan: robust mode's extensive form
 
     @property
     def num_cols(self) -> int:
@@ -139,6 +140,7 @@ class LinearProgram:
             matrix=matrix,
             cuts=cuts,
             binary_groups=binary_groups,
+            blocks=self.blocks,
         )
 
 
@@ -186,6 +188,7 @@ class LPArrays:
     matrix: sparse.csr_matrix
     cuts: CutPool | None = None  # valid inequalities a solver may separate; not rows
     binary_groups: np.ndarray | None = None  # per column: its decision's number, or -1
+    blocks: int = 1  # scenario blocks sharing one plan (robust mode's extensive form)
 
     @property
     def num_cols(self) -> int:
