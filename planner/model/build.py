@@ -76,7 +76,7 @@ def add_block(
     add_launch(case, lp, variables)
     policy_rows = add_policies(case, lp, variables, economics, forced_penalties)
     add_objective(case, lp, variables, economics)
-    add_cuts(case, lp, variables)
+    add_cuts(case, lp, variables, policy_rows)
     decision_rows = add_decisions(case, lp, _plan_of(variables)) if own_plan else ()
     return Block(
         case,
