@@ -110,7 +110,7 @@ def model(tmp_path: Path, **changes: object) -> LPArrays:
 
 def test_the_rounded_cover_makes_the_relaxation_count_plants(tmp_path: Path) -> None:
     lp = model(tmp_path)
-    assert cover(lp, "capacity_cover[MIN,2030]") == ([-10.0] * 3, -25.0)
+    assert cover(lp, "capacity_cover[MIN,2030]") == ([-10.0] * 3, pytest.approx(-25.0))
     assert cover(lp, "capacity_cover_rounded[MIN,2030]") == ([-1.0] * 3, -3.0)
     assert relaxation_value(lp) == pytest.approx(2250.0)
     assert lp.cuts is not None
@@ -127,7 +127,7 @@ def test_capacity_on_hand_counts_against_the_cover(tmp_path: Path) -> None:
     """10 CAR units already at P1: 15 short, so two options (NPV 2,500 − 200 = 2,300; the
     contract relaxation 2,350 with 1.5 of them)."""
     lp = model(tmp_path, existing_car=10.0)
-    assert cover(lp, "capacity_cover[MIN,2030]") == ([-10.0] * 3, -15.0)
+    assert cover(lp, "capacity_cover[MIN,2030]") == ([-10.0] * 3, pytest.approx(-15.0))
     assert cover(lp, "capacity_cover_rounded[MIN,2030]") == ([-1.0] * 3, -2.0)
     assert relaxation_value(lp) == pytest.approx(2350.0)
     assert lp.cuts is not None
@@ -141,6 +141,26 @@ def test_no_cover_where_the_capacity_on_hand_meets_the_minimum(tmp_path: Path) -
     lp = model(tmp_path, existing_car=30.0)
     assert lp.cuts is not None
     assert not [n for n in lp.cuts.names if n.startswith("capacity_cover")]
+
+
+def test_no_cover_where_the_capacity_on_hand_meets_it_but_for_float_rounding(
+    tmp_path: Path,
+) -> None:
+    """2000.1 + 1500.3 < 3500.4 in floats: the lines on hand meet the minimum, and no cover
+    may say "build one more" (it did: the optimum 350,040 became 349,840)."""
+    sheets = three_plants(capex=1200.0)
+    sheets["PlantLines"] += [
+        {"plant_id": "P1", "line_type": "UNIBODY", "capacity": 2000.1},
+        {"plant_id": "P2", "line_type": "UNIBODY", "capacity": 1500.3},
+    ]
+    sheets["Policies"][0]["value"] = 3500.4
+    sheets["Demand"][0]["units"] = 5000
+    assert 2000.1 + 1500.3 < 3500.4
+    lp = build_model(load_workbook_cases(write(tmp_path / "f.xlsx", sheets)).cases[0]).lp
+    assert lp.cuts is not None
+    assert not [n for n in lp.cuts.names if n.startswith("capacity_cover")]
+    result = solve(lp, "highs", time_limit=60, mip_gap=0.0)
+    assert result.status is Status.OPTIMAL and result.objective == pytest.approx(350040.0)
 
 
 def test_no_cover_for_a_soft_minimum_nor_one_the_diagnosis_softens(tmp_path: Path) -> None:

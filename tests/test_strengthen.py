@@ -125,6 +125,22 @@ def test_open_link_makes_the_relaxation_exact(tmp_path: Path) -> None:
     assert result.bound == pytest.approx(500.0)
 
 
+def test_an_integral_relaxation_is_the_answer_without_a_mip(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With its open_link cut the relaxation of the new-plant case opens the line (z = 1):
+    an integral solution at the bound is an optimum, returned without any MIP run."""
+    case = load_workbook_cases(write(tmp_path / "w.xlsx", new_plant_case())).cases[0]
+    lp = build_model(case).lp
+    with caplog.at_level(logging.INFO, logger="planner.solve.highs"):
+        result = solve(lp, "highs", time_limit=60, mip_gap=0.0)
+    assert "solution is integral: optimal without a MIP" in caplog.text
+    assert "incumbent" not in caplog.text  # no HiGHS MIP ran
+    assert result.status is Status.OPTIMAL and result.values is not None
+    assert result.objective == pytest.approx(500.0) and result.bound == pytest.approx(500.0)
+    assert result.values[lp.col_names.index("z[OPEN,2030]")] == 1.0
+
+
 def test_separation_past_its_deadline_keeps_the_last_solved_relaxation(tmp_path: Path) -> None:
     case = load_workbook_cases(write(tmp_path / "w.xlsx", new_plant_case())).cases[0]
     lp = build_model(case).lp

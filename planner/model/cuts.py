@@ -49,7 +49,10 @@ from planner.model.lp import LinearProgram
 from planner.model.policies import PolicyRow
 from planner.model.variables import Variables, existing_capacity, products_by_line
 
-# ⌈R/d⌉ with R/d a hair above an integer from rounding would cut off a plan that meets L exactly
+# Float sums of capacities and demands are off by rounding: a shortfall within this share of
+# L is none (2000.1 + 1500.3 < 3500.4 in floats made "build one more" of nothing), and the
+# cover's right-hand sides are lowered by this share so that a plan meeting L exactly holds
+# (⌈R/d⌉ with R/d a hair above an integer would cut it off)
 ROUNDING = 1e-9
 
 
@@ -155,18 +158,20 @@ def _add_capacity_cover(
             if min(units, added) > 0:
                 terms[z] = min(units, added)
     short = row.rhs - on_hand
-    if short <= 0 or not terms:  # met, or out of reach: the policy row itself says so
+    if short <= ROUNDING * max(1.0, abs(row.rhs)) or not terms:  # met, or the row says it
         return
     columns = list(terms)
     tightened = [min(a, short) for a in terms.values()]
     group = f"capacity_cover[{row.policy.policy_id},{t}]"
-    lp.add_cut(group, columns, [-a for a in tightened], upper=-short, group=group)
+    upper = -(short - ROUNDING * max(1.0, abs(row.rhs)))
+    lp.add_cut(group, columns, [-a for a in tightened], upper=upper, group=group)
     unit = max(tightened)
+    units = short / unit
     lp.add_cut(
         f"capacity_cover_rounded[{row.policy.policy_id},{t}]",
         columns,
         [-float(math.ceil(a / unit)) for a in tightened],
-        upper=-float(math.ceil(short / unit - ROUNDING)),
+        upper=-float(math.ceil(units - ROUNDING * max(1.0, units))),
         group=group,
     )
 
