@@ -14,8 +14,8 @@ import math
 from pathlib import Path
 
 import pytest
-from test_strengthen import relaxation_value
-from workbooks import settings, write
+from test_strengthen import new_plant_case, relaxation_value
+from workbooks import write
 
 from planner.model.build import build_model
 from planner.model.lp import LPArrays
@@ -31,9 +31,10 @@ PLANTS = ("P1", "P2", "P3")
 def three_plants(
     mode: str = "hard", existing_car: float = 0.0, capex: float = 100.0
 ) -> dict[str, list[dict[str, object]]]:
-    lines: list[dict[str, object]] = [{"plant_id": "P1", "line_type": "TRUCK", "capacity": 50}]
-    if existing_car:
-        lines.append({"plant_id": "P1", "line_type": "UNIBODY", "capacity": existing_car})
+    """test_strengthen's new-plant case (CAR at 110, freight 10, a TRUCK line at P1) with three
+    plants, an option OPEN<i> at each and 25 CAR of demand under a min_units of 25."""
+    sheets = new_plant_case()
+    option = sheets["RetoolOptions"][0] | {"capacity_added": 10, "capex": capex}
     policy: dict[str, object] = {
         "policy_id": "MIN",
         "kind": "min_units",
@@ -43,56 +44,21 @@ def three_plants(
     }
     if mode == "soft":
         policy["penalty"] = 10
-    return {
-        "Settings": settings(first_year=2030, last_year=2030, discount_rate=0, mip_gap=0),
+    sheets |= {
         "Plants": [
             {"plant_id": p, "country": "US", "lat": 40.0 + i, "lon": -85.0 - i}
             for i, p in enumerate(PLANTS)
         ],
-        "PlantLines": lines,
-        "Products": [
-            {
-                "product_id": "CAR",
-                "segment": "sedan",
-                "powertrain": "ICE",
-                "price": 110,
-                "variable_cost": 0,
-                "mpg": 30,
-            },
-            {
-                "product_id": "PICKUP",
-                "segment": "truck",
-                "powertrain": "ICE",
-                "price": 110,
-                "variable_cost": 200,
-                "mpg": 20,
-            },
-        ],
-        "Compatibility": [
-            {"line_type": "UNIBODY", "product_id": "CAR"},
-            {"line_type": "TRUCK", "product_id": "PICKUP"},
-        ],
-        "RetoolOptions": [
-            {
-                "option_id": f"OPEN{p}",
-                "plant_id": p,
-                "to_line_type": "UNIBODY",
-                "capacity_added": 10,
-                "capex": capex,
-                "lead_time_years": 0,
-                "earliest_start": 2030,
-                "latest_start": 2030,
-            }
-            for p in PLANTS
-        ],
-        "Regions": [{"region_id": "R1", "country": "US", "lat": 41.0, "lon": -87.0}],
-        "Demand": [
-            {"region_id": "R1", "product_id": "CAR", "year": 2030, "units": 25},
-            {"region_id": "R1", "product_id": "PICKUP", "year": 2030, "units": 10},
-        ],
+        "RetoolOptions": [option | {"option_id": f"OPEN{p}", "plant_id": p} for p in PLANTS],
         "Freight": [{"plant_id": p, "region_id": "R1", "cost_per_unit": 10} for p in PLANTS],
         "Policies": [policy],
     }
+    if existing_car:
+        sheets["PlantLines"].append(
+            {"plant_id": "P1", "line_type": "UNIBODY", "capacity": existing_car}
+        )
+    sheets["Demand"][0]["units"] = 25
+    return sheets
 
 
 def cover(lp: LPArrays, name: str) -> tuple[list[float], float]:

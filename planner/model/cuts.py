@@ -74,31 +74,47 @@ class CapacitySource:
 OnlineTerms = list[tuple[int, float]]  # (z column, capacity it brings online)
 
 
+@dataclass(frozen=True)
+class Supply:
+    """What the plants have and could get, shared by every cut family."""
+
+    products: dict[str, list[str]]  # line type -> the products it builds
+    lines: dict[tuple[str, str], float]  # (plant, line type) -> existing capacity
+    sources: dict[tuple[str, str], list[CapacitySource]]  # (plant, product) -> options
+    demand: dict[tuple[str, str, int], float]  # (region, product, year) -> units
+
+
 def add_cuts(
     case: Case, lp: LinearProgram, v: Variables, policy_rows: Sequence[PolicyRow] = ()
 ) -> None:
     """Put open_link and launch_link of every sales column, and capacity_cover of every hard
     min_units row of `policy_rows`, into the cut pool."""
-    _add_link_cuts(case, lp, v)
-    minimums = [r for r in policy_rows if r.policy.kind == "min_units" and r.row is not None]
-    hard = [r for r in minimums if r.violation_column is None]
+    products = products_by_line(case)
+    supply = Supply(
+        products,
+        existing_capacity(case),
+        _sources_by_plant_product(case, products),
+        {(d.region_id, d.product_id, d.year): d.units for d in case.demand},
+    )
+    _add_link_cuts(case, lp, v, supply)
+    hard = [
+        r
+        for r in policy_rows
+        if r.policy.kind == "min_units" and r.row is not None and r.violation_column is None
+    ]
     if hard:
         sales = {column: key for key, column in v.s.items()}
-        demand = {(d.region_id, d.product_id, d.year): d.units for d in case.demand}
         for row in hard:
-            _add_capacity_cover(case, lp, v, row, sales, demand)
+            _add_capacity_cover(lp, v, row, sales, supply)
 
 
-def _add_link_cuts(case: Case, lp: LinearProgram, v: Variables) -> None:
-    products = products_by_line(case)
-    existing = _existing_by_plant_product(case, products)
-    sources = _sources_by_plant_product(case, products)
-    demand = {(d.region_id, d.product_id, d.year): d.units for d in case.demand}
+def _add_link_cuts(case: Case, lp: LinearProgram, v: Variables, supply: Supply) -> None:
+    existing = _existing_by_plant_product(case, supply.products)
     online: dict[tuple[str, str, int], OnlineTerms] = {}  # shared by every region
     for (plant_id, product_id, region_id, t), column in v.s.items():
-        units = demand[region_id, product_id, t]
+        units = supply.demand[region_id, product_id, t]
         on_hand = existing.get((plant_id, product_id), 0.0)
-        options = sources.get((plant_id, product_id), [])
+        options = supply.sources.get((plant_id, product_id), [])
         if on_hand < units and options:
             key = (plant_id, product_id, t)
             if key not in online:
@@ -124,12 +140,11 @@ def _add_link_cuts(case: Case, lp: LinearProgram, v: Variables) -> None:
 
 
 def _add_capacity_cover(
-    case: Case,
     lp: LinearProgram,
     v: Variables,
     row: PolicyRow,
     sales: dict[int, tuple[str, str, str, int]],
-    demand: dict[tuple[str, str, int], float],
+    supply: Supply,
 ) -> None:
     """capacity_cover[q,t] of a hard min_units row (`sales`: column -> (plant, product,
     region, year)), in both forms; nothing where the capacity on hand meets the minimum."""
@@ -140,21 +155,19 @@ def _add_capacity_cover(
         plant_id, product_id, region_id, _ = sales[column]
         products, units = in_scope.get(plant_id, (set(), 0.0))
         products.add(product_id)
-        in_scope[plant_id] = (products, units + demand[region_id, product_id, t])
-    lines = products_by_line(case)
-    existing = existing_capacity(case)
+        in_scope[plant_id] = (products, units + supply.demand[region_id, product_id, t])
     on_hand = 0.0
     terms: dict[int, float] = {}
     for plant_id, (products, units) in in_scope.items():
-        builds = {line for line, made in lines.items() if products.intersection(made)}
-        here = sum(max(existing.get((plant_id, line), 0.0), 0.0) for line in builds)
+        builds = {line for line, made in supply.products.items() if products.intersection(made)}
+        here = sum(max(supply.lines.get((plant_id, line), 0.0), 0.0) for line in builds)
         on_hand += min(units, here)
-        options = [
-            CapacitySource(o)
-            for o in case.options
-            if o.plant_id == plant_id and o.to_line_type in builds and o.capacity_added > 0
-        ]
-        for z, added in _online_terms(v, options, t):
+        options = {  # an option that builds several of the products counts once
+            source.option_id: source
+            for k in sorted(products)
+            for source in supply.sources.get((plant_id, k), [])
+        }
+        for z, added in _online_terms(v, list(options.values()), t):
             if min(units, added) > 0:
                 terms[z] = min(units, added)
     short = row.rhs - on_hand

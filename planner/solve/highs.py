@@ -161,13 +161,10 @@ def _strengthened(
 def _separation_highs(lp: LPArrays, threads: int | None, strategy: int | None) -> highspy.Highs:
     """An empty HiGHS for `lp`'s cutting-plane loop: `strategy` is a simplex_strategy (None:
     HiGHS's choice); an extensive form gets BLOCK_SEPARATION_OPTIONS."""
-    highs = _configured(threads)
-    if lp.blocks > 1:
-        for option, value in BLOCK_SEPARATION_OPTIONS.items():
-            highs.setOptionValue(option, value)
+    options: dict[str, int] = dict(BLOCK_SEPARATION_OPTIONS) if lp.blocks > 1 else {}
     if strategy is not None:
-        highs.setOptionValue("simplex_strategy", strategy)
-    return highs
+        options["simplex_strategy"] = strategy
+    return _configured(threads, options)
 
 
 def _from_root(
@@ -197,8 +194,7 @@ def _from_root(
         start = dict(enumerate(best.values.tolist()))
     # The contract model itself, not root.lp: with the cuts as rows HiGHS's own cut loop made
     # dense cuts on capa-8000 (8 GB in 200 s); the root's bound stays proven either way.
-    near = best is not None and (relative_gap(best.objective, bound) or 0.0) <= NEAR_BEST
-    options = PROOF_OPTIONS if near else {}
+    options = PROOF_OPTIONS if best is not None and _near_best(best, bound) else {}
     result = _solve_mip(lp, deadline, mip_gap, threads, on_incumbent, start, options=options)
     if result.objective is None or result.bound is None or result.bound <= bound:
         return result
@@ -212,7 +208,7 @@ def _integral_solution(lp: LPArrays, root: Root) -> np.ndarray | None:
     INTEGRALITY of a whole number: it is then an optimum (planner.solve checks it against
     every row). HiGHS's MIP has been seen to answer worse on such a model ("optimal" at
     −5.3e13 where the relaxation's own plan, integral, was worth −2.4e13)."""
-    values = root.values[: lp.num_cols].copy()
+    values = root.values.copy()
     integers = np.flatnonzero(lp.integer)
     rounded = np.round(values[integers])
     if integers.size == 0 or np.abs(values[integers] - rounded).max() > INTEGRALITY:
@@ -332,8 +328,7 @@ def _fixed_proof(
     if not cut_rows:
         model = replace(lp, col_lower=fixing.lp.col_lower, col_upper=fixing.lp.col_upper)
     # as for the contract model: a plan far from the bound still needs HiGHS's heuristics
-    near = (relative_gap(best.objective, bound) or 0.0) <= NEAR_BEST
-    options = FIXED_PROOF_OPTIONS if fixing.fixed or near else {}
+    options = FIXED_PROOF_OPTIONS if fixing.fixed or _near_best(best, bound) else {}
     result = _solve_mip(
         model,
         deadline,
@@ -360,6 +355,11 @@ def _fixed_proof(
     return SolveResult(status, "highs", objective, proven, gap, 0.0, values)
 
 
+def _near_best(plan: SolveResult, bound: float) -> bool:
+    """The plan within NEAR_BEST of the bound: its proof needs no heuristics."""
+    return (relative_gap(plan.objective, bound) or 0.0) <= NEAR_BEST
+
+
 def _fixing_threshold(objective: float, mip_gap: float) -> float:
     """Plans worth less than this are within the gap of a plan worth `objective`."""
     return objective + mip_gap * abs(objective)
@@ -373,10 +373,14 @@ def _near_target(first: SolveResult, target: float, mip_gap: float) -> bool:
     return first.bound is not None and first.bound >= target_objective(target, mip_gap)
 
 
-def _configured(threads: int | None) -> highspy.Highs:
+def _configured(
+    threads: int | None, options: Mapping[str, bool | int] | None = None
+) -> highspy.Highs:
     highs = new_highs()
     if threads:
         highs.setOptionValue("threads", threads)
+    for option, value in (options or {}).items():
+        highs.setOptionValue(option, value)
     return highs
 
 
@@ -399,9 +403,7 @@ def _solve_mip(
     elsewhere) is what the gaps reported to `on_incumbent` are measured against, `options`
     are HiGHS options (PROOF_OPTIONS, FIXED_PROOF_OPTIONS, RESTRICTED_OPTIONS)."""
     started = time.perf_counter()
-    highs = _configured(threads)
-    for option, value in (options or {}).items():
-        highs.setOptionValue(option, value)
+    highs = _configured(threads, options)
     highs.setOptionValue("time_limit", max(deadline - started, 0.01))
     highs.setOptionValue("mip_rel_gap", mip_gap)
     highs.setOptionValue("mip_abs_gap", ABSOLUTE_GAP)
